@@ -1,0 +1,2 @@
+public enum TokenFactoryPlaceholder {}
+internal import AsyncHTTPClient

@@ -1,0 +1,2 @@
+public enum SimulatorPlaceholder {}
+internal import Hummingbird

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Runs the built `tfscript` binary as a user would and captures what it printed.
+///
+/// The binary sits next to the test bundle in SwiftPM's build folder; the test target depends
+/// on the executable target, so `swift test` always builds it first.
+struct TFScriptProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binaryURL: URL {
+        // .build/<triple>/debug/tfscriptPackageTests.xctest -> .build/<triple>/debug/tfscript
+        var url = Bundle.main.bundleURL
+        while url.pathComponents.count > 1 {
+            let candidate = url.appendingPathComponent("tfscript")
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                return candidate
+            }
+            url.deleteLastPathComponent()
+        }
+        fatalError("tfscript binary not found next to \(Bundle.main.bundleURL.path)")
+    }
+
+    /// Runs `tfscript ARGS` to completion. `environment` replaces the inherited one when given,
+    /// so tests never pick up a developer's real API token.
+    static func run(
+        _ arguments: [String],
+        stdin: String? = nil,
+        environment: [String: String]? = nil,
+        currentDirectory: URL? = nil
+    ) throws -> Result {
+        let process = Process()
+        process.executableURL = binaryURL
+        process.arguments = arguments
+        process.environment = environment ?? ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes concurrently so a chatty child never blocks on a full pipe.
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self)
+        )
+    }
+
+    /// Writes `contents` to a fresh temporary folder and returns the file's URL.
+    static func writeTemporaryFile(named name: String, contents: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent(name)
+        try Data(contents.utf8).write(to: url)
+        return url
+    }
+}
