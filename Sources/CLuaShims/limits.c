@@ -150,3 +150,11 @@ void tfs_set_output(lua_State *L, size_t max_output, const char *truncation_mess
 }
 
 int tfs_output_truncated(lua_State *L) { return tfs_sb(L)->output_truncated; }
+
+int tfs_flush_stdout(int blocking) {
+    if (blocking) return fflush(stdout);
+    if (ftrylockfile(stdout) != 0) return -1; // the Lua thread is writing: do not wait for it
+    int result = fflush(stdout);
+    funlockfile(stdout);
+    return result;
+}

@@ -103,3 +103,11 @@ func withCStrings<R>(_ strings: [String], _ body: (UnsafeBufferPointer<UnsafePoi
     let pointers = copies.map { UnsafePointer($0) }
     return pointers.withUnsafeBufferPointer(body)
 }
+
+extension LuaState {
+    /// Flushes what scripts printed (stdout is buffered when piped). With `blocking: false` it
+    /// gives up instead of waiting for a thread that is writing (the watchdog must not hang).
+    public static func flushStandardOutput(blocking: Bool = true) {
+        _ = tfs_flush_stdout(blocking ? 1 : 0)
+    }
+}

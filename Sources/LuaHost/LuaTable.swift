@@ -49,6 +49,22 @@ public struct LuaTable: Sendable, Hashable {
     public var isEmpty: Bool { array.isEmpty && entries.isEmpty }
 }
 
+extension LuaTable {
+    /// Equal when the array parts, metatable names and key/value sets match; entry order (which
+    /// follows Lua's hash layout) does not matter.
+    public static func == (lhs: LuaTable, rhs: LuaTable) -> Bool {
+        guard lhs.array == rhs.array, lhs.metatableName == rhs.metatableName,
+              lhs.entries.count == rhs.entries.count else { return false }
+        return lhs.entries.allSatisfy { entry in rhs[entry.key] == entry.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(array)
+        hasher.combine(metatableName)
+        hasher.combine(entries.reduce(0) { $0 ^ $1.hashValue })
+    }
+}
+
 extension LuaTable: CustomStringConvertible {
     public var description: String {
         var parts = array.map(\.description)

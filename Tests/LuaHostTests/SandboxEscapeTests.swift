@@ -76,7 +76,8 @@ struct SandboxEscapeTests {
               coroutine.resume(co)
             end
             """, outcome: .limit(.timeout)),
-        Attempt(name: "string.rep memory bomb", source: "return #string.rep('x', 1 << 40)", outcome: .limit(.memory)),
+        Attempt(name: "string.rep memory bomb", source: "return #string.rep('x', (1 << 31) - 1)", outcome: .limit(.memory)),
+        Attempt(name: "string.rep beyond the size limit", source: "return #string.rep('x', 1 << 62)", outcome: .error("resulting string too large")),
         Attempt(name: "pcall swallowing a memory bomb", source: """
             local ok = pcall(string.rep, 'x', 1 << 30)
             return ok

@@ -47,6 +47,9 @@ int tfs_relax_end(lua_State *L);
 void tfs_set_output(lua_State *L, size_t max_output, const char *truncation_message);
 int tfs_output_truncated(lua_State *L);
 
+/// Flushes stdout (where print writes); non-blocking mode gives up if another thread holds it.
+int tfs_flush_stdout(int blocking);
+
 // ---- host functions ----
 /// Pushes a Lua function that calls the dispatcher with `context`. Allocates: call relaxed.
 void tfs_push_host_function(lua_State *L, void *context);

@@ -65,7 +65,7 @@ public struct ScriptRunner: Sendable {
         } catch {
             return .internalError("cannot build the sandbox: \(error)")
         }
-        defer { fflush(stdout) }
+        defer { LuaState.flushStandardOutput() }
         do {
             try installArguments(state, configuration)
             try prepare?(state, configuration)

@@ -1,4 +1,5 @@
 import Foundation
+import LuaHost
 
 /// The last resort behind the timeout: if the run is still going at `deadline`, it writes the
 /// limit message to stderr and ends the process with exit code 3.
@@ -19,10 +20,7 @@ final class Watchdog: @unchecked Sendable {
             let expired = !finished
             condition.unlock()
             guard expired else { return }
-            if ftrylockfile(stdout) == 0 {
-                fflush(stdout)
-                funlockfile(stdout)
-            }
+            LuaState.flushStandardOutput(blocking: false)
             line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
             _exit(3)
         }
