@@ -44,7 +44,7 @@ public struct ScriptRunner: Sendable {
             throw ScriptFileError("cannot open script '\(path)': no such file (check the path)")
         }
         guard !isDirectory.boolValue else { throw ScriptFileError("cannot run '\(path)': it is a folder, not a Lua script") }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
             throw ScriptFileError("cannot read script '\(path)' (check its permissions)")
         }
         var bytes = [UInt8](data)
