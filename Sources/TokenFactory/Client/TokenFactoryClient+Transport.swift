@@ -203,6 +203,8 @@ extension TokenFactoryClient {
             return httpError == .connectTimeout || httpError == .tlsHandshakeTimeout || httpError == .getConnectionFromPoolTimeout
         }
         if case ChannelError.connectTimeout = error { return true }
+        // Refused or unreachable is only ever reported while connecting.
+        if let ioError = error as? IOError, [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(ioError.errnoCode) { return true }
         let typeName = String(reflecting: type(of: error))
         return typeName.contains("NIOConnectionError") || typeName.contains("SingleConnectionFailure")
     }
