@@ -1,0 +1,99 @@
+/// Writes `JSONValue` as text: keys sorted (so plans and diffs are stable), integers without
+/// `.0`, floats in Swift's shortest round-trip form (which keeps a trailing `.0` on integral
+/// floats, so a float stays a float when read back).
+struct JSONWriter {
+    var output: [UInt8] = []
+    let pretty: Bool
+
+    init(pretty: Bool) {
+        self.pretty = pretty
+        output.reserveCapacity(256)
+    }
+
+    mutating func write(_ value: JSONValue, indent: Int = 0) {
+        switch value {
+        case .null: append("null")
+        case .bool(let flag): append(flag ? "true" : "false")
+        case .integer(let number): append(String(number))
+        case .number(let number): writeDouble(number)
+        case .string(let string): Self.writeString(string, into: &output)
+        case .array(let elements):
+            if elements.isEmpty { return append("[]") }
+            output.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                newline(indent + 1)
+                write(element, indent: indent + 1)
+            }
+            newline(indent)
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            if members.isEmpty { return append("{}") }
+            output.append(UInt8(ascii: "{"))
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                newline(indent + 1)
+                Self.writeString(key, into: &output)
+                append(pretty ? ": " : ":")
+                write(members[key]!, indent: indent + 1)
+            }
+            newline(indent)
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private mutating func writeDouble(_ number: Double) {
+        // JSON has no NaN or Infinity; callers that must refuse them check before building a value.
+        guard number.isFinite else { return append("null") }
+        append(number.description)
+    }
+
+    private mutating func newline(_ indent: Int) {
+        guard pretty else { return }
+        output.append(0x0A)
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
+    }
+
+    private mutating func append(_ text: String) {
+        output.append(contentsOf: text.utf8)
+    }
+
+    /// Appends `string` as a JSON string literal, escaping quotes, backslashes and control characters.
+    static func writeString(_ string: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                           hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONValue {
+    /// The value as JSON text with sorted keys; `pretty` indents by two spaces.
+    public func serialized(pretty: Bool = false) -> String {
+        String(decoding: serializedBytes(pretty: pretty), as: UTF8.self)
+    }
+
+    public func serializedBytes(pretty: Bool = false) -> [UInt8] {
+        var writer = JSONWriter(pretty: pretty)
+        writer.write(self)
+        return writer.output
+    }
+
+    /// Appends `string` as a JSON string literal; for writers that stream values they hold
+    /// in another form (the Lua encoder) and must escape exactly as this module does.
+    public static func appendQuoted(_ string: String, to output: inout [UInt8]) {
+        JSONWriter.writeString(string, into: &output)
+    }
+}

@@ -1,0 +1,71 @@
+import JSON
+import ScriptRuntime
+import Foundation
+import Testing
+
+struct PlanTests {
+    static let before: JSONValue = [
+        "endpoint_id": "ep-1", "name": "test-a", "region": "eu-north1", "enabled": true,
+        "scaling": ["min_replicas": 1, "max_replicas": 2], "status": "running",
+    ]
+
+    static let plan = Plan(
+        createdAt: Date(timeIntervalSince1970: 1_790_000_000),
+        baseURL: "http://127.0.0.1:9",
+        script: "nightly.lua",
+        operations: [
+            PlanOperation(kind: .patch, target: "ep-1", body: ["enabled": false, "scaling": ["min_replicas": 0]],
+                          before: before, after: nil),
+            PlanOperation(kind: .create, target: "planned-1", body: ["name": "new", "gpu_count": 1], before: nil, after: nil),
+            PlanOperation(kind: .delete, target: "ep-1", body: nil, before: before, after: nil),
+        ]
+    )
+
+    @Test("the summary line counts each kind the way terraform words it")
+    func summary() {
+        #expect(Self.plan.summaryLine == "Plan: 1 to create, 1 to change, 1 to delete.")
+        #expect(Plan(baseURL: "x").summaryLine.hasPrefix("No changes."))
+    }
+
+    @Test("the plan file round-trips through JSON text")
+    func roundTrip() throws {
+        let text = Self.plan.json.serialized(pretty: true)
+        let read = try Plan(json: JSONValue(parsing: text))
+        #expect(read == Self.plan)
+        #expect(Self.plan.json["format_version"] == 1)
+        #expect(Self.plan.json["created_at"] == "2026-09-21T14:13:20Z")
+    }
+
+    @Test("a plan without before snapshots is refused, since staleness could not be checked")
+    func missingBefore() {
+        let json: JSONValue = ["format_version": 1, "base_url": "x", "operations": [["kind": "delete", "target": "ep-1"]]]
+        #expect(throws: PlanFormatError.self) { try Plan(json: json) }
+    }
+
+    @Test("a plan from a newer format version is refused")
+    func futureVersion() {
+        let json: JSONValue = ["format_version": 99, "base_url": "x", "operations": []]
+        let error = #expect(throws: PlanFormatError.self) { try Plan(json: json) }
+        #expect(error?.description.contains("99") == true)
+    }
+
+    @Test("patches render as field: old → new lines under a ~ header")
+    func renderPatch() {
+        let text = PlanRenderer().render(Self.plan)
+        #expect(text.contains("  ~ patch test-a (ep-1)\n      enabled: true → false\n      scaling.min_replicas: 1 → 0\n"))
+        #expect(text.contains("  + create new (planned-1)\n      gpu_count = 1\n      name = \"new\"\n"))
+        #expect(text.contains("  - delete test-a (ep-1)\n      region=\"eu-north1\""))
+        #expect(text.hasSuffix("Plan: 1 to create, 1 to change, 1 to delete.\n"))
+    }
+
+    @Test("staleness looks at writable fields only, not observed state")
+    func writableDifferences() {
+        var now = Self.before.objectValue!
+        now["status"] = "updating"
+        now["updated_at"] = "2026-01-01T00:00:00Z"
+        #expect(WritableFields.differences(before: Self.before, now: .object(now)).isEmpty)
+        now["scaling"] = ["min_replicas": 3, "max_replicas": 2]
+        let differences = WritableFields.differences(before: Self.before, now: .object(now))
+        #expect(differences.map(\.path) == ["scaling.min_replicas"])
+    }
+}

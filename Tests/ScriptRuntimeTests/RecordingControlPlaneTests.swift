@@ -1,0 +1,73 @@
+import JSON
+import ScriptRuntime
+import Testing
+
+/// A fixed fleet to read from. It implements reads only: the recording control plane under
+/// test cannot write, which is the property these tests rely on.
+private struct FixedFleet: EndpointReading {
+    var endpoints: [JSONValue]
+    func listEndpoints() async throws -> [JSONValue] { endpoints }
+    func endpoint(id: String) async throws -> JSONValue {
+        guard let found = endpoints.first(where: { $0["endpoint_id"]?.stringValue == id }) else { throw NotFound(id: id) }
+        return found
+    }
+    func listTemplates() async throws -> [JSONValue] { [] }
+}
+
+private struct NotFound: Error, Equatable { var id: String }
+
+struct RecordingControlPlaneTests {
+    private func makePlane() -> RecordingControlPlane {
+        let fleet = FixedFleet(endpoints: [
+            ["endpoint_id": "ep-1", "name": "a", "enabled": true, "scaling": ["min_replicas": 1, "max_replicas": 2]],
+            ["endpoint_id": "ep-2", "name": "b", "enabled": true],
+        ])
+        return RecordingControlPlane(reader: fleet, notFound: { NotFound(id: $0) })
+    }
+
+    @Test("a patch is visible to later reads and merges nested scaling")
+    func patchOverlay() async throws {
+        let plane = makePlane()
+        _ = try await plane.patchEndpoint(id: "ep-1", body: ["scaling": ["min_replicas": 0]])
+        let read = try await plane.endpoint(id: "ep-1")
+        #expect(read["scaling"] == ["min_replicas": 0, "max_replicas": 2])
+        let listed = try await plane.listEndpoints()
+        #expect(listed.first?["scaling"]?["min_replicas"] == 0)
+    }
+
+    @Test("a deleted endpoint disappears from list and get answers not found")
+    func deleteOverlay() async throws {
+        let plane = makePlane()
+        try await plane.deleteEndpoint(id: "ep-2")
+        #expect(try await plane.listEndpoints().count == 1)
+        await #expect(throws: NotFound(id: "ep-2")) { try await plane.endpoint(id: "ep-2") }
+    }
+
+    @Test("a create is listed under a placeholder id and can be patched later in the plan")
+    func createOverlay() async throws {
+        let plane = makePlane()
+        let created = try await plane.createEndpoint(body: ["name": "c"])
+        #expect(created["endpoint_id"] == "planned-1")
+        #expect(try await plane.listEndpoints().last?["name"] == "c")
+        _ = try await plane.patchEndpoint(id: "planned-1", body: ["enabled": false])
+        let operations = await plane.recordedOperations
+        #expect(operations.map(\.kind) == [.create, .patch])
+        #expect(operations[1].before?["name"] == "c")
+    }
+
+    @Test("a patch that changes nothing is not recorded")
+    func noOpPatch() async throws {
+        let plane = makePlane()
+        _ = try await plane.patchEndpoint(id: "ep-1", body: ["enabled": true])
+        #expect(await plane.recordedOperations.isEmpty)
+    }
+
+    @Test("operations are recorded in the order the script made them")
+    func order() async throws {
+        let plane = makePlane()
+        _ = try await plane.patchEndpoint(id: "ep-2", body: ["enabled": false])
+        try await plane.deleteEndpoint(id: "ep-1")
+        _ = try await plane.createEndpoint(body: ["name": "z"])
+        #expect(await plane.recordedOperations.map(\.target) == ["ep-2", "ep-1", "planned-1"])
+    }
+}

@@ -1,0 +1,153 @@
+---@meta tf
+-- lua-language-server definitions for tfscript's `tf` module.
+-- Add this folder to "workspace.library" in .luarc.json so editors complete and check tf.*.
+
+---@class tf.Scaling
+---@field min_replicas integer
+---@field max_replicas integer
+
+---@class tf.Endpoint
+---@field endpoint_id string
+---@field name string
+---@field description? string
+---@field model_name string
+---@field flavor_name string
+---@field gpu_type string
+---@field gpu_count integer
+---@field region "eu-north1"|"eu-west1"|"us-central1"
+---@field scaling tf.Scaling
+---@field enabled boolean
+---@field state string normalized state: starting, running, updating, stopping, stopped, error, ...
+---@field routing_key? string
+---@field [string] any fields the API sent that tfscript does not know
+
+---@class tf.EndpointSpec
+---@field name string
+---@field description? string
+---@field model_name string
+---@field flavor_name string
+---@field gpu_type string
+---@field gpu_count? integer
+---@field region "eu-north1"|"eu-west1"|"us-central1"
+---@field scaling? tf.Scaling
+---@field enabled? boolean
+
+---@class tf.EndpointPatch
+---@field name? string
+---@field description? string
+---@field model_name? string
+---@field flavor_name? string
+---@field gpu_type? string
+---@field gpu_count? integer
+---@field scaling? { min_replicas?: integer, max_replicas?: integer }
+---@field enabled? boolean
+
+---@class tf.EndpointFilter
+---@field name? string glob: `*` any run, `?` one character; matches the whole name
+---@field region? string
+---@field state? string
+---@field enabled? boolean
+
+---@class tf.WaitOptions
+---@field timeout? number seconds (default 600)
+---@field interval? number longest pause between polls, seconds (default 5)
+
+---@class tf.Error
+---@field kind "api"|"transport"|"validation"|"timeout"
+---@field status? integer HTTP status of an api error
+---@field message string
+---@field method? string
+---@field path? string
+---@field retryable boolean
+---@field where? string script position of the failing call
+
+---@class tf.Template
+---@field [string] any
+
+---@class tf.endpoints
+tf_endpoints = {}
+
+---List endpoints, following pagination; `filter` keeps those matching every key.
+---@param filter? tf.EndpointFilter
+---@return tf.Endpoint[]
+function tf_endpoints.list(filter) end
+
+---@param id string
+---@return tf.Endpoint
+function tf_endpoints.get(id) end
+
+---@param spec tf.EndpointSpec
+---@return tf.Endpoint
+function tf_endpoints.create(spec) end
+
+---Change only the given fields (region cannot change).
+---@param id string
+---@param fields tf.EndpointPatch
+---@return tf.Endpoint
+function tf_endpoints.patch(id, fields) end
+
+---Delete permanently.
+---@param id string
+---@return true
+function tf_endpoints.delete(id) end
+
+---Poll until the endpoint is in `state` ("deleted" waits until it is gone).
+---@param id string
+---@param state string
+---@param options? tf.WaitOptions
+---@return tf.Endpoint|true
+function tf_endpoints.wait(id, state, options) end
+
+---@class tf.templates
+tf_templates = {}
+
+---@return tf.Template[]
+function tf_templates.list() end
+
+---@class tf.log
+tf_log = {}
+---@param fmt string
+---@param ... any
+function tf_log.debug(fmt, ...) end
+---@param fmt string
+---@param ... any
+function tf_log.info(fmt, ...) end
+---@param fmt string
+---@param ... any
+function tf_log.warn(fmt, ...) end
+---@param fmt string
+---@param ... any
+function tf_log.error(fmt, ...) end
+
+---@class tf.json
+---@field null lightuserdata the JSON null sentinel
+tf_json = {}
+---@param value any
+---@param options? { pretty?: boolean }
+---@return string
+function tf_json.encode(value, options) end
+---@param text string
+---@return any
+function tf_json.decode(text) end
+---@generic T: table
+---@param t T
+---@return T
+function tf_json.array(t) end
+---@generic T: table
+---@param t T
+---@return T
+function tf_json.object(t) end
+
+---@class tf
+---@field endpoints tf.endpoints
+---@field templates tf.templates
+---@field log tf.log
+---@field json tf.json
+---@field dry_run boolean true under --dry-run
+---@field vars table<string, string> the --var key=value pairs
+---@field version string
+tf = {}
+
+---Pause the script (counts against --timeout).
+---@param seconds number
+function tf.sleep(seconds) end
