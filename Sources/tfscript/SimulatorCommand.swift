@@ -1,13 +1,129 @@
 import ArgumentParser
+import Dispatch
+import Foundation
+import JSON
+import TokenFactorySimulator
 
-/// `tfscript simulator`. (Stub: replaced by the simulator work, issue 3.)
+/// `tfscript simulator`: a simulated Token Factory control plane on loopback, until interrupted.
 struct SimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulator",
-        abstract: "Serve a simulated Token Factory control plane on loopback."
+        abstract: "Serve a simulated Token Factory control plane on loopback.",
+        discussion: """
+        Serves the dedicated-endpoint API (GET/POST /v0/dedicated_endpoints, GET/PATCH/DELETE \
+        /v0/dedicated_endpoints/{id}, GET /v0/dedicated_endpoints/templates) with state in \
+        memory, bearer-token auth, validation, state transitions over time and fault injection. \
+        Stops on Ctrl-C (SIGINT) or SIGTERM.
+
+        Faults (--fault, repeatable): METHOD PATH ACTION [times=N] [retry-after=S]
+          METHOD  GET, POST, PATCH, DELETE or *      PATH  /v0/dedicated_endpoints/* (* = one segment, ** = rest)
+          ACTION  latency=250ms | 429 | 500 | 502 | 503 | 504 | status=N | drop | malformed | truncated | large=8MB
+          e.g.   --fault "GET /v0/dedicated_endpoints 503 times=2" --fault "* /** latency=50ms"
+
+        Control routes (no token needed; loopback only):
+          GET    /_simulator/requests   request log            DELETE /_simulator/requests  clear it
+          GET    /_simulator/faults     active faults          DELETE /_simulator/faults    clear them
+          POST   /_simulator/faults     {"fault": "GET /v0/dedicated_endpoints 429 times=1"}
+          POST   /_simulator/clock      {"advance_seconds": 30}  (finish transitions now)
+          GET    /_simulator/endpoints  current state
+        """
     )
 
-    func run() async throws {
-        throw ExitCode(2)
+    @Option(help: "TCP port on 127.0.0.1 (0 picks a free one).")
+    var port: Int = 8080
+
+    @Option(help: ArgumentHelp("Fleet JSON file: an array of endpoint objects (default: a built-in demo fleet of 12).", valueName: "file"))
+    var fleet: String?
+
+    @Option(help: "Bearer token to accept (default: a random one, printed at start).")
+    var token: String?
+
+    @Option(help: "Transition speed: 1 = realistic (start 30s, stop 10s, update 20s), 10 = ten times faster, 0 = instant.")
+    var speed: Double = 1
+
+    @Option(help: ArgumentHelp("Latency added to every API request, e.g. 20ms or 1s.", valueName: "duration"))
+    var latency: String?
+
+    @Option(help: ArgumentHelp("Items per page of the endpoint list.", valueName: "n"))
+    var pageSize: Int = 50
+
+    @Option(name: .customLong("fault"), help: ArgumentHelp("A fault to inject (repeatable); see the syntax above.", valueName: "spec"))
+    var faults: [String] = []
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+        guard speed >= 0, !speed.isNaN else { throw ValidationError("--speed must be ≥ 0 (0 = instant), got \(speed)") }
+        guard pageSize > 0 else { throw ValidationError("--page-size must be ≥ 1, got \(pageSize)") }
+        if let latency, Fault.duration(latency) == nil { throw ValidationError("--latency must be a duration like 20ms or 1s, got \(latency)") }
+        if let token, token.isEmpty || token.contains(where: \.isWhitespace) { throw ValidationError("--token must be non-empty and without spaces") }
+        for fault in faults {
+            do { _ = try Fault(parsing: fault) } catch { throw ValidationError("--fault: \(error)") }
+        }
     }
+
+    func run() async throws {
+        var configuration = TokenFactorySimulator.Configuration(port: port, token: token, speed: speed == 0 ? .infinity : speed, pageSize: pageSize)
+        if let fleet {
+            do { configuration.fleet = try Fleet.load(path: fleet) } catch {
+                throw ValidationError("--fleet: \(error)")
+            }
+        }
+        configuration.faults = try faults.map { try Fault(parsing: $0) }
+        if let latency, let delay = Fault.duration(latency) {
+            configuration.faults.append(Fault(path: "/**", action: .latency(delay)))
+        }
+        let simulator: TokenFactorySimulator
+        do {
+            simulator = try await TokenFactorySimulator.start(configuration: configuration)
+        } catch {
+            FileHandle.standardError.write(Data("tfscript simulator: cannot listen on 127.0.0.1:\(port): \(error). Try another --port, or --port 0 for a free one.\n".utf8))
+            throw ExitCode(1)
+        }
+        let banner = """
+        Token Factory simulator listening on \(simulator.baseURL)
+          token:     \(simulator.token)
+          endpoints: \(configuration.fleet.count)   speed: \(speed == 0 ? "instant" : "\(speed)x")   faults: \(configuration.faults.count)
+        Use it with:
+          TOKEN_FACTORY_API_KEY=\(simulator.token) tfscript run --base-url \(simulator.baseURL) script.lua
+        Press Ctrl-C to stop.
+
+        """
+        FileHandle.standardError.write(Data(banner.utf8))
+        await Self.waitForTerminationSignal()
+        FileHandle.standardError.write(Data("stopping simulator\n".utf8))
+        await simulator.shutdown()
+    }
+
+    /// Suspends until SIGINT or SIGTERM arrives.
+    static func waitForTerminationSignal() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumed = SignalLatch(continuation)
+            for number in [SIGINT, SIGTERM] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { resumed.fire() }
+                source.resume()
+                SignalLatch.keepAlive(source)
+            }
+        }
+    }
+}
+
+/// Resumes a continuation once, whichever signal comes first.
+private final class SignalLatch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Void, Never>?
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+
+    func fire() {
+        lock.lock()
+        let pending = continuation
+        continuation = nil
+        lock.unlock()
+        pending?.resume()
+    }
+
+    static func keepAlive(_ source: any DispatchSourceSignal) { sources.append(source) }
 }

@@ -1,0 +1,39 @@
+public import Foundation
+public import JSON
+
+/// One request that reached the simulator's API routes, as tests assert on it.
+///
+/// Control routes (`/_simulator/...`) are not recorded.
+public struct RecordedRequest: Sendable, Hashable {
+    public var method: String
+    /// Path without the query, e.g. `/v0/dedicated_endpoints/ep-demo-01`.
+    public var path: String
+    /// Query parameters (last value wins).
+    public var query: [String: String]
+    /// The request body parsed as JSON; nil when empty or not JSON (see ``bodyText``).
+    public var body: JSONValue?
+    /// The raw body text when it was not valid JSON.
+    public var bodyText: String?
+    /// When the request arrived (wall clock, not the simulated clock).
+    public var time: Date
+    /// The status the simulator answered with.
+    public var status: Int
+    /// The fault applied, in its one-line form, if any.
+    public var fault: String?
+    /// Whether the request carried the right bearer token.
+    public var authorized: Bool
+
+    /// The JSON form served by `GET /_simulator/requests`.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "method": .string(method), "path": .string(path),
+            "query": .object(query.mapValues { .string($0) }),
+            "time": .string(ISO8601DateFormatter().string(from: time)),
+            "status": .integer(Int64(status)), "authorized": .bool(authorized),
+        ]
+        object["body"] = body ?? .null
+        if let bodyText { object["body_text"] = .string(bodyText) }
+        if let fault { object["fault"] = .string(fault) }
+        return .object(object)
+    }
+}

@@ -1,2 +1,0 @@
-public enum SimulatorPlaceholder {}
-internal import Hummingbird

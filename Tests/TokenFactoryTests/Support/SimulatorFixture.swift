@@ -1,0 +1,65 @@
+import JSON
+import Logging
+import TokenFactory
+import TokenFactorySimulator
+
+/// Starts a simulator and a client pointed at it, runs `body`, and tears both down.
+///
+/// Retries are fast (1 ms base delay) so fault tests take milliseconds, not seconds.
+func withSimulator<T>(
+    _ configuration: TokenFactorySimulator.Configuration = .init(speed: .infinity),
+    retry: TokenFactoryClient.Retry = .init(maxAttempts: 4, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5), totalBudget: .seconds(20)),
+    maxResponseBytes: Int = 64 << 20,
+    logger: Logger? = nil,
+    _ body: (TokenFactorySimulator, TokenFactoryClient) async throws -> T
+) async throws -> T {
+    let simulator = try await TokenFactorySimulator.start(configuration: configuration)
+    let client: TokenFactoryClient
+    do {
+        let clientConfiguration = TokenFactoryClient.Configuration(
+            baseURL: simulator.baseURL, token: simulator.token, retry: retry, maxResponseBytes: maxResponseBytes
+        )
+        if let logger {
+            client = try TokenFactoryClient(configuration: clientConfiguration, logger: logger)
+        } else {
+            client = try TokenFactoryClient(configuration: clientConfiguration)
+        }
+    } catch {
+        await simulator.shutdown()
+        throw error
+    }
+    do {
+        let result = try await body(simulator, client)
+        try await client.shutdown()
+        await simulator.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        await simulator.shutdown()
+        throw error
+    }
+}
+
+/// Runs `body` and returns the ``TokenFactoryError`` it throws (nil when it succeeds).
+func captureError(_ body: () async throws -> Void) async -> TokenFactoryError? {
+    do {
+        try await body()
+        return nil
+    } catch let error as TokenFactoryError {
+        return error
+    } catch {
+        Issue.record("unexpected error type: \(error)")
+        return nil
+    }
+}
+
+/// A valid create spec for the built-in catalogue.
+func sampleSpec(name: String = "test-new", region: String = "eu-west1") -> JSONValue {
+    [
+        "name": .string(name), "model_name": "openai/gpt-oss-20b", "flavor_name": "base",
+        "gpu_type": "gpu-h100-sxm", "gpu_count": 1, "region": .string(region),
+        "scaling": ["min_replicas": 0, "max_replicas": 2],
+    ]
+}
+
+import Testing
