@@ -1,4 +1,4 @@
-public import JSON
+internal import JSON
 
 /// The documented writable fields of a dedicated endpoint (DESIGN.md §1) and their rules.
 ///
