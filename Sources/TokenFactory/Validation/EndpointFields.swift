@@ -1,4 +1,4 @@
-public import JSON
+internal import JSON
 
 /// The documented writable fields of a dedicated endpoint (DESIGN.md §1) and their rules.
 ///
@@ -80,12 +80,12 @@ struct FieldChecker {
     }
 
     /// Integers are strict: `2.0` is refused, because the API takes JSON integers and a float
-    /// usually means arithmetic went wrong in the script (Lua's `/` always yields a float).
+    /// usually means arithmetic went wrong in the caller (in Lua, `/` always yields a float).
     mutating func checkInteger(_ value: JSONValue, path: String, minimum: Int64) {
         guard let integer = value.integerValue else {
             var message = "must be an integer ≥ \(minimum), got \(Self.show(value))"
             if case .number(let double) = value, double.rounded() == double, double.isFinite {
-                message += " (a float; use math.tointeger or // in Lua)"
+                message += " (a float, not an integer)"
             }
             fail(path, message)
             return

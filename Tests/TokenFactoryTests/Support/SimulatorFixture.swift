@@ -10,6 +10,7 @@ func withSimulator<T>(
     _ configuration: TokenFactorySimulator.Configuration = .init(speed: .infinity),
     retry: TokenFactoryClient.Retry = .init(maxAttempts: 4, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5), totalBudget: .seconds(20)),
     maxResponseBytes: Int = 64 << 20,
+    timeouts: TokenFactoryClient.Timeouts = .init(),
     logger: Logger? = nil,
     _ body: (TokenFactorySimulator, TokenFactoryClient) async throws -> T
 ) async throws -> T {
@@ -17,7 +18,7 @@ func withSimulator<T>(
     let client: TokenFactoryClient
     do {
         let clientConfiguration = TokenFactoryClient.Configuration(
-            baseURL: simulator.baseURL, token: simulator.token, retry: retry, maxResponseBytes: maxResponseBytes
+            baseURL: simulator.baseURL, token: simulator.token, timeouts: timeouts, retry: retry, maxResponseBytes: maxResponseBytes
         )
         if let logger {
             client = try TokenFactoryClient(configuration: clientConfiguration, logger: logger)

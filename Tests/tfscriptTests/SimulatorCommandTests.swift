@@ -1,0 +1,66 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+@Suite("tfscript simulator")
+struct SimulatorCommandTests {
+    @Test("--help teaches the flags, the fault syntax and the control routes")
+    func help() throws {
+        let result = try TFScriptProcess.run(["simulator", "--help"])
+        #expect(result.status == 0)
+        for needle in ["--port", "--fleet", "--token", "--speed", "--latency", "--fault", "/_simulator/faults", "/_simulator/requests"] {
+            #expect(result.stdout.contains(needle), "help lacks \(needle)")
+        }
+    }
+
+    @Test("a malformed --fault is a usage error naming the flag")
+    func badFault() throws {
+        let result = try TFScriptProcess.run(["simulator", "--port", "0", "--fault", "GET /x explode"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--fault"))
+    }
+
+    @Test("a missing --fleet file is a usage error naming the file")
+    func missingFleet() throws {
+        let result = try TFScriptProcess.run(["simulator", "--port", "0", "--fleet", "/nonexistent/fleet.json"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("/nonexistent/fleet.json"))
+    }
+
+    @Test("serves until SIGINT, prints its URL and token, and exits 0", .timeLimit(.minutes(1)))
+    func servesUntilInterrupted() async throws {
+        let process = Process()
+        process.executableURL = TFScriptProcess.binaryURL
+        process.arguments = ["simulator", "--port", "0", "--token", "cli-test-token"]
+        process.environment = ["PATH": "/usr/bin:/bin"]
+        let errPipe = Pipe()
+        process.standardError = errPipe
+        process.standardOutput = Pipe()
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        // Read stderr until the banner's usage line has arrived.
+        var banner = ""
+        let handle = errPipe.fileHandleForReading
+        while !banner.contains("Press Ctrl-C") {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            banner += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(banner.contains("cli-test-token"))
+        #expect(banner.contains("TOKEN_FACTORY_API_KEY=cli-test-token tfscript run --base-url http://127.0.0.1:"))
+        let url = try #require(banner.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map { String($0.split(separator: "\n")[0]) })
+
+        var request = URLRequest(url: try #require(URL(string: url + "/v0/dedicated_endpoints/ep-demo-01")))
+        request.setValue("Bearer cli-test-token", forHTTPHeaderField: "Authorization")
+        let (data, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: data, as: UTF8.self).contains("\"endpoint_id\":\"ep-demo-01\""))
+
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}
