@@ -1,16 +1,52 @@
 import ArgumentParser
+import Foundation
+import ScriptRuntime
 
-/// `tfscript run SCRIPT.lua [ARGS...]`. (Stub: replaced by the Lua host work, issue 2.)
+/// `tfscript run SCRIPT.lua [ARGS...]`: runs a Lua script in a fresh sandbox.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a Lua script in the sandbox."
+        abstract: "Run a Lua script in the sandbox.",
+        discussion: """
+            The script runs in a fresh Lua 5.4 sandbox. It has base functions (without dofile \
+            and loadfile; load accepts text chunks only), string, table, math, utf8, coroutine \
+            and os.time/clock/date/difftime/getenv. There is no io, debug or package: use print \
+            (stdout) for output. require loads Lua source only, from the script's folder and \
+            --lib-path folders. os.getenv returns only variables named with --env. Library \
+            tables are read-only; __gc metamethods and collectgarbage options other than \
+            count/step/collect are refused.
+
+            arg[0] is the script path and arg[1..] its arguments (also the main chunk's ...); \
+            --var key=value pairs are in tf.vars.
+
+            LIMITS: --memory-limit (default 256M) and --timeout (default none). Exceeding either \
+            ends the run with exit code 3 and one line naming the limit. pcall cannot catch a \
+            limit. print output is capped by --max-output (default 16M).
+
+            EXIT CODES: 0 ok · 1 script error (uncaught error, printed as script.lua:LINE: \
+            message plus a traceback) · 2 usage error (bad flags, missing script) · 3 limit \
+            exceeded.
+
+            EXAMPLE:
+              tfscript run --timeout 30s --var region=eu-north1 examples/hello.lua world
+            """
     )
+
+    @OptionGroup(title: "Sandbox and limits")
+    var sandbox: SandboxOptions
 
     @Argument(help: "The Lua script to run.")
     var script: String
 
+    @Argument(parsing: .captureForPassthrough, help: "Arguments for the script (arg[1], arg[2], ...).")
+    var arguments: [String] = []
+
     func run() async throws {
-        throw ExitCode(2)
+        let runner = ScriptRunner(configuration: sandbox.runConfiguration(scriptPath: script, arguments: arguments))
+        let outcome = await runner.run()
+        if let diagnostic = outcome.diagnostic {
+            FileHandle.standardError.write(Data((diagnostic + "\n").utf8))
+        }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

@@ -1,6 +1,95 @@
 #ifndef CLUASHIMS_H
 #define CLUASHIMS_H
+// The C half of LuaHost. Everything that may raise a Lua error (longjmp) lives here, so no
+// Lua error ever unwinds through a Swift frame. Swift only calls functions that cannot raise,
+// or calls these helpers, which run raising work under lua_pcall and return a status.
 #include <lua.h>
 #include <lauxlib.h>
 #include <lualib.h>
+#include <stddef.h>
+#include <stdint.h>
+
+// Status codes a host function (Swift) returns to the trampoline.
+#define TFS_HOST_ERROR (-1)        // the error value is on top of the stack: raise it as is
+#define TFS_HOST_YIELD (-2)        // reserved for tf.parallel (lua_yieldk); not implemented yet
+#define TFS_HOST_ERROR_WHERE (-3)  // like TFS_HOST_ERROR, annotated with the caller's position
+
+// Which limit stopped the script (sticky until tfs_reset_limits).
+#define TFS_LIMIT_NONE 0
+#define TFS_LIMIT_MEMORY 1
+#define TFS_LIMIT_TIMEOUT 2
+#define TFS_LIMIT_INTERRUPT 3
+
+/// The Swift side of the trampoline: runs the host closure `context` on thread `L`.
+typedef int (*tfs_dispatch_fn)(lua_State *L, void *context);
+
+// ---- interrupt flag (shared with other threads; outlives the state) ----
+typedef struct tfs_interrupt tfs_interrupt;
+tfs_interrupt *tfs_interrupt_new(void);
+void tfs_interrupt_free(tfs_interrupt *flag);
+void tfs_interrupt_request(tfs_interrupt *flag);
+void tfs_interrupt_clear(tfs_interrupt *flag);
+int tfs_interrupt_is_requested(tfs_interrupt *flag);
+
+// ---- state, allocator, limits ----
+/// A fresh state with the budgeted allocator and the count hook; NULL if out of memory.
+lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispatch_fn dispatch);
+void tfs_close(lua_State *L);
+void tfs_set_deadline_after_ns(lua_State *L, int64_t nanoseconds); // <= 0: no deadline
+void tfs_set_limit_messages(lua_State *L, const char *memory, const char *timeout, const char *interrupt);
+int tfs_limit_tripped(lua_State *L);
+void tfs_reset_limits(lua_State *L);
+size_t tfs_memory_used(lua_State *L);
+size_t tfs_memory_peak(lua_State *L);
+void tfs_relax_begin(lua_State *L);
+/// Ends a relaxed section; returns 1 (and trips the memory limit) when usage is over budget.
+int tfs_relax_end(lua_State *L);
+void tfs_set_output(lua_State *L, size_t max_output, const char *truncation_message);
+int tfs_output_truncated(lua_State *L);
+
+/// Flushes stdout (where print writes); non-blocking mode gives up if another thread holds it.
+int tfs_flush_stdout(int blocking);
+
+// ---- host functions ----
+/// Pushes a Lua function that calls the dispatcher with `context`. Allocates: call relaxed.
+void tfs_push_host_function(lua_State *L, void *context);
+/// Calls the function below `nargs` arguments under lua_pcall with a traceback handler.
+/// On error the error value is on top; tfs_push_last_error_text pushes its text and traceback.
+int tfs_pcall_traceback(lua_State *L, int nargs, int nresults);
+/// Pushes the message text and then the traceback of the last error caught by tfs_pcall_traceback.
+void tfs_push_last_error_text(lua_State *L);
+/// Pushes "chunk:line" of the Lua code that called the running host function ("" if unknown).
+void tfs_push_where(lua_State *L, int level);
+/// Pushes the protected text of the value at idx (never raises; falls back to a description).
+void tfs_push_describe(lua_State *L, int idx);
+
+// ---- sandbox ----
+typedef struct tfs_sandbox_options {
+    const char *const *search_dirs; // folders `require` searches, in order
+    int search_dir_count;
+    const char *const *env_names;   // variables os.getenv may return
+    int env_name_count;
+    int has_seed;
+    int64_t seed;
+} tfs_sandbox_options;
+/// Opens the allow-listed libraries and strips them (DESIGN.md §4). Returns a Lua status; on
+/// failure the error message is on top.
+int tfs_open_sandbox(lua_State *L, const tfs_sandbox_options *options);
+/// Replaces the table at idx with a read-only proxy (pushed). Nested plain tables are proxied
+/// too when deep != 0. Returns a Lua status; on failure the error is on top instead.
+int tfs_push_readonly(lua_State *L, int idx, const char *name, int deep);
+/// Loads a text chunk (binary chunks are refused). Never raises.
+int tfs_load_text(lua_State *L, const char *buffer, size_t size, const char *chunkname);
+
+// ---- tests ----
+/// Pushes a real binary chunk made by string.dump in a separate, unsandboxed state.
+void tfs_push_binary_chunk(lua_State *L, const char *source);
+
+// ---- macro wrappers ----
+static inline int tfs_registryindex(void) { return LUA_REGISTRYINDEX; }
+static inline int tfs_upvalueindex(int i) { return lua_upvalueindex(i); }
+static inline void tfs_pop(lua_State *L, int n) { lua_pop(L, n); }
+static inline void tfs_remove(lua_State *L, int idx) { lua_remove(L, idx); }
+static inline void tfs_insert(lua_State *L, int idx) { lua_insert(L, idx); }
+static inline void tfs_pushglobaltable(lua_State *L) { lua_pushglobaltable(L); }
 #endif

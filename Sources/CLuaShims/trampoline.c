@@ -1,0 +1,168 @@
+// The host-call trampoline and the protected helpers Swift uses to call into Lua.
+// Only C raises here (lua_error), after every Swift frame of the host call has returned.
+#include "internal.h"
+#include <string.h>
+
+/// Pushes "chunk:line" of the function `level` levels up ("" when not Lua code).
+void tfs_push_where(lua_State *L, int level) {
+    lua_Debug ar;
+    if (lua_getstack(L, level, &ar)) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline > 0) {
+            lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+            return;
+        }
+    }
+    lua_pushliteral(L, "");
+}
+
+/// Adds the caller's position to the error on top: a prefix for strings, a `where` field for
+/// tables that lack one (their __tostring decides how to show it).
+static void annotate_where(lua_State *L) {
+    int err = lua_gettop(L);
+    if (lua_type(L, err) == LUA_TSTRING) {
+        tfs_push_where(L, 1);
+        if (lua_rawlen(L, -1) > 0) {
+            lua_pushliteral(L, ": ");
+            lua_pushvalue(L, err);
+            lua_concat(L, 3);
+            lua_replace(L, err);
+        } else {
+            lua_pop(L, 1);
+        }
+    } else if (lua_type(L, err) == LUA_TTABLE) {
+        lua_pushliteral(L, "where");
+        if (lua_rawget(L, err) == LUA_TNIL) {
+            lua_pop(L, 1);
+            lua_pushliteral(L, "where");
+            tfs_push_where(L, 1);
+            if (lua_rawlen(L, -1) > 0) lua_rawset(L, err); else lua_pop(L, 2);
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+}
+
+static int tfs_trampoline(lua_State *L) {
+    tfs_sandbox *s = tfs_sb(L);
+    void *context = lua_touserdata(L, lua_upvalueindex(1));
+    s->relaxed++;
+    int status = s->dispatch(L, context);
+    if (status == TFS_HOST_ERROR_WHERE) annotate_where(L); // still relaxed: may allocate
+    if (status == TFS_HOST_YIELD) {
+        lua_pushliteral(L, "host functions cannot yield yet");
+        status = TFS_HOST_ERROR;
+    }
+    s->relaxed--;
+    if (s->relaxed == 0 && s->limit && s->used > s->limit && !s->tripped) s->tripped = TFS_LIMIT_MEMORY;
+    if (s->tripped) return tfs_raise_limit(L);
+    if (status < 0) return lua_error(L);
+    return status;
+}
+
+void tfs_push_host_function(lua_State *L, void *context) {
+    lua_pushlightuserdata(L, context);
+    lua_pushcclosure(L, tfs_trampoline, 1);
+}
+
+// ---- error text ----
+
+/// Text of an error object; may raise (a throwing __tostring), so it runs under lua_pcall.
+static int describe_unprotected(lua_State *L) {
+    int t = lua_type(L, 1);
+    if (t == LUA_TSTRING || t == LUA_TNUMBER) {
+        luaL_tolstring(L, 1, NULL);
+        return 1;
+    }
+    if (luaL_getmetafield(L, 1, "__tostring") != LUA_TNIL) {
+        lua_pop(L, 1);
+        luaL_tolstring(L, 1, NULL);
+        return 1;
+    }
+    if (t == LUA_TTABLE) {
+        lua_pushliteral(L, "message");
+        if (lua_rawget(L, 1) == LUA_TSTRING) return 1;
+        lua_pop(L, 1);
+    }
+    lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    return 1;
+}
+
+void tfs_push_describe(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    if (!lua_checkstack(L, 3)) return; // cannot happen after lua_checkstack by the caller
+    lua_pushcfunction(L, describe_unprotected);
+    lua_pushvalue(L, idx);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        lua_pop(L, 1);
+        lua_pushfstring(L, "(error object is a %s value whose __tostring failed)", luaL_typename(L, idx));
+    }
+}
+
+static const char errtext_key = 0;
+static const char traceback_key = 0;
+
+/// Message handler: records the error's text and a traceback, returns the error value unchanged
+/// so the host can still inspect tables (status, kind, ...).
+static int tfs_msgh(lua_State *L) {
+    lua_settop(L, 1);
+    tfs_push_describe(L, 1); // runs script code (__tostring): under the budget
+    tfs_sb(L)->relaxed++;    // undone by tfs_pcall_traceback, even if this raises
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &errtext_key);
+    luaL_traceback(L, L, NULL, 1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &traceback_key);
+    return 1;
+}
+
+int tfs_pcall_traceback(lua_State *L, int nargs, int nresults) {
+    tfs_sandbox *s = tfs_sb(L);
+    int base = lua_gettop(L) - nargs;
+    lua_pushnil(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &errtext_key);
+    lua_pushnil(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &traceback_key);
+    lua_pushcfunction(L, tfs_msgh);
+    lua_insert(L, base);
+    int saved = s->relaxed;
+    s->relaxed = 0; // Lua code called by the host runs under the budget
+    int status = lua_pcall(L, nargs, nresults, base);
+    s->relaxed = saved;
+    lua_remove(L, base);
+    return status;
+}
+
+void tfs_push_last_error_text(lua_State *L) {
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &errtext_key) != LUA_TSTRING) {
+        lua_pop(L, 1);
+        tfs_push_describe(L, -1); // the error value itself (e.g. "not enough memory")
+    }
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &traceback_key) != LUA_TSTRING) {
+        lua_pop(L, 1);
+        lua_pushliteral(L, "");
+    }
+}
+
+int tfs_load_text(lua_State *L, const char *buffer, size_t size, const char *chunkname) {
+    tfs_sandbox *s = tfs_sb(L);
+    int saved = s->relaxed;
+    s->relaxed = 0;
+    int status = luaL_loadbufferx(L, buffer, size, chunkname, "t");
+    s->relaxed = saved;
+    return status;
+}
+
+// ---- tests ----
+static int dump_writer(lua_State *L, const void *p, size_t size, void *ud) {
+    (void)L;
+    luaL_addlstring((luaL_Buffer *)ud, p, size);
+    return 0;
+}
+
+void tfs_push_binary_chunk(lua_State *L, const char *source) {
+    lua_State *plain = luaL_newstate();
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    if (plain && luaL_loadstring(plain, source) == LUA_OK) lua_dump(plain, dump_writer, &b, 0);
+    luaL_pushresult(&b);
+    if (plain) lua_close(plain);
+}

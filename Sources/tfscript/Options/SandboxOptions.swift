@@ -1,0 +1,89 @@
+import ArgumentParser
+import LuaHost
+import ScriptRuntime
+
+/// A byte count as users write it: `64M`, `1G`, `512K` or plain bytes.
+struct ByteSizeArgument: ExpressibleByArgument, Sendable {
+    var bytes: Int
+    init?(argument: String) {
+        guard let bytes = LimitSyntax.parseBytes(argument) else { return nil }
+        self.bytes = bytes
+    }
+    init(bytes: Int) { self.bytes = bytes }
+    var defaultValueDescription: String { LimitSyntax.formatBytes(bytes) }
+}
+
+/// A duration as users write it: `500ms`, `30s`, `5m`, `1h`.
+struct DurationArgument: ExpressibleByArgument, Sendable {
+    var duration: Duration
+    init?(argument: String) {
+        guard let duration = LimitSyntax.parseDuration(argument) else { return nil }
+        self.duration = duration
+    }
+}
+
+/// The sandbox and limit flags shared by `run` and (later) `repl`, used through `@OptionGroup`.
+struct SandboxOptions: ParsableArguments {
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp(
+        "Memory the script may use (e.g. 64M, 1G, 512K, or bytes).", valueName: "size"))
+    var memoryLimit = ByteSizeArgument(bytes: 256 << 20)
+
+    @Option(help: ArgumentHelp("Wall-clock limit (e.g. 500ms, 30s, 5m, 1h). Default: none.", valueName: "duration"))
+    var timeout: DurationArgument?
+
+    @Option(name: .customLong("lib-path"), help: ArgumentHelp(
+        "A folder `require` may load Lua modules from (repeatable; the script's folder is always searched first).",
+        valueName: "folder"))
+    var libraryPaths: [String] = []
+
+    @Option(name: .customLong("env"), help: ArgumentHelp(
+        "An environment variable `os.getenv` may return (repeatable; all others read as nil).", valueName: "NAME"))
+    var environmentNames: [String] = []
+
+    @Option(help: ArgumentHelp("Seed for math.random, for reproducible runs.", valueName: "N"))
+    var seed: Int64?
+
+    @Option(name: .customLong("var"), help: ArgumentHelp(
+        "A script variable, visible as tf.vars.key (repeatable).", valueName: "key=value"))
+    var variableAssignments: [String] = []
+
+    @Option(name: .customLong("max-output"), help: ArgumentHelp(
+        "Bytes print may write before output is truncated.", valueName: "size"))
+    var maxOutput = ByteSizeArgument(bytes: 16 << 20)
+
+    /// `--var` pairs as a dictionary (validated: each has a non-empty key before `=`).
+    var variables: [String: String] {
+        var result: [String: String] = [:]
+        for assignment in variableAssignments {
+            if let equals = assignment.firstIndex(of: "=") {
+                result[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+            }
+        }
+        return result
+    }
+
+    mutating func validate() throws {
+        for assignment in variableAssignments {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+                throw ValidationError("--var expects key=value, got '\(assignment)'")
+            }
+        }
+        for name in environmentNames where name.isEmpty || name.contains("=") {
+            throw ValidationError("--env expects a variable name, got '\(name)'")
+        }
+    }
+
+    /// The run configuration these flags describe.
+    func runConfiguration(scriptPath: String, arguments: [String]) -> ScriptRunConfiguration {
+        ScriptRunConfiguration(
+            scriptPath: scriptPath,
+            arguments: arguments,
+            variables: variables,
+            libraryPaths: libraryPaths,
+            environmentNames: environmentNames,
+            randomSeed: seed,
+            memoryLimit: memoryLimit.bytes,
+            timeout: timeout?.duration,
+            maxOutputBytes: maxOutput.bytes)
+    }
+}

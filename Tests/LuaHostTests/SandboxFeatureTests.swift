@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import LuaHost
+
+/// What the sandbox still allows: the libraries scripts need keep working.
+struct SandboxFeatureTests {
+    @Test("pairs over a read-only library table still lists its functions")
+    func pairsOnLibrary() throws {
+        let state = try makeState()
+        #expect(try eval(state, "local n = 0 for k, v in pairs(string) do n = n + 1 end return n > 10") == true)
+        #expect(try eval(state, "return ('abc'):upper()") == "ABC")
+    }
+
+    @Test("os.getenv returns variables named with --env")
+    func getenvAllowed() throws {
+        let state = try makeState(sandbox: .init(environmentNames: ["PATH"]))
+        #expect(try eval(state, "return os.getenv('PATH')") == .string(LuaString(ProcessInfo.processInfo.environment["PATH"] ?? "")))
+    }
+
+    @Test("the same seed gives the same random numbers")
+    func seededRandom() throws {
+        let a = try makeState(sandbox: .init(randomSeed: 42))
+        let b = try makeState(sandbox: .init(randomSeed: 42))
+        let script = "return math.random(1, 1000000), math.random()"
+        #expect(try a.run(script, chunkName: "=t") == b.run(script, chunkName: "=t"))
+    }
+
+    @Test("require loads Lua source from the search folders, once")
+    func requireFromFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("luahost-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("lib"), withIntermediateDirectories: true)
+        try Data("counter = (counter or 0) + 1 return {name = ...}".utf8).write(to: folder.appendingPathComponent("lib/util.lua"))
+        let state = try makeState(sandbox: .init(requirePaths: [folder.path]))
+        #expect(try state.run("local a = require('lib.util') local b = require('lib.util') return a.name, counter, a == b", chunkName: "=t")
+            == ["lib.util", 1, true])
+    }
+
+    @Test("load accepts text chunks with a custom environment")
+    func loadText() throws {
+        let state = try makeState()
+        #expect(try eval(state, "return load('return x', 'chunk', 't', {x = 7})()") == 7)
+        #expect(try eval(state, "return load('return 5')()") == 5)
+    }
+
+    @Test("collectgarbage count, step and collect work")
+    func collectgarbageAllowed() throws {
+        let state = try makeState()
+        #expect(try eval(state, "collectgarbage() collectgarbage('step') return collectgarbage('count') > 0") == true)
+    }
+
+    @Test("coroutines can yield across the sandbox's pcall")
+    func yieldAcrossPcall() throws {
+        let state = try makeState()
+        #expect(try state.run("""
+            local co = coroutine.wrap(function() local ok, v = pcall(coroutine.yield, 1) return v end)
+            return co(), co(2)
+            """, chunkName: "=t") == [1, 2])
+    }
+
+    @Test("an error value without text is described, not lost")
+    func errorWithoutText() throws {
+        let state = try makeState()
+        let error = try #require(throws: LuaError.self) { try state.run("error({code = 7})", chunkName: "=t") }
+        #expect(error.message == "(error object is a table value)")
+        #expect(error.value["code"] == 7)
+    }
+
+    @Test("modules can be frozen read-only, deeply")
+    func frozenModule() throws {
+        let state = try makeState()
+        try state.registerModule(["m", "sub"], functions: ["f": { _ in [1] }])
+        try state.makeReadOnly("m")
+        #expect(try eval(state, "return m.sub.f()") == 1)
+        #expect(throws: LuaError.self) { try state.run("m.sub.f = nil", chunkName: "=t") }
+        #expect(throws: LuaError.self) { try state.run("rawset(m.sub, 'g', 1)", chunkName: "=t") }
+    }
+}
