@@ -65,7 +65,7 @@ public struct LuaHostCall {
 
     /// All arguments, copied.
     public func arguments() throws -> [LuaValue] {
-        try (1...max(argumentCount, 1)).prefix(argumentCount).map { try argument($0) }
+        try (0..<argumentCount).map { try argument($0 + 1) }
     }
 
     /// Lua's type name of argument `n` (`"no value"` past the end), without copying it.

@@ -53,8 +53,14 @@ public final class LuaState {
         }
     }
 
+    /// When the timeout expires (set by ``startClock()``); nil without a timeout. Host functions
+    /// that block (waiting for HTTP, `tf.sleep`) should give up by then: the hook cannot fire
+    /// while Swift code runs.
+    public private(set) var deadline: ContinuousClock.Instant?
+
     /// Starts the wall-clock timeout (if configured) from now.
     public func startClock() {
+        deadline = configuration.timeout.map { ContinuousClock.now + $0 }
         if let timeout = configuration.timeout {
             let (seconds, atto) = timeout.components
             tfs_set_deadline_after_ns(L, seconds * 1_000_000_000 + atto / 1_000_000_000)

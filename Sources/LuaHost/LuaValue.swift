@@ -37,6 +37,31 @@ public enum LuaValue: Sendable, Hashable {
         return nil
     }
 
+    /// The integer when this is an integer, or a float with an exact integer value (as
+    /// `math.tointeger` would convert it).
+    public var integerValue: Int64? {
+        switch self {
+        case .integer(let i): i
+        case .number(let d): Int64(exactly: d)
+        default: nil
+        }
+    }
+
+    /// The number as a Double, for integers and floats.
+    public var doubleValue: Double? {
+        switch self {
+        case .integer(let i): Double(i)
+        case .number(let d): d
+        default: nil
+        }
+    }
+
+    /// The boolean when this is a boolean.
+    public var boolValue: Bool? {
+        if case .boolean(let b) = self { return b }
+        return nil
+    }
+
     /// The table when this is a table.
     public var tableValue: LuaTable? {
         if case .table(let t) = self { return t }

@@ -107,3 +107,28 @@ struct LimitTests {
         #expect(LimitSyntax.formatDuration(.seconds(30)) == "30s")
     }
 }
+
+/// The long-lived Lua thread the REPL uses.
+struct LuaExecutorTests {
+    @Test("an executor keeps one state across jobs")
+    func keepsState() async throws {
+        let executor = LuaExecutor { try makeState() }
+        defer { executor.shutdown() }
+        _ = try await executor.run { state in try state.run("counter = 41", chunkName: "=t") }
+        let value = try await executor.run { state in try eval(state, "return counter + 1") }
+        #expect(value == 42)
+    }
+
+    @Test("an interrupt handle from the executor stops a running job")
+    func interruptJob() async throws {
+        let executor = LuaExecutor { try makeState() }
+        defer { executor.shutdown() }
+        let handle = try await executor.run { state in state.interruptHandle }
+        // The flag is sticky: whether it is set before or during the job, the job stops.
+        handle.requestInterrupt()
+        let outcome = try await executor.run { (state: LuaState) -> LuaLimit? in
+            do { try state.run("while true do end", chunkName: "=t"); return nil } catch let error as LuaError { return error.limit }
+        }
+        #expect(outcome == .interrupt)
+    }
+}

@@ -87,6 +87,17 @@ struct SandboxEscapeTests {
         Attempt(name: "gsub memory blow-up", source: "local s = string.rep('a', 1e6) s = s:gsub('a', string.rep('b', 1000)) return #s", outcome: .limit(.memory)),
         Attempt(name: "deep Lua recursion", source: "local function f(n) return 1 + f(n + 1) end return f(1)", outcome: .error("stack overflow")),
         Attempt(name: "recursion through __index", source: "local t = setmetatable({}, {}) getmetatable(t).__index = function(t, k) return t[k] end return t.x", outcome: .error("stack overflow")),
+        Attempt(name: "coroutines nested without end", source: "local function f() return coroutine.wrap(f)() end return f()", outcome: .error("stack overflow")),
+        Attempt(name: "gsub with a looping replacement function", source: "return ('abc'):gsub('.', function() while true do end end)", outcome: .limit(.timeout)),
+        Attempt(name: "table.sort with a looping comparator", source: "table.sort({3, 2, 1}, function() while true do end end)", outcome: .limit(.timeout)),
+        Attempt(name: "__close handler swallowing a timeout", source: """
+            while true do
+              local ok = pcall(function()
+                local guard <close> = setmetatable({}, {__close = function() end})
+                while true do end
+              end)
+            end
+            """, outcome: .limit(.timeout)),
         Attempt(name: "deeply nested table returned to the host", source: "local t = {} for i = 1, 5000 do t = {t} end return t", outcome: .error("nested deeper")),
         Attempt(name: "error object with a throwing __tostring", source: "error(setmetatable({}, {__tostring = function() error('again') end}))", outcome: .error("__tostring failed")),
         Attempt(name: "__tostring looping forever on an uncaught error", source: "error(setmetatable({}, {__tostring = function() while true do end end}))", outcome: .limit(.timeout)),
@@ -94,7 +105,10 @@ struct SandboxEscapeTests {
 
     @Test("escape attempt ends safely", arguments: attempts)
     func escape(_ attempt: Attempt) throws {
-        let state = try makeState(memoryLimit: 64 << 20, timeout: .milliseconds(200))
+        // Attempts that should hit the timeout get a short one; the others a generous one, so a
+        // loaded machine cannot turn a memory or stack error into a timeout.
+        let expectsTimeout = if case .limit(.timeout) = attempt.outcome { true } else { false }
+        let state = try makeState(memoryLimit: 64 << 20, timeout: expectsTimeout ? .milliseconds(200) : .seconds(20))
         try state.setGlobal("BINARY", .string(LuaString(bytes: binaryChunk(state))))
         do {
             let results = try state.run(attempt.source, chunkName: "=escape")

@@ -48,6 +48,23 @@ struct SandboxFeatureTests {
         #expect(try eval(state, "collectgarbage() collectgarbage('step') return collectgarbage('count') > 0") == true)
     }
 
+    @Test("coroutines can yield across the sandbox's pcall")
+    func yieldAcrossPcall() throws {
+        let state = try makeState()
+        #expect(try state.run("""
+            local co = coroutine.wrap(function() local ok, v = pcall(coroutine.yield, 1) return v end)
+            return co(), co(2)
+            """, chunkName: "=t") == [1, 2])
+    }
+
+    @Test("an error value without text is described, not lost")
+    func errorWithoutText() throws {
+        let state = try makeState()
+        let error = try #require(throws: LuaError.self) { try state.run("error({code = 7})", chunkName: "=t") }
+        #expect(error.message == "(error object is a table value)")
+        #expect(error.value["code"] == 7)
+    }
+
     @Test("modules can be frozen read-only, deeply")
     func frozenModule() throws {
         let state = try makeState()
