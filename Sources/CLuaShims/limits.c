@@ -158,3 +158,12 @@ int tfs_flush_stdout(int blocking) {
     funlockfile(stdout);
     return result;
 }
+
+int tfs_check_limits(lua_State *L) {
+    tfs_sandbox *s = tfs_sb(L);
+    if (!s->tripped) {
+        if (s->interrupt && atomic_load(&s->interrupt->requested)) s->tripped = TFS_LIMIT_INTERRUPT;
+        else if (s->deadline_ns && now_ns() >= s->deadline_ns) s->tripped = TFS_LIMIT_TIMEOUT;
+    }
+    return s->tripped;
+}

@@ -28,6 +28,10 @@ let luaHostDispatch: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -
     } catch {
         return call.pushError(error)
     }
+    if let index = call.passthrough.argumentIndex {
+        lua_pushvalue(L, index)
+        return 1
+    }
     let base = call.stack.top
     do {
         try call.stack.ensure(Int32(clamping: results.count + 1))
@@ -51,9 +55,35 @@ public struct LuaHostCall {
     /// How many arguments Lua passed (trailing nils count).
     public let argumentCount: Int
 
+    /// Set by ``returnArgument(_:)``: the call returns that argument itself instead of copies.
+    let passthrough = Passthrough()
+
+    final class Passthrough {
+        var argumentIndex: Int32?
+    }
+
     init(stack: LuaStack) {
         self.stack = stack
         self.argumentCount = Int(lua_gettop(stack.L))
+    }
+
+    /// Makes the call return argument `n` itself (the same table, not a copy), ignoring the
+    /// closure's returned values; for functions that mark a table and hand it back.
+    public func returnArgument(_ n: Int) {
+        guard n >= 1, n <= argumentCount else { return }
+        passthrough.argumentIndex = Int32(n)
+    }
+
+    /// Gives argument `n` (a table) the metatable registered under `name`
+    /// (see ``LuaState/registerMetatable(_:functions:values:)``), in place.
+    /// Raw registry access only: no metamethod can run.
+    public func setMetatable(ofArgument n: Int, named name: String) {
+        guard n >= 1, n <= argumentCount, lua_type(stack.L, Int32(n)) == LUA_TTABLE else { return }
+        lua_pushvalue(stack.L, Int32(n))
+        stack.push(string: name)
+        _ = lua_rawget(stack.L, tfs_registryindex())
+        _ = lua_setmetatable(stack.L, -2)
+        tfs_pop(stack.L, 1)
     }
 
     /// Argument `n` (1-based, like Lua's messages), copied; `.nil` past the end.

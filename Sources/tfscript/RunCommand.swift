@@ -32,6 +32,19 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
+    @OptionGroup(title: "Control plane")
+    var connection: ConnectionOptions
+
+    @OptionGroup(title: "Dry run")
+    var dryRun: DryRunOptions
+
+    @Option(help: ArgumentHelp(
+        "Append one JSON line per mutation sent (time, operation, id, body, result) to this file.", valueName: "path"))
+    var journal: String?
+
+    @OptionGroup(title: "Logging")
+    var logging: LoggingOptions
+
     @OptionGroup(title: "Sandbox and limits")
     var sandbox: SandboxOptions
 
@@ -41,12 +54,23 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "Arguments for the script (arg[1], arg[2], ...).")
     var arguments: [String] = []
 
-    func run() async throws {
-        let runner = ScriptRunner(configuration: sandbox.runConfiguration(scriptPath: script, arguments: arguments))
-        let outcome = await runner.run()
-        if let diagnostic = outcome.diagnostic {
-            FileHandle.standardError.write(Data((diagnostic + "\n").utf8))
+    func validate() throws {
+        if journal != nil, dryRun.enabled {
+            throw ValidationError("--journal records the changes a run sends; a dry run sends none (use --plan-out)")
         }
-        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+
+    func run() async throws {
+        let execution = ScriptExecution(
+            runConfiguration: sandbox.runConfiguration(scriptPath: script, arguments: arguments),
+            connection: connection, dryRun: dryRun, journalPath: journal, logger: logging.bootstrap())
+        let code: Int32
+        do {
+            code = try await execution.run()
+        } catch let failure as CommandFailure {
+            StandardError.write("tfscript: \(failure.message)\n")
+            throw ExitCode(failure.exitCode)
+        }
+        if code != 0 { throw ExitCode(code) }
     }
 }

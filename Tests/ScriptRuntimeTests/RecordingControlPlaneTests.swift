@@ -1,5 +1,6 @@
 import JSON
 import ScriptRuntime
+import TokenFactory
 import Testing
 
 /// A fixed fleet to read from. It implements reads only: the recording control plane under
@@ -17,6 +18,13 @@ private struct FixedFleet: EndpointReading {
 private struct NotFound: Error, Equatable { var id: String }
 
 struct RecordingControlPlaneTests {
+    private func spec(named name: String) throws -> EndpointSpec {
+        try EndpointSpec(validating: [
+            "name": .string(name), "model_name": "openai/gpt-oss-20b", "flavor_name": "base",
+            "gpu_type": "gpu-h100-sxm", "region": "eu-north1",
+        ])
+    }
+
     private func makePlane() -> RecordingControlPlane {
         let fleet = FixedFleet(endpoints: [
             ["endpoint_id": "ep-1", "name": "a", "enabled": true, "scaling": ["min_replicas": 1, "max_replicas": 2]],
@@ -28,7 +36,7 @@ struct RecordingControlPlaneTests {
     @Test("a patch is visible to later reads and merges nested scaling")
     func patchOverlay() async throws {
         let plane = makePlane()
-        _ = try await plane.patchEndpoint(id: "ep-1", body: ["scaling": ["min_replicas": 0]])
+        _ = try await plane.patchEndpoint(id: "ep-1", EndpointPatch(validating: ["scaling": ["min_replicas": 0]]))
         let read = try await plane.endpoint(id: "ep-1")
         #expect(read["scaling"] == ["min_replicas": 0, "max_replicas": 2])
         let listed = try await plane.listEndpoints()
@@ -46,10 +54,10 @@ struct RecordingControlPlaneTests {
     @Test("a create is listed under a placeholder id and can be patched later in the plan")
     func createOverlay() async throws {
         let plane = makePlane()
-        let created = try await plane.createEndpoint(body: ["name": "c"])
+        let created = try await plane.createEndpoint(spec(named: "c"))
         #expect(created["endpoint_id"] == "planned-1")
         #expect(try await plane.listEndpoints().last?["name"] == "c")
-        _ = try await plane.patchEndpoint(id: "planned-1", body: ["enabled": false])
+        _ = try await plane.patchEndpoint(id: "planned-1", EndpointPatch(validating: ["enabled": false]))
         let operations = await plane.recordedOperations
         #expect(operations.map(\.kind) == [.create, .patch])
         #expect(operations[1].before?["name"] == "c")
@@ -58,16 +66,16 @@ struct RecordingControlPlaneTests {
     @Test("a patch that changes nothing is not recorded")
     func noOpPatch() async throws {
         let plane = makePlane()
-        _ = try await plane.patchEndpoint(id: "ep-1", body: ["enabled": true])
+        _ = try await plane.patchEndpoint(id: "ep-1", EndpointPatch(validating: ["enabled": true]))
         #expect(await plane.recordedOperations.isEmpty)
     }
 
     @Test("operations are recorded in the order the script made them")
     func order() async throws {
         let plane = makePlane()
-        _ = try await plane.patchEndpoint(id: "ep-2", body: ["enabled": false])
+        _ = try await plane.patchEndpoint(id: "ep-2", EndpointPatch(validating: ["enabled": false]))
         try await plane.deleteEndpoint(id: "ep-1")
-        _ = try await plane.createEndpoint(body: ["name": "z"])
+        _ = try await plane.createEndpoint(spec(named: "z"))
         #expect(await plane.recordedOperations.map(\.target) == ["ep-2", "ep-1", "planned-1"])
     }
 }

@@ -85,6 +85,11 @@ int tfs_load_text(lua_State *L, const char *buffer, size_t size, const char *chu
 /// Pushes a real binary chunk made by string.dump in a separate, unsandboxed state.
 void tfs_push_binary_chunk(lua_State *L, const char *source);
 
+/// Checks the deadline and the interrupt flag like the count hook does, without raising:
+/// trips the limit and returns its TFS_LIMIT_* code (0 when none). For host functions that
+/// block (HTTP, sleep) and must stop when the script's time is up.
+int tfs_check_limits(lua_State *L);
+
 // ---- macro wrappers ----
 static inline int tfs_registryindex(void) { return LUA_REGISTRYINDEX; }
 static inline int tfs_upvalueindex(int i) { return lua_upvalueindex(i); }

@@ -1,6 +1,7 @@
 public import JSON
+public import TokenFactory
 
-/// The control plane under `--dry-run`: reads go to the API, changes are validated upstream,
+/// The control plane under `--dry-run`: reads go to the API, changes (already validated: they arrive as `EndpointSpec` and `EndpointPatch`) are
 /// recorded in order and answered with a simulated result.
 ///
 /// It holds an `EndpointReading` only, so no code path here can send a change. An overlay
@@ -64,7 +65,8 @@ public actor RecordingControlPlane: ControlPlane {
 
     // MARK: Changes (recorded, never sent)
 
-    public func createEndpoint(body: JSONValue) async throws -> JSONValue {
+    public func createEndpoint(_ spec: EndpointSpec) async throws -> JSONValue {
+        let body = spec.body
         let id = PlanOperation.placeholderPrefix + String(createdOrder.count + 1)
         var result = body.objectValue ?? [:]
         result["endpoint_id"] = .string(id)
@@ -77,7 +79,8 @@ public actor RecordingControlPlane: ControlPlane {
         return after
     }
 
-    public func patchEndpoint(id: String, body: JSONValue) async throws -> JSONValue {
+    public func patchEndpoint(id: String, _ patch: EndpointPatch) async throws -> JSONValue {
+        let body = patch.body
         let before = try await endpoint(id: id)
         let after = Self.merge(body, into: before)
         // A patch that changes nothing is not a change: scripts that converge (scale to zero

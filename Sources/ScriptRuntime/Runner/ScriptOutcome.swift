@@ -13,10 +13,13 @@ public enum ScriptOutcome: Sendable {
     /// The host could not set up the run (exit 1), e.g. the sandbox self-check failed.
     case internalError(String)
 
-    /// The process exit code.
+    /// The process exit code; an uncaught `tf` error of kind api or transport exits 4,
+    /// one of kind configuration (no API token) exits 2.
     public var exitCode: Int32 {
         switch self {
         case .success: 0
+        case .scriptError(let error) where ScriptError.exitCode(forUncaught: error.value) != nil:
+            ScriptError.exitCode(forUncaught: error.value)!
         case .scriptError, .internalError: 1
         case .usageError: 2
         case .limitExceeded: 3

@@ -1,0 +1,45 @@
+import JSON
+import LuaHost
+
+extension TFModule {
+    /// `tf.json.encode/decode/null/array/object`.
+    func installJSON(into state: LuaState) throws {
+        try state.registerModule(["tf", "json"], functions: [
+            "encode": { call in
+                let function = "tf.json.encode"
+                let options = try Arguments.options(call, 2, allowed: ["pretty"], function: function)
+                var pretty = false
+                if let flag = options["pretty"] {
+                    guard let value = flag.boolValue else {
+                        throw ScriptError.validation(function, "options.pretty must be a boolean, got \(flag.kindDescription)")
+                    }
+                    pretty = value
+                }
+                let value = try Arguments.json(call, 1, name: "value", function: function)
+                return [.string(LuaString(bytes: value.serializedBytes(pretty: pretty)))]
+            },
+            "decode": { call in
+                let function = "tf.json.decode"
+                guard case .string(let text) = try call.argument(1) else {
+                    throw ScriptError.validation(function, "text must be a string, got \(Arguments.describe(call, 1))")
+                }
+                do throws(JSONError) {
+                    return [LuaJSON.luaValue(try JSONValue(parsing: text.bytes))]
+                } catch {
+                    throw ScriptError.validation(function, error.description)
+                }
+            },
+            "array": { call in try mark(call, as: LuaJSON.arrayMarker, function: "tf.json.array") },
+            "object": { call in try mark(call, as: LuaJSON.objectMarker, function: "tf.json.object") },
+        ], values: ["null": LuaJSON.null])
+    }
+
+    private func mark(_ call: LuaHostCall, as marker: String, function: String) throws -> [LuaValue] {
+        guard call.typeName(of: 1) == "table" else {
+            throw ScriptError.validation(function, "t must be a table, got \(Arguments.describe(call, 1))")
+        }
+        call.setMetatable(ofArgument: 1, named: marker)
+        call.returnArgument(1)
+        return []
+    }
+}

@@ -1,0 +1,90 @@
+public import Logging
+public import LuaHost
+import JSON
+import TokenFactory
+
+/// The `tf` global (DESIGN.md §3): the control plane, JSON, logging, sleep. (`tf.vars` and
+/// `arg` are set by the runner.)
+///
+/// One registrar per namespace (`tf.endpoints`, `tf.templates`, `tf.json`, `tf.log`), as in
+/// Redis's `luaRegisterRedisAPI`. Every function checks its arguments before any request and
+/// raises `ScriptError` tables; the module is frozen read-only once installed.
+public struct TFModule: Sendable {
+    /// What one run's `tf` module talks to and knows.
+    public struct Context: Sendable {
+        /// Where calls go: the API, or the dry-run recorder.
+        public var controlPlane: any ControlPlane
+        /// The dry-run recorder when this run records instead of sending.
+        public var recorder: RecordingControlPlane?
+        /// Where `tf.log` goes.
+        public var logger: Logger
+        /// Shows `tf.endpoints.wait` progress (the CLI passes one only when stderr is a terminal).
+        public var waitProgress: (@Sendable (String) -> Void)?
+        /// `tf.version`.
+        public var version: String
+
+        public init(
+            controlPlane: any ControlPlane, recorder: RecordingControlPlane? = nil,
+            logger: Logger, waitProgress: (@Sendable (String) -> Void)? = nil, version: String
+        ) {
+            self.controlPlane = controlPlane
+            self.recorder = recorder
+            self.logger = logger
+            self.waitProgress = waitProgress
+            self.version = version
+        }
+    }
+
+    let context: Context
+
+    public init(context: Context) {
+        self.context = context
+    }
+
+    /// Installs `tf` into a fresh state, before the script is loaded.
+    public func install(into state: LuaState) throws {
+        try state.registerMetatable(LuaJSON.arrayMarker)
+        try state.registerMetatable(LuaJSON.objectMarker)
+        try state.registerMetatable(ScriptError.metatableName, functions: [
+            "__tostring": { call in
+                guard case .table(let table) = try call.argument(1) else { return ["tf error"] }
+                return [.string(LuaString(ScriptError.render(table)))]
+            }
+        ])
+        try installEndpoints(into: state)
+        try installTemplates(into: state)
+        try installJSON(into: state)
+        try installLog(into: state)
+        try state.registerModule(
+            ["tf"],
+            functions: ["sleep": sleep],
+            values: [
+                "dry_run": .boolean(context.recorder != nil),
+                "version": .string(LuaString(context.version)),
+            ])
+        try state.makeReadOnly("tf", deep: true)
+    }
+
+    // MARK: tf.sleep
+
+    private func sleep(_ call: LuaHostCall) throws -> [LuaValue] {
+        let seconds = try Arguments.number(call, 1, name: "seconds", function: "tf.sleep")
+        guard seconds >= 0, seconds.isFinite else {
+            throw ScriptError.validation("tf.sleep", "seconds must be a number ≥ 0, got \(seconds)")
+        }
+        try BlockingBridge.run(on: call.state) { try await Task.sleep(for: .seconds(seconds)) }
+        return []
+    }
+
+    // MARK: Calls into the control plane
+
+    /// Runs a control-plane call for `function`, blocking the Lua thread, and turns client
+    /// errors into script errors.
+    func api<T: Sendable>(_ function: String, _ call: LuaHostCall, _ operation: @escaping @Sendable () async throws -> T) throws -> T {
+        do {
+            return try BlockingBridge.run(on: call.state, operation)
+        } catch let error as TokenFactoryError {
+            throw ScriptError(error, function: function)
+        }
+    }
+}

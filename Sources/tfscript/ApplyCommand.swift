@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import JSON
+import ScriptRuntime
+
+/// `tfscript apply PLAN.json`: execute a plan saved by `run --dry-run --plan-out`.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Apply a plan saved by `tfscript run --dry-run --plan-out`.",
+        discussion: """
+            1. Re-reads every target and refuses the whole plan if any changed since planning \
+            (a target is gone, one of its writable fields differs from the plan's snapshot, or a \
+            planned create's name now exists). Status, replica counts and timestamps are ignored.
+            2. Shows the plan and asks for confirmation ('yes'), unless --yes. Without a terminal \
+            and without --yes it refuses.
+            3. Applies the operations in order and stops at the first failure, then reports what \
+            was and was not applied.
+
+            EXIT CODES: 0 applied (or nothing to apply) · 1 refused (stale plan, not confirmed, \
+            other base URL) · 2 usage error or unreadable plan · 4 an operation failed.
+
+            EXAMPLE:
+              tfscript run --dry-run --plan-out tonight.json nightly.lua
+              tfscript apply tonight.json
+            """
+    )
+
+    @Argument(help: "The plan file written by --plan-out.")
+    var planFile: String
+
+    @Flag(name: [.customShort("y"), .long], help: "Apply without asking for confirmation (for automation).")
+    var yes = false
+
+    @Flag(name: .customLong("allow-other-base-url"), help: "Apply even though the plan was made against another control-plane URL.")
+    var allowOtherBaseURL = false
+
+    @Option(help: ArgumentHelp("Append one JSON line per mutation sent to this file.", valueName: "path"))
+    var journal: String?
+
+    @OptionGroup(title: "Control plane")
+    var connection: ConnectionOptions
+
+    @OptionGroup(title: "Logging")
+    var logging: LoggingOptions
+
+    func run() async throws {
+        do {
+            try await PlanApplication(command: self, logger: logging.bootstrap()).run()
+        } catch let failure as CommandFailure {
+            StandardError.write("tfscript: \(failure.message)\n")
+            throw ExitCode(failure.exitCode)
+        }
+    }
+}

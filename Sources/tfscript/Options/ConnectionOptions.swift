@@ -1,0 +1,34 @@
+import ArgumentParser
+
+/// Where the control plane is and how to authenticate: shared by `run`, `apply` and `repl`.
+struct ConnectionOptions: ParsableArguments {
+    @Option(
+        name: .customLong("base-url"),
+        help: ArgumentHelp(
+            "Control-plane URL (default https://api.tokenfactory.nebius.com).",
+            discussion: "Plain http:// is refused unless the host is loopback, so the token never travels in clear.",
+            valueName: "url"))
+    var baseURL: String?
+
+    @Option(
+        name: .customLong("token-file"),
+        help: ArgumentHelp(
+            "Read the API token from this file (first in precedence; then TOKEN_FACTORY_API_KEY, API_TOKEN, NEBIUS_API_KEY).",
+            valueName: "path"))
+    var tokenFile: String?
+
+    @Flag(help: "Start a simulated control plane in-process (loopback, in memory) and run against it.")
+    var simulator = false
+
+    @Option(help: ArgumentHelp("With --simulator: seed it from this fleet JSON file instead of the demo fleet.", valueName: "path"))
+    var fleet: String?
+
+    func validate() throws {
+        if fleet != nil, !simulator {
+            throw ValidationError("--fleet only applies with --simulator")
+        }
+        if simulator, baseURL != nil || tokenFile != nil {
+            throw ValidationError("--simulator starts its own control plane; drop --base-url and --token-file, or drop --simulator")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import JSON
+import Logging
+import ScriptRuntime
+import TokenFactory
+
+/// The steps of `tfscript apply`: read, check freshness, confirm, apply, report.
+struct PlanApplication {
+    let command: ApplyCommand
+    let logger: Logger
+
+    func run() async throws {
+        let plan = try readPlan()
+        if plan.isEmpty {
+            StandardError.write("Nothing to apply: the plan has no operations.\n")
+            return
+        }
+        let journal: Journal?
+        do {
+            journal = try command.journal.map { path throws(JournalError) in try Journal(path: path) }
+        } catch {
+            throw CommandFailure(exitCode: 2, message: "\(error) (--journal)")
+        }
+        let session = try await ControlPlaneSession.open(command.connection, logger: logger)
+        do {
+            try await apply(plan, session: session, journal: journal)
+        } catch {
+            await session.close()
+            throw error
+        }
+        await session.close()
+    }
+
+    private func apply(_ plan: Plan, session: ControlPlaneSession, journal: Journal?) async throws {
+        if let missing = session.missingCredentials {
+            throw CommandFailure(exitCode: 2, message: missing.description)
+        }
+        try checkBaseURL(plan, session: session)
+        let applier = PlanApplier(controlPlane: session.controlPlane(journal: journal))
+
+        let stale: [PlanApplier.StaleTarget]
+        do {
+            stale = try await applier.staleTargets(in: plan)
+        } catch let error as TokenFactoryError {
+            throw CommandFailure(exitCode: error.kind == .validation ? 2 : 4, message: "cannot check the plan: \(error)")
+        }
+        if !stale.isEmpty {
+            let lines = stale.map { "  \($0)" }.joined(separator: "\n")
+            throw CommandFailure(
+                exitCode: 1,
+                message: "the plan is stale: these targets changed since it was made, so nothing was applied:\n\(lines)\n"
+                    + "Run the script again with --dry-run to make a fresh plan.")
+        }
+
+        StandardError.write(PlanRenderer().render(plan))
+        try confirm(plan, baseURL: session.baseURL)
+
+        let report = await applier.apply(plan) { index, operation, result in
+            let id = result.flatMap { $0["endpoint_id"]?.stringValue ?? $0["id"]?.stringValue } ?? operation.target
+            let verb = ["create": "created", "patch": "patched", "delete": "deleted"][operation.kind.rawValue]!
+            StandardError.write("  #\(index) \(verb) \(operation.displayName ?? id) (\(id))\n")
+        }
+        try finish(plan, report)
+    }
+
+    private func readPlan() throws -> Plan {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: command.planFile))
+        } catch {
+            throw CommandFailure(exitCode: 2, message: "cannot read plan \(command.planFile): \(error.localizedDescription)")
+        }
+        do {
+            return try Plan(json: JSONValue(parsing: [UInt8](data)))
+        } catch {
+            throw CommandFailure(exitCode: 2, message: "\(command.planFile): \(error)")
+        }
+    }
+
+    private func checkBaseURL(_ plan: Plan, session: ControlPlaneSession) throws {
+        // A plan made against one simulator applies to a fresh one: their ports differ by design.
+        let bothSimulated = session.simulator != nil && plan.baseURL.hasPrefix("http://127.0.0.1:")
+        guard plan.baseURL != session.baseURL, !bothSimulated, !command.allowOtherBaseURL else { return }
+        throw CommandFailure(
+            exitCode: 1,
+            message: "the plan was made against \(plan.baseURL), but this apply would go to \(session.baseURL); "
+                + "pass --base-url \(plan.baseURL), or --allow-other-base-url if that is intended")
+    }
+
+    private func confirm(_ plan: Plan, baseURL: String) throws {
+        guard !command.yes else { return }
+        guard isatty(0) == 1 else {
+            throw CommandFailure(exitCode: 1, message: "refusing to apply without confirmation: stdin is not a terminal (pass --yes to apply unattended)")
+        }
+        StandardError.write("\nApply these \(plan.operations.count) operations to \(baseURL)? Only 'yes' is accepted: ")
+        guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+            throw CommandFailure(exitCode: 1, message: "apply cancelled; nothing was changed")
+        }
+    }
+
+    private func finish(_ plan: Plan, _ report: PlanApplier.Report) throws {
+        let total = plan.operations.count
+        guard let failure = report.failure else {
+            StandardError.write("Apply complete: \(report.applied.count) of \(total) operations applied.\n")
+            return
+        }
+        let operation = plan.operations[failure.index - 1]
+        var message = "operation #\(failure.index) (\(operation.kind.rawValue) \(operation.displayName ?? operation.target)) failed: \(failure.error)\n"
+        message += "Applied \(report.applied.count) of \(total) operations"
+        message += report.applied.isEmpty ? "." : ": " + report.applied.map { "#\($0)" }.joined(separator: ", ") + "."
+        if !report.notApplied.isEmpty {
+            message += "\nNot applied: " + report.notApplied.map { "#\($0)" }.joined(separator: ", ")
+                + ". Make a fresh plan for the rest."
+        }
+        throw CommandFailure(exitCode: 4, message: message)
+    }
+}
