@@ -6,7 +6,7 @@ import TokenFactory
 extension TFModule {
     /// `tf.endpoints.list/get/create/patch/delete/wait`.
     func installEndpoints(into state: LuaState) throws {
-        let plane = context.controlPlane
+        let planes = context.controlPlanes
         try state.registerModule(["tf", "endpoints"], functions: [
             "list": { call in
                 let function = "tf.endpoints.list"
@@ -18,14 +18,14 @@ extension TFModule {
                 } catch let error as EndpointFilter.FilterError {
                     throw ScriptError.validation(function, error.message)
                 }
-                let endpoints = try api(function, call) { try await plane.listEndpoints() }
+                let endpoints = try api(function, call) { try await planes.current.listEndpoints() }
                 let matching = endpoints.filter { filter.matches($0, state: EndpointView.state(of: $0)) }
                 return [.table(LuaTable(array: matching.map(EndpointView.lua), metatableName: LuaJSON.arrayMarker))]
             },
             "get": { call in
                 let function = "tf.endpoints.get"
                 let id = try Arguments.id(call, 1, function: function)
-                return [EndpointView.lua(try api(function, call) { try await plane.endpoint(id: id) })]
+                return [EndpointView.lua(try api(function, call) { try await planes.current.endpoint(id: id) })]
             },
             "create": { call in
                 let function = "tf.endpoints.create"
@@ -34,7 +34,7 @@ extension TFModule {
                 do throws(TokenFactoryError) { spec = try EndpointSpec(validating: .object(fields)) } catch {
                     throw ScriptError(error, function: function, argument: "spec")
                 }
-                return [EndpointView.lua(try api(function, call) { try await plane.createEndpoint(spec) })]
+                return [EndpointView.lua(try api(function, call) { try await planes.current.createEndpoint(spec) })]
             },
             "patch": { call in
                 let function = "tf.endpoints.patch"
@@ -44,12 +44,12 @@ extension TFModule {
                 do throws(TokenFactoryError) { patch = try EndpointPatch(validating: .object(fields)) } catch {
                     throw ScriptError(error, function: function, argument: "fields")
                 }
-                return [EndpointView.lua(try api(function, call) { try await plane.patchEndpoint(id: id, patch) })]
+                return [EndpointView.lua(try api(function, call) { try await planes.current.patchEndpoint(id: id, patch) })]
             },
             "delete": { call in
                 let function = "tf.endpoints.delete"
                 let id = try Arguments.id(call, 1, function: function)
-                try api(function, call) { try await plane.deleteEndpoint(id: id) }
+                try api(function, call) { try await planes.current.deleteEndpoint(id: id) }
                 return [.boolean(true)]
             },
             "wait": { call in try wait(call) },
@@ -64,9 +64,9 @@ extension TFModule {
         let options = try Arguments.options(call, 3, allowed: ["timeout", "interval"], function: function)
         let timeout = try Self.seconds(options["timeout"], default: 600, name: "options.timeout", function: function)
         let interval = try Self.seconds(options["interval"], default: 5, name: "options.interval", function: function)
-        let plane = context.controlPlane
+        let plane = context.controlPlanes.current
 
-        if let recorder = context.recorder {
+        if let recorder = context.controlPlanes.recorder {
             let planned = try api(function, call) { () async throws -> JSONValue? in
                 guard await recorder.isPlannedChange(id) else { return nil }
                 return try? await recorder.endpoint(id: id)
@@ -121,10 +121,10 @@ extension TFModule {
 
     /// `tf.templates.list()`.
     func installTemplates(into state: LuaState) throws {
-        let plane = context.controlPlane
+        let planes = context.controlPlanes
         try state.registerModule(["tf", "templates"], functions: [
             "list": { call in
-                let templates = try api("tf.templates.list", call) { try await plane.listTemplates() }
+                let templates = try api("tf.templates.list", call) { try await planes.current.listTemplates() }
                 return [.table(LuaTable(array: templates.map(LuaJSON.luaValue), metatableName: LuaJSON.arrayMarker))]
             }
         ])

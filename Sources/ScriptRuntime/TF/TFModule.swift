@@ -12,10 +12,8 @@ import TokenFactory
 public struct TFModule: Sendable {
     /// What one run's `tf` module talks to and knows.
     public struct Context: Sendable {
-        /// Where calls go: the API, or the dry-run recorder.
-        public var controlPlane: any ControlPlane
-        /// The dry-run recorder when this run records instead of sending.
-        public var recorder: RecordingControlPlane?
+        /// Where calls go: the API, or the dry-run recorder (switchable, for the REPL).
+        public var controlPlanes: ControlPlaneSelector
         /// Where `tf.log` goes.
         public var logger: Logger
         /// Shows `tf.endpoints.wait` progress (the CLI passes one only when stderr is a terminal).
@@ -24,11 +22,10 @@ public struct TFModule: Sendable {
         public var version: String
 
         public init(
-            controlPlane: any ControlPlane, recorder: RecordingControlPlane? = nil,
+            controlPlanes: ControlPlaneSelector,
             logger: Logger, waitProgress: (@Sendable (String) -> Void)? = nil, version: String
         ) {
-            self.controlPlane = controlPlane
-            self.recorder = recorder
+            self.controlPlanes = controlPlanes
             self.logger = logger
             self.waitProgress = waitProgress
             self.version = version
@@ -59,7 +56,7 @@ public struct TFModule: Sendable {
             ["tf"],
             functions: ["sleep": sleep],
             values: [
-                "dry_run": .boolean(context.recorder != nil),
+                "dry_run": .boolean(context.controlPlanes.isDryRun),
                 "version": .string(LuaString(context.version)),
             ])
         try state.makeReadOnly("tf", deep: true)

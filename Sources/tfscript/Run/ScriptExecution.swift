@@ -35,7 +35,7 @@ struct ScriptExecution {
     private func run(session: ControlPlaneSession, journal: Journal?) async throws -> Int32 {
         let recorder = dryRun.enabled ? Self.recorder(reading: session.reader) : nil
         let plane: any ControlPlane = recorder ?? session.controlPlane(journal: journal)
-        var context = TFModule.Context(controlPlane: plane, recorder: recorder, logger: logger, version: TFScript.version)
+        var context = TFModule.Context(controlPlanes: ControlPlaneSelector(plane: plane, recorder: recorder), logger: logger, version: TFScript.version)
         if isatty(2) == 1 {
             context.waitProgress = { line in StandardError.write("tfscript: \(line)\n") }
         }
