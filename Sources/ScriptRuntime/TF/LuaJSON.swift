@@ -84,6 +84,9 @@ public enum LuaJSON {
             }
             return .array(elements)
         }
+        if table.entries.contains(where: { if case .integer = $0.key { return true } else { return false } }) {
+            throw EncodingError(path: path, problem: "is a sparse array (holes or keys beyond its length), which JSON cannot represent")
+        }
         if !table.array.isEmpty {
             throw EncodingError(
                 path: path,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import LuaHost
 import ScriptRuntime
+import TokenFactory
 
 /// A byte count as users write it: `64M`, `1G`, `512K` or plain bytes.
 struct ByteSizeArgument: ExpressibleByArgument, Sendable {
@@ -70,6 +71,9 @@ struct SandboxOptions: ParsableArguments {
         }
         for name in environmentNames where name.isEmpty || name.contains("=") {
             throw ValidationError("--env expects a variable name, got '\(name)'")
+        }
+        for name in environmentNames where Credentials.environmentVariables.contains(name) {
+            throw ValidationError("--env \(name): the API token is never visible to scripts")
         }
     }
 

@@ -1,0 +1,135 @@
+import Foundation
+import JSON
+import Testing
+import TokenFactorySimulator
+
+/// `--dry-run`, the plan on stderr, `--plan-out` and `--detailed-exitcode`.
+struct DryRunTests {
+    static var examplesFolder: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples")
+    }
+
+    static let exampleScripts = [
+        "nightly-scale-down.lua", "morning-scale-up.lua", "cleanup-disabled.lua", "fleet-report.lua",
+        "create-from-template.lua", "hello.lua",
+    ]
+
+    @Test("every example script sends zero mutating requests under --dry-run", arguments: exampleScripts)
+    func examplesSendNoMutation(name: String) async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let script = Self.examplesFolder.appendingPathComponent(name).path
+        let before = await api.simulator.endpoints()
+        let result = try await api.tfscript(["run", "--base-url", api.baseURL, "--dry-run", script])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(await api.mutatingRequests().isEmpty)
+        #expect(await api.simulator.endpoints() == before)
+    }
+
+    @Test("the fleet is unchanged after a dry run that planned changes")
+    func fleetUnchanged() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let before = await api.simulator.endpoints()
+        let result = try await api.run("""
+            for _, ep in ipairs(tf.endpoints.list()) do tf.endpoints.patch(ep.endpoint_id, {description = "changed"}) end
+            tf.endpoints.delete("ep-demo-01")
+            """, flags: ["--dry-run"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(await api.simulator.endpoints() == before)
+        #expect(result.stderr.contains("Plan: 0 to create, 12 to change, 1 to delete."))
+    }
+
+    @Test("later reads see earlier recorded changes")
+    func overlay() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let result = try await api.run("""
+            print(tf.dry_run)
+            tf.endpoints.patch("ep-demo-01", {scaling = {min_replicas = 0}})
+            local ep = tf.endpoints.get("ep-demo-01")
+            print(ep.scaling.min_replicas, ep.scaling.max_replicas)
+            tf.endpoints.delete("ep-demo-02")
+            print(#tf.endpoints.list(), select(2, pcall(tf.endpoints.get, "ep-demo-02")).status)
+            local new = tf.endpoints.create{name = "n", model_name = "openai/gpt-oss-20b", flavor_name = "base",
+              gpu_type = "gpu-h100-sxm", region = "eu-north1"}
+            print(new.endpoint_id, new.state, #tf.endpoints.list())
+            print(tf.endpoints.patch(new.endpoint_id, {enabled = false}).enabled)
+            """, flags: ["--dry-run"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "true\n0\t6\n11\t404\nplanned-1\tplanned\t12\nfalse\n")
+    }
+
+    @Test("the plan on stderr has + ~ - entries, field changes and the summary line")
+    func planText() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let result = try await api.run("""
+            tf.endpoints.patch("ep-demo-07", {enabled = false, scaling = {max_replicas = 3}})
+            tf.endpoints.delete("ep-demo-08")
+            tf.endpoints.create{name = "n", model_name = "openai/gpt-oss-20b", flavor_name = "base", gpu_type = "gpu-h100-sxm", region = "eu-north1"}
+            """, flags: ["--dry-run"])
+        #expect(result.stderr.contains("""
+              ~ patch test-qwen-ci (ep-demo-07)
+                  enabled: true → false
+                  scaling.max_replicas: 1 → 3
+            """))
+        #expect(result.stderr.contains("  - delete test-scratch (ep-demo-08)"))
+        #expect(result.stderr.contains("  + create n (planned-1)\n      flavor_name = \"base\""))
+        #expect(result.stderr.contains("Plan: 1 to create, 1 to change, 1 to delete."))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("--plan-out writes the plan JSON with before snapshots, base URL and no token")
+    func planFile() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let planPath = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString).json").path
+        let result = try await api.run(#"tf.endpoints.patch("ep-demo-01", {enabled = false})"#, flags: ["--dry-run", "--plan-out", planPath])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: planPath, encoding: .utf8)
+        #expect(!text.contains(api.token))
+        let plan = try JSONValue(parsing: text)
+        #expect(plan["format_version"] == 1)
+        #expect(plan["base_url"]?.stringValue == api.baseURL)
+        #expect(plan["created_at"]?.stringValue != nil)
+        let operation = plan["operations"]?.arrayValue?.first
+        #expect(operation?["kind"] == "patch")
+        #expect(operation?["target"] == "ep-demo-01")
+        #expect(operation?["body"] == ["enabled": false])
+        #expect(operation?["before"]?["enabled"] == true)
+        #expect(operation?["before"]?["name"] == "prod-chat")
+    }
+
+    @Test("--detailed-exitcode: 0 when nothing is planned, 5 when changes are")
+    func detailedExitCode() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let none = try await api.run(#"tf.endpoints.patch("ep-demo-01", {enabled = true})"#, flags: ["--dry-run", "--detailed-exitcode"])
+        #expect(none.status == 0, "\(none.stderr)")
+        #expect(none.stderr.contains("No changes."))
+        let some = try await api.run(#"tf.endpoints.patch("ep-demo-01", {enabled = false})"#, flags: ["--dry-run", "--detailed-exitcode"])
+        #expect(some.status == 5, "\(some.stderr)")
+    }
+
+    @Test("a failed script's plan is shown as incomplete and not saved")
+    func failedScript() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let planPath = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString).json").path
+        let result = try await api.run(#"tf.endpoints.patch("ep-demo-01", {enabled = false}); error("boom")"#, flags: ["--dry-run", "--plan-out", planPath])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("incomplete and was not saved"))
+        #expect(!FileManager.default.fileExists(atPath: planPath))
+    }
+
+    @Test("the README quick-start command runs an example against the built-in simulator")
+    func quickStart() throws {
+        let script = Self.examplesFolder.appendingPathComponent("nightly-scale-down.lua").path
+        let result = try TFScriptProcess.run(["run", "--simulator", "--dry-run", script])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("would be stopped"))
+        #expect(result.stderr.contains("Plan: 0 to create, 3 to change, 0 to delete."))
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import JSON
+import Testing
+import TokenFactorySimulator
+
+/// `--journal` and the promise that the token never shows up anywhere.
+struct JournalAndSecretTests {
+    @Test("--journal appends one JSON line per mutation sent, with outcome and no token")
+    func journal() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).jsonl").path
+        let result = try await api.run("""
+            tf.endpoints.list()
+            tf.endpoints.patch("ep-demo-07", {enabled = false})
+            pcall(tf.endpoints.delete, "ep-nope")
+            tf.endpoints.delete("ep-demo-08")
+            """, flags: ["--journal", journal])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: journal, encoding: .utf8)
+        #expect(!text.contains(api.token))
+        let lines = try text.split(separator: "\n").map { try JSONValue(parsing: String($0)) }
+        #expect(lines.count == 3)
+        #expect(lines[0]["operation"] == "patch" && lines[0]["id"] == "ep-demo-07" && lines[0]["result"] == "ok")
+        #expect(lines[0]["body"] == ["enabled": false])
+        #expect(lines[1]["operation"] == "delete" && lines[1]["result"] == "error" && lines[1]["http_status"] == 404)
+        #expect(lines[2]["operation"] == "delete" && lines[2]["id"] == "ep-demo-08" && lines[2]["result"] == "ok")
+        #expect(lines.allSatisfy { $0["time"]?.stringValue != nil })
+    }
+
+    @Test("the token never appears in stdout, stderr, plan or journal, even with verbose logs and errors")
+    func tokenNeverShown() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let plan = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString).json").path
+        let script = """
+            print(tf.json.encode(tf.endpoints.list()))
+            pcall(tf.endpoints.get, "ep-nope")
+            tf.endpoints.patch("ep-demo-07", {enabled = false})
+            """
+        let dry = try await api.run(script, flags: ["--dry-run", "--plan-out", plan, "--verbose"])
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).jsonl").path
+        let real = try await api.run(script + "\ntf.endpoints.get('ep-nope')", flags: ["--journal", journal, "--verbose", "--log-format", "json"])
+        #expect(real.status == 4)
+        for output in [dry.stdout, dry.stderr, real.stdout, real.stderr,
+                       try String(contentsOfFile: plan, encoding: .utf8), try String(contentsOfFile: journal, encoding: .utf8)] {
+            #expect(!output.contains(api.token))
+        }
+    }
+
+    @Test("--env cannot hand the token to a script", arguments: ["TOKEN_FACTORY_API_KEY", "API_TOKEN", "NEBIUS_API_KEY"])
+    func envRefusesToken(name: String) async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let result = try await api.run("print(os.getenv('\(name)'))", flags: ["--env", name])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--env \(name)"))
+        #expect(!result.stdout.contains(api.token))
+    }
+
+    @Test("--journal with --dry-run is a usage error (a dry run sends nothing)")
+    func journalWithDryRun() throws {
+        let script = try TFScriptProcess.writeTemporaryFile(named: "s.lua", contents: "")
+        let result = try TFScriptProcess.run(["run", "--simulator", "--dry-run", "--journal", "/tmp/x.jsonl", script.path])
+        #expect(result.status == 2)
+    }
+
+    @Test("tf.log writes to stderr, never stdout; --log-format json writes one object per line")
+    func logging() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let text = try await api.run(#"tf.log.info("hello %s", "there"); tf.log.debug("hidden")"#)
+        #expect(text.stdout.isEmpty)
+        #expect(text.stderr.contains("[info] hello there"))
+        #expect(!text.stderr.contains("hidden"))
+        let json = try await api.run(#"tf.log.warn("n=%d", 3)"#, flags: ["--log-format", "json"])
+        let line = try #require(json.stderr.split(separator: "\n").first { $0.hasPrefix("{") })
+        let record = try JSONValue(parsing: String(line))
+        #expect(record["level"] == "warning")
+        #expect(record["message"] == "n=3")
+        let quiet = try await api.run(#"tf.log.info("x"); tf.log.error("bad")"#, flags: ["--quiet"])
+        #expect(!quiet.stderr.contains("[info]"))
+        #expect(quiet.stderr.contains("[error] bad"))
+    }
+}
