@@ -1,0 +1,162 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// `tfscript repl` on a real pseudo-terminal: keys typed as a user would, including Tab
+/// completion and Ctrl-C during a long `tf.sleep`.
+///
+/// The binary runs under `setsid -c`, so the pty is its controlling terminal and a typed
+/// Ctrl-C (byte 0x03) becomes SIGINT through the terminal driver, exactly as for a user.
+struct ReplTerminalTests {
+    @Test("typing on a terminal: values, tab completion, Ctrl-C during tf.sleep, history, Ctrl-D")
+    func interactiveSession() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")
+        let terminal = try ReplTerminal(["repl", "--simulator"], environment: ["XDG_STATE_HOME": state.path])
+        defer { terminal.terminate() }
+
+        try terminal.waitFor("> ")
+        terminal.type("1 + 1\r")
+        try terminal.waitFor("\r\n2\r\n")
+
+        // Tab completes `tf.endpoints.li` to `tf.endpoints.list`; the call then runs.
+        terminal.type("#tf.endpoints.li\t")
+        try terminal.waitFor("tf.endpoints.list")
+        terminal.type("()\r")
+        try terminal.waitFor("\r\n12\r\n")
+
+        // A global: `tos` + Tab is `tostring`.
+        terminal.type("tos\t")
+        try terminal.waitFor("tostring")
+        terminal.type("(7)\r")
+        try terminal.waitFor("\"7\"")
+
+        // Ctrl-C interrupts a long sleep and the session goes on.
+        let started = ContinuousClock.now
+        terminal.type("print('sleeping') tf.sleep(60)\r")
+        try terminal.waitFor("sleeping\r\n")
+        terminal.type("\u{03}")
+        try terminal.waitFor("interrupted")
+        #expect(ContinuousClock.now - started < .seconds(30))
+        terminal.type("40 + 2\r")
+        try terminal.waitFor("42")
+
+        // Ctrl-C at the prompt drops the line; nothing runs.
+        terminal.type("error('never')")
+        try terminal.waitFor("error('never')")
+        terminal.type("\u{03}")
+        terminal.type("'after'\r")
+        try terminal.waitFor("\"after\"")
+        #expect(!terminal.output.contains("stdin:1: never"))
+
+        // Ctrl-D on an empty line leaves with 0; the history file holds the typed lines.
+        terminal.type("\u{04}")
+        let status = try terminal.waitForExit()
+        #expect(status == 0)
+        let history = try String(contentsOf: state.appendingPathComponent("tfscript/history"), encoding: .utf8)
+        #expect(history.contains("1 + 1"))
+        #expect(history.contains("#tf.endpoints.list()"))
+    }
+}
+
+/// A child process on a pseudo-terminal, with everything it writes collected for polling.
+final class ReplTerminal: Sendable {
+    private let process: Process
+    private let master: FileHandle
+    private final class Collected: Sendable { let data = Mutex(Data()) }
+    private let collected = Collected()
+    private let deadline: Duration = .seconds(30)
+
+    init(_ arguments: [String], environment: [String: String]) throws {
+        let pty = try PTYFunctions()
+        let masterFD = pty.openpt(O_RDWR | O_NOCTTY)
+        guard masterFD >= 0, pty.grantpt(masterFD) == 0, pty.unlockpt(masterFD) == 0, let name = pty.ptsname(masterFD) else {
+            throw TerminalError("cannot open a pseudo-terminal")
+        }
+        let slaveFD = open(String(cString: name), O_RDWR | O_NOCTTY)
+        guard slaveFD >= 0 else { throw TerminalError("cannot open \(String(cString: name))") }
+        master = FileHandle(fileDescriptor: masterFD, closeOnDealloc: true)
+        let slave = FileHandle(fileDescriptor: slaveFD, closeOnDealloc: true)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        process.arguments = ["-c", TFScriptProcess.binaryURL.path] + arguments
+        var env = environment
+        env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        env["TERM"] = "xterm"
+        env["LANG"] = "C.UTF-8"
+        process.environment = env
+        process.standardInput = slave
+        process.standardOutput = slave
+        process.standardError = slave
+        try process.run()
+        try slave.close()
+        let collected = collected
+        let reader = Thread { [master] in
+            while true {
+                let data = master.availableData
+                if data.isEmpty { return }
+                collected.data.withLock { $0.append(data) }
+            }
+        }
+        reader.start()
+    }
+
+    /// Everything the terminal showed so far.
+    var output: String { collected.data.withLock { String(decoding: $0, as: UTF8.self) } }
+
+    func type(_ keys: String) {
+        master.write(Data(keys.utf8))
+    }
+
+    /// Polls the output until it holds `text` (after what earlier waits consumed is not
+    /// tracked: texts should be distinct), failing after a bounded deadline.
+    func waitFor(_ text: String) throws {
+        let end = ContinuousClock.now + deadline
+        while ContinuousClock.now < end {
+            if output.contains(text) { return }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        throw TerminalError("timed out waiting for \(String(reflecting: text)); the terminal shows:\n\(output)")
+    }
+
+    func waitForExit() throws -> Int32 {
+        let end = ContinuousClock.now + deadline
+        while process.isRunning {
+            guard ContinuousClock.now < end else { throw TerminalError("the REPL did not exit; it shows:\n\(output)") }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return process.terminationStatus
+    }
+
+    func terminate() {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+/// glibc's pty functions, looked up at run time: Swift's Glibc module does not import them
+/// (they need `_XOPEN_SOURCE`).
+struct PTYFunctions {
+    typealias OpenFunction = @convention(c) (Int32) -> Int32
+    typealias NameFunction = @convention(c) (Int32) -> UnsafeMutablePointer<CChar>?
+    let openpt: OpenFunction
+    let grantpt: OpenFunction
+    let unlockpt: OpenFunction
+    let ptsname: NameFunction
+
+    init() throws {
+        func symbol<T>(_ name: String, as type: T.Type) throws -> T {
+            guard let address = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else {
+                throw TerminalError("\(name) is not available")
+            }
+            return unsafeBitCast(address, to: type)
+        }
+        openpt = try symbol("posix_openpt", as: OpenFunction.self)
+        grantpt = try symbol("grantpt", as: OpenFunction.self)
+        unlockpt = try symbol("unlockpt", as: OpenFunction.self)
+        ptsname = try symbol("ptsname", as: NameFunction.self)
+    }
+}
+
+struct TerminalError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
