@@ -1,3 +1,4 @@
+import Foundation
 import LuaHost
 
 /// Compiles and runs what the user typed, on the session's Lua thread, the way `lua -i` does.
