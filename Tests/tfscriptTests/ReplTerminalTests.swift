@@ -18,15 +18,16 @@ struct ReplTerminalTests {
         terminal.type("1 + 1\r")
         try terminal.waitFor("\r\n2\r\n")
 
-        // Tab completes `tf.endpoints.li` to `tf.endpoints.list`; the call then runs.
+        // Tab completes `tf.endpoints.li` to `tf.endpoints.list` (libedit redraws only the
+        // completed tail, so the proof is that the call runs: `li()` would be an error).
         terminal.type("#tf.endpoints.li\t")
-        try terminal.waitFor("tf.endpoints.list")
+        try terminal.waitFor("st")
         terminal.type("()\r")
         try terminal.waitFor("\r\n12\r\n")
 
         // A global: `tos` + Tab is `tostring`.
         terminal.type("tos\t")
-        try terminal.waitFor("tostring")
+        try terminal.waitFor("tring")
         terminal.type("(7)\r")
         try terminal.waitFor("\"7\"")
 
@@ -40,10 +41,24 @@ struct ReplTerminalTests {
         terminal.type("40 + 2\r")
         try terminal.waitFor("42")
 
+        // ... and a tf.endpoints.wait that would never end (a stopped endpoint never runs).
+        terminal.type("print('waiting') tf.endpoints.wait('ep-demo-08', 'running')\r")
+        try terminal.waitFor("waiting\r\n")
+        terminal.type("\u{03}")
+        try terminal.waitFor("interrupted\u{1B}[0m\r\n> ", after: "waiting")
+
+        // Unfinished input continues on the >> prompt.
+        terminal.type("function f()\r")
+        try terminal.waitFor(">> ")
+        terminal.type("return 'multi' end\r")
+        terminal.type("f()\r")
+        try terminal.waitFor("\"multi\"")
+
         // Ctrl-C at the prompt drops the line; nothing runs.
         terminal.type("error('never')")
         try terminal.waitFor("error('never')")
         terminal.type("\u{03}")
+        try terminal.waitFor("error('never')\r\n> ") // a fresh prompt: the line was dropped
         terminal.type("'after'\r")
         try terminal.waitFor("\"after\"")
         #expect(!terminal.output.contains("stdin:1: never"))
@@ -52,9 +67,11 @@ struct ReplTerminalTests {
         terminal.type("\u{04}")
         let status = try terminal.waitForExit()
         #expect(status == 0)
+        // libedit's format: a header line, then one entry per line with spaces as \040.
         let history = try String(contentsOf: state.appendingPathComponent("tfscript/history"), encoding: .utf8)
-        #expect(history.contains("1 + 1"))
-        #expect(history.contains("#tf.endpoints.list()"))
+        #expect(history.contains("1\\040+\\0401\n"))
+        #expect(history.contains("#tf.endpoints.list()\n"))
+        #expect(!history.contains("never"))
     }
 }
 
@@ -90,11 +107,15 @@ final class ReplTerminal: Sendable {
         try process.run()
         try slave.close()
         let collected = collected
-        let reader = Thread { [master] in
+        // Raw reads: the master reports EIO once the child is gone, which FileHandle's
+        // availableData turns into a crash.
+        let reader = Thread {
+            var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
-                let data = master.availableData
-                if data.isEmpty { return }
-                collected.data.withLock { $0.append(data) }
+                let count = read(masterFD, &buffer, buffer.count)
+                if count < 0, errno == EINTR { continue }
+                if count <= 0 { return }
+                collected.data.withLock { $0.append(contentsOf: buffer[0..<count]) }
             }
         }
         reader.start()
@@ -107,12 +128,14 @@ final class ReplTerminal: Sendable {
         master.write(Data(keys.utf8))
     }
 
-    /// Polls the output until it holds `text` (after what earlier waits consumed is not
-    /// tracked: texts should be distinct), failing after a bounded deadline.
-    func waitFor(_ text: String) throws {
+    /// Polls the output until it holds `text` (after the last `marker`, when given), failing
+    /// after a bounded deadline. Earlier waits are not tracked: texts should be distinct.
+    func waitFor(_ text: String, after marker: String? = nil) throws {
         let end = ContinuousClock.now + deadline
         while ContinuousClock.now < end {
-            if output.contains(text) { return }
+            var shown = output[...]
+            if let marker, let range = shown.range(of: marker, options: .backwards) { shown = shown[range.upperBound...] }
+            if shown.contains(text) { return }
             Thread.sleep(forTimeInterval: 0.02)
         }
         throw TerminalError("timed out waiting for \(String(reflecting: text)); the terminal shows:\n\(output)")
