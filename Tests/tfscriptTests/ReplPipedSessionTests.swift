@@ -174,3 +174,17 @@ struct ReplPipedSessionTests {
         #expect(result.stdout == "\"ok\"\n")
     }
 }
+
+/// Limits in a session apply per statement; hitting one ends that statement only.
+struct ReplLimitTests {
+    @Test("--timeout stops a runaway statement; the next one runs with a fresh clock")
+    func timeoutPerStatement() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")
+        let result = try TFScriptProcess.run(
+            ["repl", "--timeout", "300ms"], stdin: "while true do end\n'next'\n",
+            environment: ["PATH": "/usr/bin:/bin", "XDG_STATE_HOME": state.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("tfscript: timeout of 300ms exceeded"))
+        #expect(result.stdout == "\"next\"\n")
+    }
+}

@@ -107,6 +107,11 @@ struct ReplCommandLine: Equatable {
     var name: String
     var argument: String
 
+    init(name: String, argument: String) {
+        self.name = name
+        self.argument = argument
+    }
+
     init?(_ line: String) {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasPrefix(":"), !trimmed.hasPrefix("::") else { return nil }
