@@ -88,8 +88,16 @@ struct ReplSession {
     }
 
     /// `--plan-out`: writes what the session recorded, when it recorded anything.
+    /// Without it, a reminder that recorded changes were not sent.
     private func savePlan(_ dryRunSwitch: ReplDryRun) async throws {
-        guard let path = dryRun.planOut, let plan = await dryRunSwitch.planAfterSession(), !plan.isEmpty else { return }
+        guard let plan = await dryRunSwitch.planAfterSession(), !plan.isEmpty else { return }
+        guard let path = dryRun.planOut else {
+            let count = plan.operations.count
+            StandardError.write(
+                "tfscript: this session recorded \(count) change\(count == 1 ? "" : "s") under dry-run and sent none "
+                    + "(--dry-run --plan-out FILE saves them for tfscript apply)\n")
+            return
+        }
         do {
             try Data((plan.json.serialized(pretty: true) + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
