@@ -1,5 +1,4 @@
 import Foundation
-import LuaHost
 
 /// One thing the user did at the prompt.
 enum LineInput: Equatable {
@@ -22,10 +21,4 @@ final class PipedLineReader: LineReader {
         guard let line = Swift.readLine(strippingNewline: true) else { return .end }
         return .line(line)
     }
-}
-
-/// Flushes Lua's stdout before the host writes to stderr, so output keeps its order on a
-/// terminal.
-enum LuaStateOutput {
-    static func flush() { LuaState.flushStandardOutput() }
 }

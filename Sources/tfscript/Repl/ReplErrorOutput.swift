@@ -1,4 +1,5 @@
 import Foundation
+import LuaHost
 
 /// Where the REPL reports errors and notes: stderr, in red on a terminal (unless `NO_COLOR`
 /// is set), plain when piped so scripted sessions can match the text.
@@ -12,13 +13,13 @@ struct ReplErrorOutput: Sendable {
 
     /// An error: one message, possibly followed by traceback lines.
     func report(_ message: String) {
-        LuaStateOutput.flush()
+        LuaState.flushStandardOutput() // what Lua printed comes first
         StandardError.write(colored ? "\u{1B}[31m\(message)\u{1B}[0m\n" : message + "\n")
     }
 
     /// A note (help, plan, mode changes).
     func note(_ message: String) {
-        LuaStateOutput.flush()
+        LuaState.flushStandardOutput() // what Lua printed comes first
         StandardError.write(message.hasSuffix("\n") ? message : message + "\n")
     }
 }

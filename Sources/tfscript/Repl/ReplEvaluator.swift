@@ -86,7 +86,6 @@ final class ReplEvaluator {
 
     /// The syntax error of a buffer that input ended in the middle of.
     func unfinishedError(_ buffer: String) -> String {
-        if case .error(let error) = compile(buffer) { return error.message }
         do {
             _ = try state.load(Array(buffer.utf8), chunkName: "=stdin")
         } catch {
