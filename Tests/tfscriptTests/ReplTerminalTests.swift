@@ -54,6 +54,14 @@ struct ReplTerminalTests {
         terminal.type("f()\r")
         try terminal.waitFor("\"multi\"")
 
+        // Ctrl-C on the >> prompt drops the unfinished statement too.
+        terminal.type("function g()\r")
+        try terminal.waitFor(">> ", after: "\"multi\"")
+        terminal.type("\u{03}")
+        try terminal.waitFor("\r\n> ", after: ">> ")
+        terminal.type("g == nil\r")
+        try terminal.waitFor("true", after: "g == nil")
+
         // Ctrl-C at the prompt drops the line; nothing runs.
         terminal.type("error('never')")
         try terminal.waitFor("error('never')")
@@ -72,6 +80,29 @@ struct ReplTerminalTests {
         #expect(history.contains("1\\040+\\0401\n"))
         #expect(history.contains("#tf.endpoints.list()\n"))
         #expect(!history.contains("never"))
+    }
+
+    @Test("the history file stays bounded to the last 1000 lines")
+    func boundedHistory() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")
+        let folder = state.appendingPathComponent("tfscript")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let old = (1...1100).map { "x=\($0)\n" }.joined()
+        try ("_HiStOrY_V2_\n" + old).write(to: folder.appendingPathComponent("history"), atomically: true, encoding: .utf8)
+
+        let terminal = try ReplTerminal(["repl"], environment: ["XDG_STATE_HOME": state.path])
+        defer { terminal.terminate() }
+        try terminal.waitFor("> ")
+        terminal.type("'newest'\r")
+        try terminal.waitFor("\"newest\"\r\n")
+        terminal.type("\u{04}")
+        #expect(try terminal.waitForExit() == 0)
+
+        let lines = try String(contentsOf: folder.appendingPathComponent("history"), encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("_HiStOrY_") }
+        #expect(lines.count == 1000)
+        #expect(lines.last == "'newest'")
+        #expect(lines.first == "x=102")
     }
 }
 
