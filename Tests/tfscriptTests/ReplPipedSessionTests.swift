@@ -167,6 +167,17 @@ struct ReplPipedSessionTests {
         #expect(result.stdout == "true\ntrue\n11\n12\n")
     }
 
+    @Test("--plan-out saves what the session recorded when it ends")
+    func planOut() throws {
+        let planURL = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-plan-\(UUID().uuidString).json")
+        let result = try session("tf.endpoints.delete('ep-demo-08')\n", ["--simulator", "--dry-run", "--plan-out", planURL.path])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("Plan saved to \(planURL.path)"))
+        let plan = try String(contentsOf: planURL, encoding: .utf8)
+        #expect(plan.contains("\"kind\": \"delete\""))
+        #expect(plan.contains("\"target\": \"ep-demo-08\""))
+    }
+
     @Test("Lua's own goto labels are not taken for commands")
     func labelIsLua() throws {
         let result = try session("do goto skip; error('not skipped'); ::skip:: end\n'ok'\n")
