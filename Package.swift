@@ -26,6 +26,12 @@ let package = Package(
             pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]
         ),
+        // libedit (Debian libedit-dev) for `tfscript repl`: line editing, history, completion.
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
         // C: Lua's function-like macros as inline functions, the host-call trampoline,
         // the sandbox's C pieces (allocator, count hook, limit-aware pcall).
         .target(name: "CLuaShims", dependencies: ["CLua"]),
@@ -66,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "tfscript",
             dependencies: [
-                "ScriptRuntime", "LuaHost", "TokenFactory", "TokenFactorySimulator", "JSON",
+                "ScriptRuntime", "LuaHost", "TokenFactory", "TokenFactorySimulator", "JSON", "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -22,7 +22,7 @@ struct TFScript: AsyncParsableCommand {
             Docs: README.md and docs/ (lua-api.md, sandbox.md, dry-run.md, simulator.md).
             """,
         version: version,
-        subcommands: [RunCommand.self, ApplyCommand.self, SimulatorCommand.self]
+        subcommands: [RunCommand.self, ReplCommand.self, ApplyCommand.self, SimulatorCommand.self]
     )
 
     /// Usage errors exit with 2 (DESIGN.md §4) instead of ArgumentParser's EX_USAGE (64).

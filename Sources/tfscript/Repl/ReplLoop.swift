@@ -1,0 +1,138 @@
+import Foundation
+import LuaHost
+import ScriptRuntime
+
+/// Read, evaluate, print: the session itself, run on the Lua thread.
+///
+/// Lines starting with `:` (at the start of a statement) are REPL commands; everything else is
+/// Lua, accumulated until it compiles. A piped session ends at end of input with exit code 1
+/// when any statement failed (so scripted sessions can be checked), else 0; an interactive one
+/// ends with 0 on Ctrl-D or `:quit`.
+final class ReplLoop {
+    private let evaluator: ReplEvaluator
+    private let reader: any LineReader
+    private let interrupts: ReplInterrupts?
+    private let dryRun: ReplDryRun
+    private let output: ReplErrorOutput
+    private let interactive: Bool
+    private var anyFailed = false
+
+    init(evaluator: ReplEvaluator, reader: any LineReader, interrupts: ReplInterrupts?, dryRun: ReplDryRun, output: ReplErrorOutput, interactive: Bool) {
+        self.evaluator = evaluator
+        self.reader = reader
+        self.interrupts = interrupts
+        self.dryRun = dryRun
+        self.output = output
+        self.interactive = interactive
+    }
+
+    /// Runs until the end of input or `:quit`; returns the exit code.
+    func run() -> Int32 {
+        var buffer: [String] = []
+        loop: while true {
+            switch reader.read(prompt: buffer.isEmpty ? "> " : ">> ") {
+            case .end:
+                if !buffer.isEmpty { report(evaluator.unfinishedError(buffer.joined(separator: "\n"))) }
+                break loop
+            case .interrupted:
+                buffer.removeAll()
+            case .line(let line):
+                if buffer.isEmpty, let command = ReplCommandLine(line) {
+                    if perform(command) == .quit { break loop }
+                    continue
+                }
+                if buffer.isEmpty, line.allSatisfy(\.isWhitespace) { continue }
+                buffer.append(line)
+                let outcome = evaluating { evaluator.submit(buffer.joined(separator: "\n")) }
+                if outcome != .incomplete { buffer.removeAll() }
+            }
+        }
+        return interactive || !anyFailed ? 0 : 1
+    }
+
+    private func report(_ message: String) {
+        output.report(message)
+        anyFailed = true
+    }
+
+    /// Runs Lua with Ctrl-C armed to interrupt it.
+    private func evaluating(_ body: () -> ReplEvaluator.Outcome) -> ReplEvaluator.Outcome {
+        interrupts?.beginEvaluation(evaluator.state.interruptHandle)
+        let outcome = body()
+        interrupts?.endEvaluation()
+        if outcome == .failed || outcome == .interrupted { anyFailed = true }
+        return outcome
+    }
+
+    private enum Next { case proceed, quit }
+
+    private func perform(_ command: ReplCommandLine) -> Next {
+        switch command.name {
+        case "quit", "q", "exit":
+            return .quit
+        case "help", "h", "?":
+            output.note(ReplCommandLine.help)
+        case "dry-run":
+            switch command.argument.lowercased() {
+            case "on":
+                dryRun.set(true)
+                try? evaluator.state.setModuleField(["tf"], "dry_run", .boolean(true))
+                output.note("dry-run on: create, patch and delete are recorded, not sent (:plan shows them)")
+            case "off":
+                dryRun.set(false)
+                try? evaluator.state.setModuleField(["tf"], "dry_run", .boolean(false))
+                output.note("dry-run off: changes are sent to the control plane again")
+            case "":
+                output.note("dry-run is \(dryRun.isOn ? "on" : "off")")
+            default:
+                report(":dry-run expects on or off, got '\(command.argument)'")
+            }
+        case "plan":
+            guard let plan = dryRun.plan() else {
+                output.note("No plan: nothing was recorded (turn recording on with :dry-run on)")
+                break
+            }
+            output.note(PlanRenderer().render(plan))
+        case "table":
+            _ = evaluating { evaluator.showAsTable(command.argument.isEmpty ? nil : command.argument) }
+        default:
+            report("unknown command ':\(command.name)' (:help lists the commands)")
+        }
+        return .proceed
+    }
+}
+
+/// A REPL command line: `:name argument...`. `::label::` is Lua (a goto label), not a command.
+struct ReplCommandLine: Equatable {
+    var name: String
+    var argument: String
+
+    init(name: String, argument: String) {
+        self.name = name
+        self.argument = argument
+    }
+
+    init?(_ line: String) {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix(":"), !trimmed.hasPrefix("::") else { return nil }
+        let body = trimmed.dropFirst()
+        let name = body.prefix { !$0.isWhitespace }
+        self.name = String(name)
+        self.argument = body.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+    }
+
+    static let help = """
+        Type Lua statements or expressions; an expression's value is printed.
+        An unfinished statement continues on the >> prompt.
+
+          :help               this text
+          :dry-run on|off     record create/patch/delete instead of sending them (tf.dry_run follows)
+          :plan               show the changes recorded under dry-run
+          :table [EXPR]       show EXPR (default: the last result) as a table of records
+          :quit               leave (or Ctrl-D)
+
+        tf.show(list [, {"name", "region", "state"}]) prints records as an aligned table.
+        Tab completes globals and fields (tf.endpoints.<Tab>). Ctrl-C interrupts a running
+        statement (including tf.sleep and tf.endpoints.wait) or clears the line.
+        """
+}

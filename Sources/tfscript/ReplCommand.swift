@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import ScriptRuntime
+
+/// `tfscript repl`: an interactive Lua session with the `tf` module, like `lua -i`.
+struct ReplCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "Explore interactively: a Lua prompt with the tf module.",
+        discussion: """
+            Type Lua statements or expressions; expression values are pretty-printed (tables \
+            with sorted keys, cycles marked). Unfinished input continues on a >> prompt. \
+            Commands: :help, :dry-run on|off, :plan, :table [EXPR], :quit. Tab completes \
+            globals and fields (tf.endpoints.<Tab>); Ctrl-C interrupts a running statement; \
+            Ctrl-D leaves. History is kept in $XDG_STATE_HOME/tfscript/history \
+            (default ~/.local/state/tfscript/history).
+
+            The sandbox and limits are those of run; --timeout applies to each statement.
+
+            With stdin not a terminal, statements are read line by line without prompts or \
+            colours, values go to stdout and errors to stderr; the exit code is 1 when any \
+            statement failed, else 0. See docs/repl.md.
+
+            EXAMPLE:
+              tfscript repl --simulator
+            """
+    )
+
+    @OptionGroup(title: "Control plane")
+    var connection: ConnectionOptions
+
+    @OptionGroup(title: "Dry run")
+    var dryRun: DryRunOptions
+
+    @Option(help: ArgumentHelp(
+        "Append one JSON line per mutation sent (time, operation, id, body, result) to this file.", valueName: "path"))
+    var journal: String?
+
+    @OptionGroup(title: "Logging")
+    var logging: LoggingOptions
+
+    @OptionGroup(title: "Sandbox and limits")
+    var sandbox: SandboxOptions
+
+    func validate() throws {
+        if dryRun.detailedExitCode {
+            throw ValidationError("--detailed-exitcode applies to run; a REPL session's exit code says whether a statement failed")
+        }
+    }
+
+    func run() async throws {
+        let session = ReplSession(
+            runConfiguration: sandbox.runConfiguration(scriptPath: "stdin", arguments: []),
+            connection: connection, dryRun: dryRun, journalPath: journal, logger: logging.bootstrap())
+        let code: Int32
+        do {
+            code = try await session.run()
+        } catch let failure as CommandFailure {
+            StandardError.write("tfscript: \(failure.message)\n")
+            throw ExitCode(failure.exitCode)
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}

@@ -1,0 +1,61 @@
+import Testing
+@testable import LuaHost
+
+/// The REPL's two host-side reads and writes of frozen modules: `setModuleField` (for
+/// `tf.dry_run`, `tf.show`) and `fieldNames` (tab completion). Both use raw access only.
+struct ModuleFieldTests {
+    @Test("the host can change a field of a read-only module; scripts still cannot")
+    func setFieldOfFrozenModule() throws {
+        let state = try makeState()
+        try state.registerModule(["m"], values: ["flag": false])
+        try state.makeReadOnly("m")
+        try state.setModuleField(["m"], "flag", true)
+        #expect(try eval(state, "return m.flag") == true)
+        #expect(throws: LuaError.self) { try state.run("m.flag = false", chunkName: "=t") }
+    }
+
+    @Test("the host can add a Lua function to a nested read-only module")
+    func setFunctionField() throws {
+        let state = try makeState()
+        try state.registerModule(["m", "sub"], values: ["x": 1])
+        try state.makeReadOnly("m")
+        let function = try state.load(Array("local n = ... return n * 2".utf8), chunkName: "=t")
+        try state.setModuleField(["m", "sub"], "double", function: function)
+        #expect(try eval(state, "return m.sub.double(21)") == 42)
+    }
+
+    @Test("setting a field of a missing module fails with a clear error")
+    func missingModule() throws {
+        let state = try makeState()
+        #expect(throws: LuaValueError.self) { try state.setModuleField(["nope"], "x", 1) }
+    }
+
+    @Test("field names list globals, plain tables and read-only modules")
+    func fieldNames() throws {
+        let state = try makeState()
+        try state.registerModule(["m", "endpoints"], functions: ["list": { _ in [] }, "get": { _ in [] }])
+        try state.makeReadOnly("m")
+        try state.run("plain = {alpha = 1, beta = {}, [1] = 2, ['not a name'] = 3}", chunkName: "=t")
+        #expect(state.fieldNames(at: []).contains("plain"))
+        #expect(state.fieldNames(at: []).contains("print"))
+        #expect(state.fieldNames(at: ["plain"]) == ["alpha", "beta"])
+        #expect(state.fieldNames(at: ["m"]) == ["endpoints"])
+        #expect(state.fieldNames(at: ["m", "endpoints"]) == ["get", "list"])
+        #expect(state.fieldNames(at: ["string"]).contains("upper"))
+        #expect(state.fieldNames(at: ["nothing", "here"]) == [])
+    }
+
+    @Test("field names follow __index tables (classes, string methods) without running metamethods")
+    func fieldNamesThroughIndex() throws {
+        let state = try makeState()
+        try state.run("""
+            Class = {greet = function() end}
+            object = setmetatable({own = 1}, {__index = Class})
+            trap = setmetatable({}, {__index = function() error('must not run') end})
+            s = 'text'
+            """, chunkName: "=t")
+        #expect(state.fieldNames(at: ["object"]) == ["greet", "own"])
+        #expect(state.fieldNames(at: ["trap"]) == [])
+        #expect(state.fieldNames(at: ["s"]).contains("upper"))
+    }
+}
