@@ -44,6 +44,8 @@ struct ParallelHarness {
     var dryRun = false
     var timeout: Duration?
     var memoryLimit: Int? = 64 << 20
+    /// Extra set-up on the Lua thread after `tf` is installed (test-only globals).
+    var prepare: (@Sendable (LuaState) throws -> Void)?
 
     struct Outcome {
         var result: Result<[LuaValue], LuaError>
@@ -84,6 +86,7 @@ struct ParallelHarness {
         let result = try await LuaThread.run { () -> Result<[LuaValue], LuaError> in
             let state = try LuaState(configuration: configuration)
             try module.install(into: state)
+            try prepare?(state)
             state.startClock()
             do throws(LuaError) { return .success(try state.run(source, chunkName: "@parallel.lua")) } catch { return .failure(error) }
         }
@@ -250,6 +253,39 @@ struct ParallelTests {
         guard case .failure(let error) = outcome.result else { Issue.record("expected the timeout"); return }
         #expect(error.limit == .timeout)
         #expect(ContinuousClock.now - start < .seconds(4))
+    }
+
+    @Test("an interrupt (the REPL's Ctrl-C) while requests are in flight ends the run")
+    func interruptEndsRun() async throws {
+        var harness = ParallelHarness(faults: ["GET /v0/dedicated_endpoints/* latency=5s"])
+        harness.prepare = { state in
+            let handle = state.interruptHandle
+            try state.setGlobal("interrupt") { _ in handle.requestInterrupt(); return [] }
+        }
+        let start = ContinuousClock.now
+        let outcome = try await harness.run("""
+            tf.parallel({'ep-001', 'ep-002'}, function(id, i)
+              if i == 2 then interrupt() end
+              return tf.endpoints.get(id)
+            end)
+            return 'finished'
+            """)
+        guard case .failure(let error) = outcome.result else { Issue.record("expected the interrupt"); return }
+        #expect(error.limit == .interrupt)
+        #expect(ContinuousClock.now - start < .seconds(4))
+    }
+
+    @Test("results keep the identity of what fn returned (tables, functions)")
+    func resultsKeepIdentity() async throws {
+        let outcome = try await ParallelHarness().run("""
+            local shared = {}
+            local results = tf.parallel({1, 2}, function(n)
+              if n == 1 then return shared end
+              return function() return 'called' end
+            end)
+            return results[1].value == shared, results[2].value()
+            """)
+        #expect(try outcome.values() == [true, "called"])
     }
 
     @Test("the memory limit hit inside a worker ends the run, not just the item")
