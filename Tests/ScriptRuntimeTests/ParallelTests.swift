@@ -67,6 +67,17 @@ struct ParallelHarness {
         }
     }
 
+    /// Makes one full round trip on a fresh connection before the simulator stops. A run that
+    /// ended while its requests were still connecting (a limit cancelled them) can leave
+    /// connections in the listen backlog; the server must accept them before it shuts down
+    /// (accepting one during shutdown trips a NIO assertion in debug builds).
+    static func settle(_ simulator: TokenFactorySimulator) async throws {
+        await simulator.setFaults([])
+        let client = try TokenFactoryClient(configuration: .init(baseURL: simulator.baseURL, token: simulator.token, retry: .none))
+        _ = try? await client.listEndpoints()
+        try await client.shutdown()
+    }
+
     func run(_ source: String) async throws -> Outcome {
         let faults = try faults.map { try Fault(parsing: $0) }
         let simulator = try await TokenFactorySimulator.start(configuration: .init(fleet: Self.fleet(count), speed: .infinity, faults: faults))
@@ -93,6 +104,7 @@ struct ParallelHarness {
         let requests = await simulator.requestLog()
         let plan = await recorder?.recordedOperations ?? []
         try await client.shutdown()
+        try await Self.settle(simulator)
         await simulator.shutdown()
         return Outcome(result: result, requests: requests, counter: counter, plan: plan)
     }
@@ -257,7 +269,7 @@ struct ParallelTests {
 
     @Test("an interrupt (the REPL's Ctrl-C) while requests are in flight ends the run")
     func interruptEndsRun() async throws {
-        var harness = ParallelHarness(faults: ["GET /v0/dedicated_endpoints/* latency=5s"])
+        var harness = ParallelHarness(faults: ["GET /v0/dedicated_endpoints/ep-001 latency=5s"])
         harness.prepare = { state in
             let handle = state.interruptHandle
             try state.setGlobal("interrupt") { _ in handle.requestInterrupt(); return [] }
@@ -265,8 +277,9 @@ struct ParallelTests {
         let start = ContinuousClock.now
         let outcome = try await harness.run("""
             tf.parallel({'ep-001', 'ep-002'}, function(id, i)
+              local ep = tf.endpoints.get(id)  -- ep-001's request is still in flight after ep-002's
               if i == 2 then interrupt() end
-              return tf.endpoints.get(id)
+              return ep
             end)
             return 'finished'
             """)
