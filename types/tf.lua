@@ -64,6 +64,15 @@
 ---@class tf.Template
 ---@field [string] any
 
+---@class tf.ParallelOptions
+---@field concurrency? integer workers (and so requests) at once, 1 to 64 (default 8)
+---@field fail_fast? boolean re-raise the first error instead of collecting it (default false)
+
+---@class tf.ParallelResult
+---@field ok boolean whether fn returned (true) or raised (false)
+---@field value? any fn's first return value when ok
+---@field err? any the error fn raised (a string, or a tf.Error table) when not ok
+
 ---@class tf.endpoints
 tf_endpoints = {}
 
@@ -148,6 +157,16 @@ function tf_json.object(t) end
 ---@field version string
 tf = {}
 
----Pause the script (counts against --timeout).
+---Pause the script (counts against --timeout). Inside tf.parallel, pauses only that worker.
 ---@param seconds number
 function tf.sleep(seconds) end
+
+---Run fn(item, index) for every item, each in its own coroutine: while one worker's tf call
+---waits for the API, the others run. Results come back in item order.
+---@generic T
+---@param items T[]
+---@param fn fun(item: T, index: integer): any
+---@param options? tf.ParallelOptions
+---@return tf.ParallelResult[] results one per item, in item order
+---@return integer failures how many items raised an error
+function tf.parallel(items, fn, options) end

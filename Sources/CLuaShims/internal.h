@@ -15,6 +15,7 @@ typedef struct tfs_sandbox {
     int64_t deadline_ns;    // CLOCK_MONOTONIC; 0 = none
     tfs_interrupt *interrupt;
     tfs_dispatch_fn dispatch;
+    int host_call_resumed;  // 1 while the dispatcher re-runs a host call that had suspended
     size_t max_output, output_written;
     int output_truncated;
     char memory_message[160], timeout_message[160], interrupt_message[160], truncation_message[200];

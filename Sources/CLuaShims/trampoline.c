@@ -43,22 +43,41 @@ static void annotate_where(lua_State *L) {
     }
 }
 
-static int tfs_trampoline(lua_State *L) {
+static int run_host_call(lua_State *L, void *context, int resumed);
+
+/// Continuation of a host call that suspended: re-runs the host function on the same
+/// arguments (it answers from what it kept; see LuaHostSuspension in Swift).
+static int tfs_host_continue(lua_State *L, int status, lua_KContext ctx) {
+    (void)status; // LUA_YIELD: we only get here by being resumed
+    return run_host_call(L, (void *)ctx, 1);
+}
+
+/// Calls the Swift dispatcher and acts on its status. Only C raises (lua_error) or yields
+/// (lua_yieldk), after every Swift frame has returned (DESIGN.md §2).
+static int run_host_call(lua_State *L, void *context, int resumed) {
     tfs_sandbox *s = tfs_sb(L);
-    void *context = lua_touserdata(L, lua_upvalueindex(1));
     s->relaxed++;
+    s->host_call_resumed = resumed;
     int status = s->dispatch(L, context);
+    s->host_call_resumed = 0;
     if (status == TFS_HOST_ERROR_WHERE) annotate_where(L); // still relaxed: may allocate
-    if (status == TFS_HOST_YIELD) {
-        lua_pushliteral(L, "host functions cannot yield yet");
-        status = TFS_HOST_ERROR;
-    }
     s->relaxed--;
     if (s->relaxed == 0 && s->limit && s->used > s->limit && !s->tripped) s->tripped = TFS_LIMIT_MEMORY;
     if (s->tripped) return tfs_raise_limit(L);
+    if (status == TFS_HOST_YIELD) {
+        // Swift left exactly one value on top (what the resumer sees) and checked that the
+        // coroutine can yield; lua_yieldk raises a clean Lua error if it cannot after all.
+        return lua_yieldk(L, 1, (lua_KContext)context, tfs_host_continue);
+    }
     if (status < 0) return lua_error(L);
     return status;
 }
+
+static int tfs_trampoline(lua_State *L) {
+    return run_host_call(L, lua_touserdata(L, lua_upvalueindex(1)), 0);
+}
+
+int tfs_host_call_resumed(lua_State *L) { return tfs_sb(L)->host_call_resumed; }
 
 void tfs_push_host_function(lua_State *L, void *context) {
     lua_pushlightuserdata(L, context);

@@ -21,10 +21,14 @@ final class HostFunctionBox {
 /// The C trampoline's way back into Swift. Never raises: it returns a status instead.
 let luaHostDispatch: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Int32 = { L, context in
     let box = Unmanaged<HostFunctionBox>.fromOpaque(context!).takeUnretainedValue()
+    let journal = box.state.resumedHostCall(on: L!)
     let call = LuaHostCall(stack: LuaStack(L: L!, state: box.state))
+    call.passthrough.journal = journal
     let results: [LuaValue]
     do {
         results = try box.body(call)
+    } catch let suspension as LuaHostSuspension {
+        return call.suspend(suspension)
     } catch {
         return call.pushError(error)
     }
@@ -60,6 +64,8 @@ public struct LuaHostCall {
 
     final class Passthrough {
         var argumentIndex: Int32?
+        /// Kept across suspensions of the calling coroutine (LuaHostSuspension.swift).
+        var journal: LuaHostCallJournal?
     }
 
     init(stack: LuaStack) {

@@ -15,6 +15,10 @@ public final class LuaState {
     public let interruptHandle: LuaInterruptHandle
     /// Host closures owned by the state; Lua closures point at them unretained.
     var hostFunctions: [HostFunctionBox] = []
+    /// Host calls whose coroutine is suspended, by coroutine (see ``LuaHostSuspension``).
+    var suspendedHostCalls: [LuaCoroutineID: LuaHostCallJournal] = [:]
+    /// Which host scheduler runs which coroutine (see ``setOwner(_:of:)``).
+    var coroutineOwners: [LuaCoroutineID: AnyObject] = [:]
 
     /// Builds a state: allocator with the memory limit, count hook, then the sandboxed library.
     /// Throws if the sandbox cannot be built or its self-check fails (never run a script then).

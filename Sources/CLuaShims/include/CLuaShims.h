@@ -11,7 +11,7 @@
 
 // Status codes a host function (Swift) returns to the trampoline.
 #define TFS_HOST_ERROR (-1)        // the error value is on top of the stack: raise it as is
-#define TFS_HOST_YIELD (-2)        // reserved for tf.parallel (lua_yieldk); not implemented yet
+#define TFS_HOST_YIELD (-2)        // suspend the coroutine: yield the one value on top (lua_yieldk)
 #define TFS_HOST_ERROR_WHERE (-3)  // like TFS_HOST_ERROR, annotated with the caller's position
 
 // Which limit stopped the script (sticky until tfs_reset_limits).
@@ -58,6 +58,11 @@ void tfs_push_host_function(lua_State *L, void *context);
 int tfs_pcall_traceback(lua_State *L, int nargs, int nresults);
 /// Pushes the message text and then the traceback of the last error caught by tfs_pcall_traceback.
 void tfs_push_last_error_text(lua_State *L);
+/// 1 when the running host call is being re-run after its coroutine was resumed (it had
+/// returned TFS_HOST_YIELD), else 0. Valid at the start of the dispatcher only.
+int tfs_host_call_resumed(lua_State *L);
+/// Whether the running coroutine can yield (not the main thread, no C call in the way).
+static inline int tfs_isyieldable(lua_State *L) { return lua_isyieldable(L); }
 /// Pushes "chunk:line" of the Lua code that called the running host function ("" if unknown).
 void tfs_push_where(lua_State *L, int level);
 /// Pushes the protected text of the value at idx (never raises; falls back to a description).

@@ -1,5 +1,5 @@
 import Dispatch
-public import LuaHost
+import LuaHost
 import Synchronization
 
 /// Runs async work (HTTP, sleeps) from a host function and blocks the Lua thread until it ends.
@@ -8,7 +8,22 @@ import Synchronization
 /// is safe. While blocked, the bridge keeps checking the script's timeout and interrupt
 /// (Ctrl-C in the REPL): a request in flight cannot be interrupted by Lua's count hook, so
 /// the bridge cancels the work itself and raises the limit error, which scripts cannot catch.
+///
+/// Inside a `tf.parallel` worker the same call does not block: ``run(_:suspending:_:)``
+/// hands the work to the worker's ``ParallelRun`` and suspends the worker's coroutine.
 enum BlockingBridge {
+    /// Runs a host call's async work: suspends the calling coroutine when it is a
+    /// `tf.parallel` worker that can yield (and `suspending` is true), blocks otherwise
+    /// (the main chunk, a script's own coroutines, inside `table.sort` callbacks, …).
+    static func run<T: Sendable>(
+        _ call: LuaHostCall, suspending: Bool = true, _ operation: @escaping @Sendable () async throws -> T
+    ) throws -> T {
+        if suspending, call.canSuspend, let run = call.state.owner(of: call.coroutine) as? ParallelRun {
+            return try run.perform(call, operation)
+        }
+        return try run(on: call.state, operation)
+    }
+
     private final class Slot<T: Sendable>: Sendable {
         let value = Mutex<Result<T, any Error>?>(nil)
     }

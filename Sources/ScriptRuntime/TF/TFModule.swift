@@ -52,6 +52,7 @@ public struct TFModule: Sendable {
         try installTemplates(into: state)
         try installJSON(into: state)
         try installLog(into: state)
+        try installParallel(into: state)
         try state.registerModule(
             ["tf"],
             functions: ["sleep": sleep],
@@ -69,17 +70,17 @@ public struct TFModule: Sendable {
         guard seconds >= 0, seconds.isFinite else {
             throw ScriptError.validation("tf.sleep", "seconds must be a number ≥ 0, got \(seconds)")
         }
-        try BlockingBridge.run(on: call.state) { try await Task.sleep(for: .seconds(seconds)) }
+        try BlockingBridge.run(call) { try await Task.sleep(for: .seconds(seconds)) }
         return []
     }
 
     // MARK: Calls into the control plane
 
-    /// Runs a control-plane call for `function`, blocking the Lua thread, and turns client
-    /// errors into script errors.
+    /// Runs a control-plane call for `function`, blocking the Lua thread (or suspending a
+    /// `tf.parallel` worker), and turns client errors into script errors.
     func api<T: Sendable>(_ function: String, _ call: LuaHostCall, _ operation: @escaping @Sendable () async throws -> T) throws -> T {
         do {
-            return try BlockingBridge.run(on: call.state, operation)
+            return try BlockingBridge.run(call, suspending: suspends(function), operation)
         } catch let error as TokenFactoryError {
             throw ScriptError(error, function: function)
         }

@@ -16,6 +16,9 @@ extension TokenFactoryClient {
         // Fail connection errors at once: our retry loop owns backoff, and a request that never
         // got a connection is known not to have reached the server (safe to retry a create).
         http.connectionPool.retryConnectionEstablishment = false
+        // Up to 64 requests at once over HTTP/1.1 (AHC's default is 8 connections per host),
+        // so `tf.parallel`'s concurrency (at most 64) is not silently capped by the pool.
+        http.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         return http
     }
 

@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""tfscript's benchmarks: each one measured side by side with its baseline in one invocation.
+
+Run through scripts/bench (which builds the release binary first). Prints a table of medians
+and ratios and writes docs/performance.md. Needs hyperfine, lua5.4, python3 with requests and
+GNU time (/usr/bin/time). Everything runs on loopback; every loop is bounded.
+"""
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "Benchmarks")
+WORKLOADS = os.path.join(BENCH, "workloads")
+LATENCY_MS = 20
+ENDPOINTS = 500
+CONCURRENCY = 32
+DECODE_ENDPOINTS = 10_000
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def endpoint(i):
+    return {
+        "endpoint_id": f"ep-{i:05d}",
+        "name": f"bench-{i:05d}",
+        "description": "an endpoint made for the benchmarks",
+        "model_name": "openai/gpt-oss-120b",
+        "flavor_name": "base",
+        "gpu_type": "gpu-h100-sxm",
+        "gpu_count": 1,
+        "region": ["eu-north1", "eu-west1", "us-central1"][i % 3],
+        "scaling": {"min_replicas": 0, "max_replicas": 2},
+        "enabled": True,
+        "status": "running",
+        "routing_key": f"bench/model-{i:05d}",
+        "created_at": "2026-01-01T00:00:00Z",
+    }
+
+
+def hyperfine(commands, runs, warmup, env=None):
+    """Median seconds of each command, from one hyperfine invocation (side by side)."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
+        path = out.name
+    argv = ["hyperfine", "-N", "--style", "basic", "--warmup", str(warmup), "--runs", str(runs), "--export-json", path]
+    argv += [" ".join(command) for command in commands]
+    subprocess.run(argv, check=True, env=env, stdout=sys.stderr)
+    with open(path) as f:
+        results = json.load(f)["results"]
+    os.unlink(path)
+    return [r["median"] for r in results]
+
+
+def script_median(argv, env=None):
+    """Runs a workload that prints `median_ms X` and returns X in seconds."""
+    out = subprocess.run(argv, check=True, env=env, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.startswith("median_ms"):
+            return float(line.split()[1]) / 1000
+    raise RuntimeError(f"{argv}: no median in output {out!r}")
+
+
+def peak_rss_mb(argv, runs, env=None):
+    """Median peak resident memory (GNU time's %M, KiB) of `runs` runs, in MB."""
+    values = []
+    for _ in range(runs):
+        result = subprocess.run(["/usr/bin/time", "-f", "%M"] + argv, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"{argv} failed: {result.stderr[-500:]}")
+        values.append(int(result.stderr.strip().splitlines()[-1]) / 1024)
+    return statistics.median(values)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Simulator:
+    """`tfscript simulator` in its own process, with injected latency on every request."""
+
+    def __init__(self, tfscript, fleet_path):
+        self.port = free_port()
+        self.token = "bench-token"
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [tfscript, "simulator", "--port", str(self.port), "--token", self.token, "--speed", "0",
+             "--latency", f"{LATENCY_MS}ms", "--page-size", str(ENDPOINTS), "--fleet", fleet_path],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{self.url}/_simulator/faults", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("the simulator did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def versions(tfscript):
+    def run(argv):
+        try:
+            r = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+            return (r.stdout or r.stderr).strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.TimeoutExpired):
+            return "?"
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    import requests
+    return {
+        "machine": f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
+        "tfscript": run([tfscript, "--version"]),
+        "lua": run(["lua5.4", "-v"]),
+        "python": f"Python {platform.python_version()}, requests {requests.__version__}",
+        "hyperfine": run(["hyperfine", "--version"]),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tfscript", default=os.path.join(ROOT, ".build", "release", "tfscript"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "docs", "performance.md"))
+    parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test, not for the record)")
+    args = parser.parse_args()
+    tf = args.tfscript
+    quick = args.quick
+    work = os.path.join(ROOT, ".build", "bench")
+    os.makedirs(work, exist_ok=True)
+
+    # Fixtures: a 500-endpoint fleet for the simulator, a 10,000-endpoint list response as a
+    # Lua module (a long string) both decoders load before timing.
+    fleet_path = os.path.join(work, "fleet500.json")
+    with open(fleet_path, "w") as f:
+        json.dump([endpoint(i) for i in range(1, ENDPOINTS + 1)], f)
+    text = json.dumps({"endpoints": [endpoint(i) for i in range(1, DECODE_ENDPOINTS + 1)], "next_page_token": ""})
+    with open(os.path.join(work, "fleet10k.lua"), "w") as f:
+        f.write("return [==[" + text + "]==]\n")
+    rows = []
+
+    # 1. Cold start.
+    log("== 1. cold start")
+    noop = os.path.join(WORKLOADS, "noop.lua")
+    tf_start, lua_start, py_start = hyperfine(
+        [[tf, "run", noop], ["lua5.4", "-e", "''"], ["python3", "-c", "'import requests'"]],
+        runs=10 if quick else 40, warmup=3)
+    rows.append(("1. cold start, script that does nothing", tf_start, "python3 -c 'import requests'", py_start,
+                 py_start / tf_start, "≥ 4× faster", py_start / tf_start >= 4))
+    rows.append(("", None, "lua5.4 -e ''", lua_start, lua_start / tf_start, "(reference)", None))
+
+    # 2. List + patch 500 endpoints, 20 ms latency per request.
+    log(f"== 2. list + patch {ENDPOINTS} endpoints, {LATENCY_MS} ms latency")
+    simulator = Simulator(tf, fleet_path)
+    env = dict(os.environ, TOKEN_FACTORY_API_KEY=simulator.token, TOKEN_FACTORY_BASE_URL=simulator.url)
+    try:
+        (parallel,) = hyperfine([[tf, "run", "--base-url", simulator.url, os.path.join(WORKLOADS, "patch_parallel.lua")]],
+                                runs=3 if quick else 10, warmup=1, env=env)
+        sequential, python_seq = hyperfine(
+            [[tf, "run", "--base-url", simulator.url, os.path.join(WORKLOADS, "patch_sequential.lua")],
+             ["python3", os.path.join(BENCH, "baselines", "patch_requests.py")]],
+            runs=1 if quick else 3, warmup=0, env=env)
+        rss_parallel = peak_rss_mb([tf, "run", "--base-url", simulator.url, os.path.join(WORKLOADS, "patch_parallel.lua")],
+                                   runs=3 if quick else 5, env=env)
+    finally:
+        simulator.stop()
+    bound = math.ceil(ENDPOINTS / CONCURRENCY) * LATENCY_MS / 1000
+    rows.append((f"2. list + patch {ENDPOINTS}, tf.parallel (concurrency {CONCURRENCY})", parallel,
+                 "Python requests, sequential (as the API docs)", python_seq, python_seq / parallel, "≥ 20× faster",
+                 python_seq / parallel >= 20))
+    rows.append(("", None, "tfscript, sequential", sequential, sequential / parallel, "(reference)", None))
+    rows.append(("", None, f"latency bound ⌈{ENDPOINTS}/{CONCURRENCY}⌉ × {LATENCY_MS} ms", bound, parallel / bound,
+                 "≤ 1.3× the bound", parallel / bound <= 1.3))
+
+    # 3. Decode a 10,000-endpoint list response into Lua tables.
+    log("== 3. decode 10,000 endpoints")
+    decode = os.path.join(WORKLOADS, "decode.lua")
+    tf_decode = script_median([tf, "run", "--lib-path", work, "--lib-path", WORKLOADS, decode])
+    lua_decode = script_median(["lua5.4", "-e", f"package.path='{work}/?.lua;{WORKLOADS}/?.lua;'..package.path", decode])
+    rows.append(("3. decode a 10,000-endpoint list (tf.json.decode)", tf_decode, "pure-Lua decoder on lua5.4", lua_decode,
+                 lua_decode / tf_decode, "≥ 5× faster", lua_decode / tf_decode >= 5))
+
+    # 4. CPU-bound loop under the sandbox.
+    log("== 4. CPU-bound loop")
+    cpu = os.path.join(WORKLOADS, "cpu.lua")
+    tf_cpu, lua_cpu, hooked_cpu = [], [], []
+    for _ in range(1 if quick else 3):  # alternate, so drift in machine load hits all alike
+        tf_cpu.append(script_median([tf, "run", cpu]))
+        lua_cpu.append(script_median(["lua5.4", cpu]))
+        # The control: plain lua5.4 with the same count hook as the sandbox's (every 10,000
+        # instructions, doing nothing), to separate the hook's cost from the rest.
+        hooked_cpu.append(script_median(["lua5.4", "-e", "debug.sethook(function() end, '', 10000)", cpu]))
+    tf_cpu, lua_cpu, hooked_cpu = (statistics.median(v) for v in (tf_cpu, lua_cpu, hooked_cpu))
+    rows.append(("4. CPU-bound Lua loop, sandbox on", tf_cpu, "plain lua5.4", lua_cpu, tf_cpu / lua_cpu,
+                 "≤ 1.10× lua5.4 (time)", tf_cpu / lua_cpu <= 1.10))
+    rows.append(("", None, "lua5.4 + the same count hook (control)", hooked_cpu, tf_cpu / hooked_cpu,
+                 "(tfscript ÷ control)", None))
+
+    # 5. Peak memory.
+    log("== 5. peak memory")
+    rss_trivial = peak_rss_mb([tf, "run", noop], runs=3 if quick else 5)
+    rows.append(("5. peak memory (RSS), trivial run", rss_trivial, "", None, None, "≤ 40 MB", rss_trivial <= 40))
+    rows.append((f"5. peak memory (RSS), {ENDPOINTS}-endpoint parallel run", rss_parallel, "", None, None, "(reported)", None))
+
+    report = render(rows, versions(tf), quick)
+    print(report)
+    if not quick:
+        with open(args.out, "w") as f:
+            f.write(report)
+        log(f"wrote {os.path.relpath(args.out, ROOT)}")
+
+
+def fmt(value, memory):
+    if value is None:
+        return ""
+    if memory:
+        return f"{value:.1f} MB"
+    return f"{value * 1000:.1f} ms" if value < 10 else f"{value:.2f} s"
+
+
+def render(rows, info, quick):
+    lines = [
+        "# Performance",
+        "",
+        "Measured by `scripts/bench` (release build): every row's tfscript and baseline numbers come",
+        "from the same invocation, side by side. Times are medians; ratios are baseline ÷ tfscript",
+        "(how many times faster tfscript is) except where the target says otherwise. Reproduce with",
+        "`scripts/bench` (about 3 minutes; `scripts/bench --quick` is a smoke run that writes nothing).",
+        "",
+        f"Measured {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {info['machine']}.",
+        f"{info['tfscript']}; {info['lua']}; {info['python']}; {info['hyperfine']}." + (" QUICK RUN: not for the record." if quick else ""),
+        "",
+        "| benchmark | tfscript | baseline | baseline value | ratio | target | met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, value, baseline, base_value, ratio, target, met in rows:
+        memory = name.startswith("5.")
+        lines.append("| " + " | ".join([
+            name, fmt(value, memory), baseline, fmt(base_value, memory),
+            "" if ratio is None else f"{ratio:.2f}×", target, "" if met is None else ("yes" if met else "**no**"),
+        ]) + " |")
+    lines += ["", NOTES]
+    return "\n".join(lines) + "\n"
+
+
+NOTES = open(os.path.join(BENCH, "NOTES.md")).read().strip() if os.path.exists(os.path.join(BENCH, "NOTES.md")) else ""
+
+if __name__ == "__main__":
+    main()

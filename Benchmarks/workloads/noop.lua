@@ -1,0 +1,1 @@
+-- Cold start: a script that does nothing.
