@@ -4,6 +4,7 @@ import Testing
 import TokenFactorySimulator
 
 /// `tfscript apply`: fresh plans apply, stale plans are refused, failures are reported.
+@Suite(.serialized)
 struct ApplyTests {
     private func makePlan(_ api: SimulatedAPI, _ source: String) async throws -> String {
         let planPath = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString).json").path

@@ -4,6 +4,7 @@ import Testing
 import TokenFactorySimulator
 
 /// `--dry-run`, the plan on stderr, `--plan-out` and `--detailed-exitcode`.
+@Suite(.serialized)
 struct DryRunTests {
     static var examplesFolder: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -125,9 +126,9 @@ struct DryRunTests {
     }
 
     @Test("the README quick-start command runs an example against the built-in simulator")
-    func quickStart() throws {
+    func quickStart() async throws {
         let script = Self.examplesFolder.appendingPathComponent("nightly-scale-down.lua").path
-        let result = try TFScriptProcess.run(["run", "--simulator", "--dry-run", script])
+        let result = try await TFScriptProcess.run(["run", "--simulator", "--dry-run", script])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("would be stopped"))
         #expect(result.stderr.contains("Plan: 0 to create, 3 to change, 0 to delete."))

@@ -4,6 +4,7 @@ import Testing
 import TokenFactorySimulator
 
 /// `--journal` and the promise that the token never shows up anywhere.
+@Suite(.serialized)
 struct JournalAndSecretTests {
     @Test("--journal appends one JSON line per mutation sent, with outcome and no token")
     func journal() async throws {
@@ -59,9 +60,9 @@ struct JournalAndSecretTests {
     }
 
     @Test("--journal with --dry-run is a usage error (a dry run sends nothing)")
-    func journalWithDryRun() throws {
+    func journalWithDryRun() async throws {
         let script = try TFScriptProcess.writeTemporaryFile(named: "s.lua", contents: "")
-        let result = try TFScriptProcess.run(["run", "--simulator", "--dry-run", "--journal", "/tmp/x.jsonl", script.path])
+        let result = try await TFScriptProcess.run(["run", "--simulator", "--dry-run", "--journal", "/tmp/x.jsonl", script.path])
         #expect(result.status == 2)
     }
 

@@ -3,15 +3,16 @@ import JSON
 import Testing
 
 /// `tf.parallel` through the real binary and the built-in simulator.
+@Suite(.serialized)
 struct ParallelCommandTests {
-    func run(_ source: String, _ flags: [String]) throws -> (TFScriptProcess.Result, URL) {
+    func run(_ source: String, _ flags: [String]) async throws -> (TFScriptProcess.Result, URL) {
         let url = try TFScriptProcess.writeTemporaryFile(named: "parallel.lua", contents: source)
-        return (try TFScriptProcess.run(["run"] + flags + [url.path], currentDirectory: url.deletingLastPathComponent()), url)
+        return (try await TFScriptProcess.run(["run"] + flags + [url.path], currentDirectory: url.deletingLastPathComponent()), url)
     }
 
     @Test("results print in item order and the run exits 0")
-    func resultsInOrder() throws {
-        let (result, _) = try run("""
+    func resultsInOrder() async throws {
+        let (result, _) = try await run("""
             local eps = tf.endpoints.list()
             local results, failures = tf.parallel(eps, function(ep) return tf.endpoints.get(ep.endpoint_id).name end, {concurrency = 4})
             for i, r in ipairs(results) do assert(r.value == eps[i].name) end
@@ -22,8 +23,8 @@ struct ParallelCommandTests {
     }
 
     @Test("an uncaught fail_fast API error exits 4 and names the script line")
-    func failFastExitCode() throws {
-        let (result, _) = try run("""
+    func failFastExitCode() async throws {
+        let (result, _) = try await run("""
             tf.parallel({'ep-missing'}, function(id) return tf.endpoints.get(id) end, {fail_fast = true})
             """, ["--simulator"])
         #expect(result.status == 4)
@@ -32,10 +33,10 @@ struct ParallelCommandTests {
     }
 
     @Test("--dry-run --plan-out lists the workers' changes in item order")
-    func dryRunPlanOrder() throws {
+    func dryRunPlanOrder() async throws {
         let folder = try TFScriptProcess.writeTemporaryFile(named: "placeholder", contents: "").deletingLastPathComponent()
         let planPath = folder.appendingPathComponent("plan.json").path
-        let (result, _) = try run("""
+        let (result, _) = try await run("""
             local eps = tf.endpoints.list()
             tf.parallel(eps, function(ep)
               local current = tf.endpoints.get(ep.endpoint_id)

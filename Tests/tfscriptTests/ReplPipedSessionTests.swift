@@ -2,51 +2,52 @@ import Foundation
 import Testing
 
 /// `tfscript repl` with piped stdin: scripted sessions, values on stdout, errors on stderr.
+@Suite(.serialized)
 struct ReplPipedSessionTests {
     /// A session with its own state folder, so no developer history is read or written.
-    func session(_ input: String, _ flags: [String] = []) throws -> TFScriptProcess.Result {
+    func session(_ input: String, _ flags: [String] = []) async throws -> TFScriptProcess.Result {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")
-        return try TFScriptProcess.run(
+        return try await TFScriptProcess.run(
             ["repl"] + flags, stdin: input,
             environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "XDG_STATE_HOME": state.path])
     }
 
     @Test("an expression line prints its value, without prompts")
-    func expression() throws {
-        let result = try session("1 + 1\n'a' .. 'b'\nmath.type(2^53)\n")
+    func expression() async throws {
+        let result = try await session("1 + 1\n'a' .. 'b'\nmath.type(2^53)\n")
         #expect(result.status == 0)
         #expect(result.stdout == "2\n\"ab\"\n\"float\"\n")
         #expect(!result.stderr.contains(">"))
     }
 
     @Test("several results print on one line, tab separated, like lua -i")
-    func severalResults() throws {
-        let result = try session("1, nil, true, 2.5\n")
+    func severalResults() async throws {
+        let result = try await session("1, nil, true, 2.5\n")
         #expect(result.stdout == "1\tnil\ttrue\t2.5\n")
     }
 
     @Test("statements run and keep their globals for later lines")
-    func statements() throws {
-        let result = try session("x = 41\nlocal unused = 1\nx + 1\n")
+    func statements() async throws {
+        let result = try await session("x = 41\nlocal unused = 1\nx + 1\n")
         #expect(result.status == 0)
         #expect(result.stdout == "42\n")
     }
 
     @Test("tables print with sorted keys, arrays as arrays and nested tables inline when short")
-    func tables() throws {
-        let result = try session("{b = 1, a = {1, 2, {x = 'y'}}, [10] = true, 'first'}\n")
+    func tables() async throws {
+        let result = try await session("{b = 1, a = {1, 2, {x = 'y'}}, [10] = true, 'first'}\n")
         #expect(result.stdout == "{\"first\", [10] = true, a = {1, 2, {x = \"y\"}}, b = 1}\n")
     }
 
     @Test("a table that contains itself prints a cycle marker")
-    func cycle() throws {
-        let result = try session("t = {name = 'loop'}; t.self = t\nt\n")
+    func cycle() async throws {
+        let result = try await session("t = {name = 'loop'}; t.self = t\nt\n")
         #expect(result.stdout == "{name = \"loop\", self = <cycle>}\n")
     }
 
     @Test("long tables are indented one entry per line and cut after the item limit")
-    func longTable() throws {
-        let result = try session("t = {} for i = 1, 300 do t['k' .. string.format('%03d', i)] = i end\nt\n")
+    func longTable() async throws {
+        let result = try await session("t = {} for i = 1, 300 do t['k' .. string.format('%03d', i)] = i end\nt\n")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first == "{")
         #expect(lines[1] == "  k001 = 1,")
@@ -55,58 +56,58 @@ struct ReplPipedSessionTests {
     }
 
     @Test("printing never runs a throwing __index or __tostring")
-    func hostileMetatable() throws {
-        let result = try session("setmetatable({a = 1}, {__index = function() error('no') end, __tostring = function() error('no') end})\n")
+    func hostileMetatable() async throws {
+        let result = try await session("setmetatable({a = 1}, {__index = function() error('no') end, __tostring = function() error('no') end})\n")
         #expect(result.status == 0)
         #expect(result.stdout == "{a = 1}\n")
     }
 
     @Test("an unfinished function continues on the next lines")
-    func multiLineFunction() throws {
-        let result = try session("function double(n)\n  return n * 2\nend\ndouble(21)\n")
+    func multiLineFunction() async throws {
+        let result = try await session("function double(n)\n  return n * 2\nend\ndouble(21)\n")
         #expect(result.status == 0)
         #expect(result.stdout == "42\n")
     }
 
     @Test("an unfinished table constructor and long string continue too")
-    func multiLineTableAndString() throws {
-        let result = try session("t = {\n  1,\n  2,\n}\n#t\ns = [[one\ntwo]]\ns\n{\n  k = 'v'\n}\n")
+    func multiLineTableAndString() async throws {
+        let result = try await session("t = {\n  1,\n  2,\n}\n#t\ns = [[one\ntwo]]\ns\n{\n  k = 'v'\n}\n")
         #expect(result.stdout == "2\n\"one\\ntwo\"\n{k = \"v\"}\n")
     }
 
     @Test("an error prints on stderr, the session goes on, and the exit code is 1")
-    func runtimeError() throws {
-        let result = try session("error('boom')\n'still here'\n")
+    func runtimeError() async throws {
+        let result = try await session("error('boom')\n'still here'\n")
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("stdin:1: boom"))
         #expect(result.stdout == "\"still here\"\n")
     }
 
     @Test("a syntax error names the line and does not end the session")
-    func syntaxError() throws {
-        let result = try session("x = = 1\n2\n")
+    func syntaxError() async throws {
+        let result = try await session("x = = 1\n2\n")
         #expect(result.status == 1)
         #expect(result.stderr.contains("stdin:1:"))
         #expect(result.stdout == "2\n")
     }
 
     @Test("input ending inside a statement is reported as a syntax error")
-    func unfinishedAtEnd() throws {
-        let result = try session("function f()\n")
+    func unfinishedAtEnd() async throws {
+        let result = try await session("function f()\n")
         #expect(result.status == 1)
         #expect(result.stderr.contains("'end' expected"))
     }
 
     @Test(":quit ends the session; later lines are not run")
-    func quit() throws {
-        let result = try session("1\n:quit\n2\n")
+    func quit() async throws {
+        let result = try await session("1\n:quit\n2\n")
         #expect(result.status == 0)
         #expect(result.stdout == "1\n")
     }
 
     @Test(":help lists the commands on stderr; an unknown command is an error")
-    func help() throws {
-        let result = try session(":help\n:nope\n")
+    func help() async throws {
+        let result = try await session(":help\n:nope\n")
         #expect(result.stderr.contains(":dry-run on|off"))
         #expect(result.stderr.contains("unknown command ':nope'"))
         #expect(result.status == 1)
@@ -114,14 +115,14 @@ struct ReplPipedSessionTests {
     }
 
     @Test("the sandbox applies: io and os.execute are not there")
-    func sandbox() throws {
-        let result = try session("io == nil, os.execute == nil, type(tf.endpoints.list)\n")
+    func sandbox() async throws {
+        let result = try await session("io == nil, os.execute == nil, type(tf.endpoints.list)\n")
         #expect(result.stdout == "true\ttrue\t\"function\"\n")
     }
 
     @Test("tf.show prints an array of endpoints as an aligned table")
-    func show() throws {
-        let result = try session("tf.show(tf.endpoints.list{name = 'prod-*', region = 'eu-north1'}, {'name', 'region', 'state'})\n", ["--simulator"])
+    func show() async throws {
+        let result = try await session("tf.show(tf.endpoints.list{name = 'prod-*', region = 'eu-north1'}, {'name', 'region', 'state'})\n", ["--simulator"])
         #expect(result.status == 0)
         #expect(result.stdout == """
             name               region     state
@@ -133,8 +134,8 @@ struct ReplPipedSessionTests {
     }
 
     @Test(":table shows the last result as a table with default columns")
-    func tableCommand() throws {
-        let result = try session("tf.endpoints.list{name = 'test-scratch'}\n:table\n", ["--simulator"])
+    func tableCommand() async throws {
+        let result = try await session("tf.endpoints.list{name = 'test-scratch'}\n:table\n", ["--simulator"])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("name          endpoint_id  region    state") })
@@ -142,8 +143,8 @@ struct ReplPipedSessionTests {
     }
 
     @Test(":dry-run on records changes instead of sending them; tf.dry_run follows; :plan shows them")
-    func dryRunToggle() throws {
-        let result = try session("""
+    func dryRunToggle() async throws {
+        let result = try await session("""
             tf.dry_run
             :dry-run on
             tf.dry_run
@@ -161,16 +162,16 @@ struct ReplPipedSessionTests {
     }
 
     @Test("--dry-run starts the session recording; :dry-run off sends again")
-    func dryRunFlag() throws {
-        let result = try session("tf.dry_run\ntf.endpoints.delete('ep-demo-08')\n#tf.endpoints.list()\n:dry-run off\n#tf.endpoints.list()\n", ["--simulator", "--dry-run"])
+    func dryRunFlag() async throws {
+        let result = try await session("tf.dry_run\ntf.endpoints.delete('ep-demo-08')\n#tf.endpoints.list()\n:dry-run off\n#tf.endpoints.list()\n", ["--simulator", "--dry-run"])
         #expect(result.status == 0)
         #expect(result.stdout == "true\ntrue\n11\n12\n")
     }
 
     @Test("--plan-out saves what the session recorded when it ends")
-    func planOut() throws {
+    func planOut() async throws {
         let planURL = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-plan-\(UUID().uuidString).json")
-        let result = try session("tf.endpoints.delete('ep-demo-08')\n", ["--simulator", "--dry-run", "--plan-out", planURL.path])
+        let result = try await session("tf.endpoints.delete('ep-demo-08')\n", ["--simulator", "--dry-run", "--plan-out", planURL.path])
         #expect(result.status == 0)
         #expect(result.stderr.contains("Plan saved to \(planURL.path)"))
         let plan = try String(contentsOf: planURL, encoding: .utf8)
@@ -179,19 +180,20 @@ struct ReplPipedSessionTests {
     }
 
     @Test("Lua's own goto labels are not taken for commands")
-    func labelIsLua() throws {
-        let result = try session("do goto skip; error('not skipped'); ::skip:: end\n'ok'\n")
+    func labelIsLua() async throws {
+        let result = try await session("do goto skip; error('not skipped'); ::skip:: end\n'ok'\n")
         #expect(result.status == 0)
         #expect(result.stdout == "\"ok\"\n")
     }
 }
 
 /// Limits in a session apply per statement; hitting one ends that statement only.
+@Suite(.serialized)
 struct ReplLimitTests {
     @Test("--timeout stops a runaway statement; the next one runs with a fresh clock")
-    func timeoutPerStatement() throws {
+    func timeoutPerStatement() async throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")
-        let result = try TFScriptProcess.run(
+        let result = try await TFScriptProcess.run(
             ["repl", "--timeout", "300ms"], stdin: "while true do end\n'next'\n",
             environment: ["PATH": "/usr/bin:/bin", "XDG_STATE_HOME": state.path])
         #expect(result.status == 1)

@@ -7,6 +7,7 @@ import Testing
 ///
 /// The binary runs under `setsid -c`, so the pty is its controlling terminal and a typed
 /// Ctrl-C (byte 0x03) becomes SIGINT through the terminal driver, exactly as for a user.
+@Suite(.serialized)
 struct ReplTerminalTests {
     @Test("typing on a terminal: values, tab completion, Ctrl-C during tf.sleep, history, Ctrl-D")
     func interactiveSession() throws {

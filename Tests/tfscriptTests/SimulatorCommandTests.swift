@@ -4,11 +4,11 @@ import FoundationNetworking
 #endif
 import Testing
 
-@Suite("tfscript simulator")
+@Suite("tfscript simulator", .serialized)
 struct SimulatorCommandTests {
     @Test("--help teaches the flags, the fault syntax and the control routes")
-    func help() throws {
-        let result = try TFScriptProcess.run(["simulator", "--help"])
+    func help() async throws {
+        let result = try await TFScriptProcess.run(["simulator", "--help"])
         #expect(result.status == 0)
         for needle in ["--port", "--fleet", "--token", "--speed", "--latency", "--fault", "/_simulator/faults", "/_simulator/requests"] {
             #expect(result.stdout.contains(needle), "help lacks \(needle)")
@@ -16,15 +16,15 @@ struct SimulatorCommandTests {
     }
 
     @Test("a malformed --fault is a usage error naming the flag")
-    func badFault() throws {
-        let result = try TFScriptProcess.run(["simulator", "--port", "0", "--fault", "GET /x explode"])
+    func badFault() async throws {
+        let result = try await TFScriptProcess.run(["simulator", "--port", "0", "--fault", "GET /x explode"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--fault"))
     }
 
     @Test("a missing --fleet file is a usage error naming the file")
-    func missingFleet() throws {
-        let result = try TFScriptProcess.run(["simulator", "--port", "0", "--fleet", "/nonexistent/fleet.json"])
+    func missingFleet() async throws {
+        let result = try await TFScriptProcess.run(["simulator", "--port", "0", "--fleet", "/nonexistent/fleet.json"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("/nonexistent/fleet.json"))
     }

@@ -5,6 +5,7 @@ import TokenFactorySimulator
 
 /// The `tf` module through the real binary against a simulator the test owns, so assertions
 /// can read the server's request log.
+@Suite(.serialized)
 struct TFModuleTests {
     @Test("list returns every endpoint with the API's fields plus endpoint_id and state")
     func list() async throws {
@@ -127,8 +128,8 @@ struct TFModuleTests {
     }
 
     @Test("a transport failure is a transport error (exit 4)")
-    func transportError() throws {
-        let result = try TFScriptProcess.run(
+    func transportError() async throws {
+        let result = try await TFScriptProcess.run(
             ["run", "--base-url", "http://127.0.0.1:9", try TFScriptProcess.writeTemporaryFile(named: "s.lua", contents: """
                 local ok, err = pcall(function() return tf.endpoints.list() end)
                 print(err.kind, err.retryable)
@@ -208,18 +209,18 @@ struct TFModuleTests {
     }
 
     @Test("without a token and without --simulator, API calls fail saying how to fix it (exit 2)")
-    func noToken() throws {
+    func noToken() async throws {
         let script = try TFScriptProcess.writeTemporaryFile(named: "s.lua", contents: "print(#tf.endpoints.list())")
-        let result = try TFScriptProcess.run(["run", script.path])
+        let result = try await TFScriptProcess.run(["run", script.path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("TOKEN_FACTORY_API_KEY"))
         #expect(result.stderr.contains("--simulator"))
     }
 
     @Test("--simulator runs against an in-process simulated control plane and says so")
-    func simulatorFlag() throws {
+    func simulatorFlag() async throws {
         let script = try TFScriptProcess.writeTemporaryFile(named: "s.lua", contents: "print(#tf.endpoints.list())")
-        let result = try TFScriptProcess.run(["run", "--simulator", script.path])
+        let result = try await TFScriptProcess.run(["run", "--simulator", script.path])
         #expect(result.status == 0)
         #expect(result.stdout == "12\n")
         #expect(result.stderr.contains("simulated control plane"))

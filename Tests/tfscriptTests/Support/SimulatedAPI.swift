@@ -29,20 +29,8 @@ struct SimulatedAPI {
     }
 
     /// Runs any tfscript command line against this simulator's environment.
-    ///
-    /// The child is waited for on a thread of its own: the simulator answers it from Swift
-    /// concurrency's small pool, which a blocking wait there could exhaust (a deadlock).
     func tfscript(_ arguments: [String], stdin: String? = nil) async throws -> TFScriptProcess.Result {
-        let environment = environment
-        return try await Self.offPool { try TFScriptProcess.run(arguments, stdin: stdin, environment: environment) }
-    }
-
-    /// Runs blocking work on a dedicated thread and awaits it.
-    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try work() }) }
-            thread.start()
-        }
+        try await TFScriptProcess.run(arguments, stdin: stdin, environment: environment)
     }
 
     /// Requests that would change something (POST, PATCH, DELETE) seen by the server.

@@ -27,7 +27,27 @@ struct TFScriptProcess {
 
     /// Runs `tfscript ARGS` to completion. `environment` replaces the inherited one when given,
     /// so tests never pick up a developer's real API token.
+    ///
+    /// The wait happens on a thread of its own, never on Swift concurrency's small pool: tests
+    /// run in parallel, and blocked pool threads would starve the in-process simulators and
+    /// every time-sensitive test with them.
     static func run(
+        _ arguments: [String],
+        stdin: String? = nil,
+        environment: [String: String]? = nil,
+        currentDirectory: URL? = nil
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Swift.Result {
+                    try runBlocking(arguments, stdin: stdin, environment: environment, currentDirectory: currentDirectory)
+                })
+            }
+            thread.start()
+        }
+    }
+
+    private static func runBlocking(
         _ arguments: [String],
         stdin: String? = nil,
         environment: [String: String]? = nil,
