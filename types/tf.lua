@@ -28,7 +28,7 @@
 ---@field flavor_name string
 ---@field gpu_type string
 ---@field gpu_count? integer
----@field region "eu-north1"|"eu-west1"|"us-central1"
+---@field region? "eu-north1"|"eu-west1"|"us-central1"
 ---@field scaling? tf.Scaling
 ---@field enabled? boolean
 
