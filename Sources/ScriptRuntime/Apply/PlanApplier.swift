@@ -1,5 +1,5 @@
 public import JSON
-public import TokenFactory
+import TokenFactory
 
 /// Executes a saved plan (`tfscript apply`): checks it is still fresh, then sends its
 /// operations in order, stopping at the first failure.

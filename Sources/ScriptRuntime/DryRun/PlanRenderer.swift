@@ -1,4 +1,4 @@
-public import JSON
+import JSON
 
 /// Renders a plan for humans, terraform style: `+ create`, `~ patch` with `field: old → new`,
 /// `- delete`, then the summary line. Written to stderr; stdout belongs to the script.

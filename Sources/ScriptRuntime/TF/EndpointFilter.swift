@@ -1,4 +1,4 @@
-public import JSON
+import JSON
 
 /// `tf.endpoints.list{name=, region=, state=, enabled=}`: keeps endpoints matching every key.
 ///

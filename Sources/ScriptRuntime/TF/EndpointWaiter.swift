@@ -1,4 +1,4 @@
-public import JSON
+import JSON
 
 /// Polls an endpoint until it reaches a state, with backoff (`tf.endpoints.wait`).
 ///

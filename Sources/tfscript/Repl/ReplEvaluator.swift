@@ -48,7 +48,7 @@ final class ReplEvaluator {
             return []
         }
         defer { try? state.setGlobal(ReplPrelude.receiverName, .nil) }
-        try state.load(Array(ReplPrelude.source.utf8), chunkName: ReplPrelude.chunkName).call()
+        _ = try state.load(Array(ReplPrelude.source.utf8), chunkName: ReplPrelude.chunkName).call()
         guard slot.functions.count == 3 else {
             throw LuaValueError("the REPL prelude did not hand over its functions")
         }

@@ -16,22 +16,9 @@ struct ReplSession {
 
     /// Runs the session to its end; returns the exit code.
     func run() async throws -> Int32 {
-        let journal: Journal?
-        do {
-            journal = try journalPath.map { path throws(JournalError) in try Journal(path: path) }
-        } catch {
-            throw CommandFailure(exitCode: 2, message: "\(error) (--journal)")
+        try await ControlPlaneSession.with(connection, journalPath: journalPath, logger: logger) { session, journal in
+            try await run(session: session, journal: journal)
         }
-        let session = try await ControlPlaneSession.open(connection, logger: logger)
-        let code: Int32
-        do {
-            code = try await run(session: session, journal: journal)
-        } catch {
-            await session.close()
-            throw error
-        }
-        await session.close()
-        return code
     }
 
     private func run(session: ControlPlaneSession, journal: Journal?) async throws -> Int32 {
@@ -40,11 +27,7 @@ struct ReplSession {
         let selector = ControlPlaneSelector(plane: recorder ?? live, recorder: recorder)
         let dryRunSwitch = ReplDryRun(selector: selector, live: live, reader: session.reader, baseURL: session.baseURL)
         let interactive = isatty(0) == 1
-        var context = TFModule.Context(controlPlanes: selector, logger: logger, version: TFScript.version)
-        if isatty(2) == 1 {
-            context.waitProgress = { line in StandardError.write("tfscript: \(line)\n") }
-        }
-        let module = TFModule(context: context)
+        let module = TFModule(context: ControlPlaneSession.moduleContext(selector, logger: logger))
         let configuration = runConfiguration
         let output = ReplErrorOutput.forStandardError(interactive: interactive)
         let executor = LuaExecutor<ReplEvaluator>(name: "tfscript.repl") {
@@ -98,11 +81,6 @@ struct ReplSession {
                     + "(--dry-run --plan-out FILE saves them for tfscript apply)\n")
             return
         }
-        do {
-            try Data((plan.json.serialized(pretty: true) + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw CommandFailure(exitCode: 1, message: "cannot write the plan to \(path): \(error.localizedDescription)")
-        }
-        StandardError.write("Plan saved to \(path). Apply it with: tfscript apply \(path)\n")
+        try plan.save(to: path)
     }
 }

@@ -15,20 +15,9 @@ struct PlanApplication {
             StandardError.write("Nothing to apply: the plan has no operations.\n")
             return
         }
-        let journal: Journal?
-        do {
-            journal = try command.journal.map { path throws(JournalError) in try Journal(path: path) }
-        } catch {
-            throw CommandFailure(exitCode: 2, message: "\(error) (--journal)")
-        }
-        let session = try await ControlPlaneSession.open(command.connection, logger: logger)
-        do {
+        try await ControlPlaneSession.with(command.connection, journalPath: command.journal, logger: logger) { session, journal in
             try await apply(plan, session: session, journal: journal)
-        } catch {
-            await session.close()
-            throw error
         }
-        await session.close()
     }
 
     private func apply(_ plan: Plan, session: ControlPlaneSession, journal: Journal?) async throws {

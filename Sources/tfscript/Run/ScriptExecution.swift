@@ -15,31 +15,15 @@ struct ScriptExecution {
     var logger: Logger
 
     func run() async throws -> Int32 {
-        let journal: Journal?
-        do {
-            journal = try journalPath.map { path throws(JournalError) in try Journal(path: path) }
-        } catch {
-            throw CommandFailure(exitCode: 2, message: "\(error) (--journal)")
-        }
-        let session = try await ControlPlaneSession.open(connection, logger: logger)
-        do {
-            let code = try await run(session: session, journal: journal)
-            await session.close()
-            return code
-        } catch {
-            await session.close()
-            throw error
+        try await ControlPlaneSession.with(connection, journalPath: journalPath, logger: logger) { session, journal in
+            try await run(session: session, journal: journal)
         }
     }
 
     private func run(session: ControlPlaneSession, journal: Journal?) async throws -> Int32 {
         let recorder = dryRun.enabled ? Self.recorder(reading: session.reader) : nil
         let plane: any ControlPlane = recorder ?? session.controlPlane(journal: journal)
-        var context = TFModule.Context(controlPlanes: ControlPlaneSelector(plane: plane, recorder: recorder), logger: logger, version: TFScript.version)
-        if isatty(2) == 1 {
-            context.waitProgress = { line in StandardError.write("tfscript: \(line)\n") }
-        }
-        let module = TFModule(context: context)
+        let module = TFModule(context: ControlPlaneSession.moduleContext(ControlPlaneSelector(plane: plane, recorder: recorder), logger: logger))
         let runner = ScriptRunner(configuration: runConfiguration) { state, _ in
             try module.install(into: state)
         }
@@ -72,16 +56,7 @@ struct ScriptExecution {
             return code
         }
         StandardError.write("\n" + PlanRenderer().render(plan))
-        if let path = dryRun.planOut {
-            var text = plan.json.serialized(pretty: true)
-            text += "\n"
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            } catch {
-                throw CommandFailure(exitCode: 1, message: "cannot write the plan to \(path): \(error.localizedDescription)")
-            }
-            StandardError.write("Plan saved to \(path). Apply it with: tfscript apply \(path)\n")
-        }
+        if let path = dryRun.planOut { try plan.save(to: path) }
         if dryRun.detailedExitCode, !plan.isEmpty { return 5 }
         return code
     }
