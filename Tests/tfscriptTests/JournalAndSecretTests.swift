@@ -84,3 +84,21 @@ struct JournalAndSecretTests {
         #expect(quiet.stderr.contains("[error] bad"))
     }
 }
+
+/// `tf.log` shares the output cap with `print`.
+@Suite(.serialized)
+struct LogCapTests {
+    @Test("tf.log past --max-output is truncated once, with a warning, and the run goes on")
+    func logCap() async throws {
+        let script = try TFScriptProcess.writeTemporaryFile(named: "log.lua", contents: """
+            for i = 1, 1000 do tf.log.info("line %d %s", i, string.rep("x", 100)) end
+            print("done")
+            """)
+        let result = try await TFScriptProcess.run(["run", "--max-output", "2K", script.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "done\n")
+        #expect(result.stderr.contains("tf.log output truncated"))
+        #expect(!result.stderr.contains("line 1000 "))
+        #expect(result.stderr.utf8.count < 8_000)
+    }
+}

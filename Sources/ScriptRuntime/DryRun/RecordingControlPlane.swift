@@ -114,9 +114,10 @@ public actor RecordingControlPlane: ControlPlane {
     }
 }
 
-/// Reads an endpoint's id from either field name the API may use (DESIGN.md §1).
+/// An endpoint's id, whichever field name the API used (DESIGN.md §1): the client's own
+/// tolerant reading, so every layer agrees on it.
 enum EndpointIdentity {
     static func id(of endpoint: JSONValue) -> String? {
-        endpoint["endpoint_id"]?.stringValue ?? endpoint["id"]?.stringValue
+        (try? Endpoint(raw: endpoint))?.id
     }
 }

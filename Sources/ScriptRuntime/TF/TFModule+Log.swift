@@ -4,10 +4,23 @@ import LuaHost
 extension TFModule {
     /// `tf.log.debug/info/warn/error(format, ...)`: `string.format` runs in Lua (it is Lua's
     /// formatter, with Lua's rules), the record goes to swift-log, which writes to stderr.
+    ///
+    /// Records count against the run's output cap (`--max-output`, shared budget size with
+    /// `print`): past it, one warning says the log was truncated and later records are dropped,
+    /// so a runaway loop cannot fill a disk through journald or cron mail.
     func installLog(into state: LuaState) throws {
         let logger = context.logger
+        var remaining = state.configuration.maxOutputBytes ?? Int.max
+        var truncated = false
         try state.setGlobal(Self.logWriterGlobal, function: { call in
             guard case .string(let level) = try call.argument(1), case .string(let message) = try call.argument(2) else {
+                return []
+            }
+            guard !truncated else { return [] }
+            remaining -= message.bytes.count
+            if remaining < 0 {
+                truncated = true
+                logger.warning("tf.log output truncated (--max-output reached); later records are dropped")
                 return []
             }
             let text = message.lossyString

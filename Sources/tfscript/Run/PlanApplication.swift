@@ -45,7 +45,7 @@ struct PlanApplication {
         try confirm(plan, baseURL: session.baseURL)
 
         let report = await applier.apply(plan) { index, operation, result in
-            let id = result.flatMap { $0["endpoint_id"]?.stringValue ?? $0["id"]?.stringValue } ?? operation.target
+            let id = result.flatMap { (try? Endpoint(raw: $0))?.id } ?? operation.target
             let verb = ["create": "created", "patch": "patched", "delete": "deleted"][operation.kind.rawValue]!
             StandardError.write("  #\(index) \(verb) \(operation.displayName ?? id) (\(id))\n")
         }
