@@ -59,7 +59,8 @@ public struct LuaHostCall {
     /// How many arguments Lua passed (trailing nils count).
     public let argumentCount: Int
 
-    /// Set by ``returnArgument(_:)``: the call returns that argument itself instead of copies.
+    /// Set by ``returnArgument(_:)`` and ``returnDecodedJSON(fromArgument:arrayMetatable:objectMetatable:maxDepth:)``:
+    /// the call returns the value at that stack index itself instead of copies.
     let passthrough = Passthrough()
 
     final class Passthrough {
@@ -83,6 +84,25 @@ public struct LuaHostCall {
     /// Gives argument `n` (a table) the metatable registered under `name`
     /// (see ``LuaState/registerMetatable(_:functions:values:)``), in place.
     /// Raw registry access only: no metamethod can run.
+    /// Decodes argument `n` (a JSON string) straight into Lua values, in C, and makes the call
+    /// return the result: no Swift copy of the data is made, which is what makes large API
+    /// responses cheap. Arrays and objects get the metatables registered under the given names;
+    /// JSON null becomes the NULL light userdata. Returns the reason and byte offset when the
+    /// text is not valid JSON (nothing is pushed then).
+    public func returnDecodedJSON(
+        fromArgument n: Int, arrayMetatable: String, objectMetatable: String, maxDepth: Int = 1000
+    ) -> (message: String, offset: Int)? {
+        var message = [CChar](repeating: 0, count: 160)
+        var offset = 0
+        let decoded = tfs_json_decode_push(
+            stack.L, Int32(n), arrayMetatable, objectMetatable, Int32(maxDepth), &message, message.count, &offset)
+        guard decoded == 1 else {
+            return (String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), offset)
+        }
+        passthrough.argumentIndex = lua_gettop(stack.L)
+        return nil
+    }
+
     public func setMetatable(ofArgument n: Int, named name: String) {
         guard n >= 1, n <= argumentCount, lua_type(stack.L, Int32(n)) == LUA_TTABLE else { return }
         lua_pushvalue(stack.L, Int32(n))

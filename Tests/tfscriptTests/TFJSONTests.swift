@@ -63,3 +63,54 @@ struct TFJSONTests {
         #expect(result.stdout == "validation\ttf.json.decode: invalid JSON at byte 6: unexpected '}', expected a value\n", "\(result.stderr)")
     }
 }
+
+/// `tf.json.decode` is a C decoder; these pin it to the same rules as the Swift JSON module.
+@Suite(.serialized)
+struct TFJSONDecoderTests {
+    private func run(_ source: String) async throws -> TFScriptProcess.Result {
+        let script = try TFScriptProcess.writeTemporaryFile(named: "json.lua", contents: source)
+        return try await TFScriptProcess.run(["run", script.path])
+    }
+
+    @Test("malformed documents are refused, each with a validation error")
+    func malformedCorpus() async throws {
+        let corpus = [
+            "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "tru", "\"abc", "[1] x", "{'a':1}",
+            "\"\\ud800\"", "\"\\udc00\"", "\"a\u{01}\"", "NaN", "Infinity", "1e999", "\"\\x\"", "[1 2]", "{\"a\":1,}",
+        ]
+        let literals = corpus.map { "'" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+            .replacingOccurrences(of: "\u{01}", with: "\\1") + "'" }
+        let result = try await run("""
+            for i, text in ipairs({\(literals.joined(separator: ", "))}) do
+              local ok, err = pcall(tf.json.decode, text)
+              print(i, ok, not ok and err.kind or "decoded")
+            end
+            print(pcall(tf.json.decode, '"\\xff\\xfe"'))
+            print(pcall(tf.json.decode, '"\\xed\\xa0\\x80"'))
+            """)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == corpus.count + 2, "\(result.stdout)\(result.stderr)")
+        for line in lines.prefix(corpus.count) { #expect(line.hasSuffix("\tfalse\tvalidation"), "\(line)") }
+        #expect(lines.suffix(2).allSatisfy { $0.hasPrefix("false") && $0.contains("not valid UTF-8") })
+    }
+
+    @Test("escapes, surrogate pairs, UTF-8, big and small numbers decode exactly")
+    func exactValues() async throws {
+        let result = try await run(#"""
+            local v = tf.json.decode('["a\\"b\\\\c\\/\\n\\t\\u00e9\\ud83d\\ude00", "é😀", 9223372036854775807, -9223372036854775808, 9223372036854775808, 0.1, -0, 1E2, 2.5e-3, true, false, null, [[[]]], {"k": {"k": {}}}]')
+            print(v[1] == 'a"b\\c/\n\t' .. utf8.char(0xe9, 0x1f600), v[2] == utf8.char(0xe9, 0x1f600))
+            print(math.type(v[3]), v[3], math.type(v[4]), v[4], math.type(v[5]), v[6], math.type(v[7]), math.type(v[8]), v[8], v[9])
+            print(v[10], v[11], v[12] == tf.json.null, #v, tf.json.encode(v[13]), tf.json.encode(v[14]))
+            print(pcall(tf.json.decode, string.rep("[", 1001) .. string.rep("]", 1001)))
+            print(#tf.json.decode(string.rep("[", 1000) .. string.rep("]", 1000)))
+            """#)
+        #expect(result.stdout == """
+            true\ttrue
+            integer\t9223372036854775807\tinteger\t-9223372036854775808\tfloat\t0.1\tinteger\tfloat\t100.0\t0.0025
+            true\tfalse\ttrue\t14\t[[[]]]\t{"k":{"k":{}}}
+            false\ttf.json.decode: invalid JSON at byte 1000: nesting deeper than 1000 levels
+            1
+
+            """, "\(result.stderr)")
+    }
+}

@@ -95,6 +95,12 @@ void tfs_push_binary_chunk(lua_State *L, const char *source);
 /// block (HTTP, sleep) and must stop when the script's time is up.
 int tfs_check_limits(lua_State *L);
 
+/// Decodes the JSON string at `string_index` and pushes the value (1), or pushes nothing and
+/// fills `err`/`erroffset` (0). Arrays and objects get the metatables registered under
+/// `array_mt`/`object_mt`; null is the light userdata NULL. Never raises for bad input.
+int tfs_json_decode_push(lua_State *L, int string_index, const char *array_mt, const char *object_mt,
+                         int max_depth, char *err, size_t errlen, size_t *erroffset);
+
 // ---- macro wrappers ----
 static inline int tfs_registryindex(void) { return LUA_REGISTRYINDEX; }
 static inline int tfs_upvalueindex(int i) { return lua_upvalueindex(i); }

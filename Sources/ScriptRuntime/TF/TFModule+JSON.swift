@@ -20,14 +20,17 @@ extension TFModule {
             },
             "decode": { call in
                 let function = "tf.json.decode"
-                guard case .string(let text) = try call.argument(1) else {
+                guard call.typeName(of: 1) == "string" else {
                     throw ScriptError.validation(function, "text must be a string, got \(Arguments.describe(call, 1))")
                 }
-                do throws(JSONError) {
-                    return [LuaJSON.luaValue(try JSONValue(parsing: text.bytes))]
-                } catch {
-                    throw ScriptError.validation(function, error.description)
+                // Decoded in C straight into Lua tables (same mapping as LuaJSON), without a
+                // Swift copy of the text or the tree: large documents are the common case.
+                if let failure = call.returnDecodedJSON(
+                    fromArgument: 1, arrayMetatable: LuaJSON.arrayMarker, objectMetatable: LuaJSON.objectMarker)
+                {
+                    throw ScriptError.validation(function, JSONError(message: failure.message, offset: failure.offset).description)
                 }
+                return []
             },
             "array": { call in try mark(call, as: LuaJSON.arrayMarker, function: "tf.json.array") },
             "object": { call in try mark(call, as: LuaJSON.objectMarker, function: "tf.json.object") },

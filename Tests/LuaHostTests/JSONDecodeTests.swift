@@ -1,0 +1,49 @@
+@testable import LuaHost
+import Testing
+
+/// The C JSON decoder behind `returnDecodedJSON`, exercised here so the ASan run covers it.
+struct JSONDecodeTests {
+    private func stateWithDecoder(memoryLimit: Int? = 32 << 20) throws -> LuaState {
+        let state = try makeState(memoryLimit: memoryLimit)
+        try state.registerMetatable("test.array")
+        try state.registerMetatable("test.object")
+        try state.setGlobal("decode") { call in
+            if let failure = call.returnDecodedJSON(fromArgument: 1, arrayMetatable: "test.array", objectMetatable: "test.object") {
+                throw LuaHostError("\(failure.message) at \(failure.offset)")
+            }
+            return []
+        }
+        return state
+    }
+
+    @Test("decodes nested documents with marker metatables and the null sentinel")
+    func decodes() throws {
+        let state = try stateWithDecoder()
+        let value = try eval(state, #"return decode('{"a":[1,2.5,null,{"b":"x\\u00e9"}],"c":{}}')"#)
+        #expect(value.tableValue?.metatableName == "test.object")
+        #expect(value["a"].tableValue?.metatableName == "test.array")
+        #expect(value["a"].tableValue?.array == [.integer(1), .number(2.5), .lightUserdata(0), .table(LuaTable(fields: ["b": "xé"], metatableName: "test.object"))])
+        #expect(value["c"] == .table(LuaTable(metatableName: "test.object")))
+    }
+
+    @Test("malformed input is reported with its offset and leaves the stack clean", arguments: [
+        "[1,", "{\"a\":}", "\"\\ud800\"", "[" + String(repeating: "[", count: 1200), "01", "\"\u{01}\"", "{\"a\" 1}",
+    ])
+    func malformed(text: String) throws {
+        let state = try stateWithDecoder()
+        try state.setGlobal("text", .string(LuaString(text)))
+        let value = try eval(state, "local ok, err = pcall(decode, text); return select('#', ok), ok, err")
+        #expect(value == .integer(1))
+        let results = try state.run("local ok, err = pcall(decode, text); return ok, err, select('#', decode and 1)", chunkName: "=t")
+        #expect(results.first == .boolean(false))
+        #expect(results[1].stringValue?.contains(" at ") == true)
+    }
+
+    @Test("a document larger than the memory limit trips the limit instead of crashing")
+    func overBudget() throws {
+        let state = try stateWithDecoder(memoryLimit: 4 << 20)
+        let big = "[" + Array(repeating: #"{"name":"endpoint","n":12345,"tags":["a","b"]}"#, count: 40_000).joined(separator: ",") + "]"
+        try? state.setGlobal("text", .string(LuaString(big)))
+        #expect(throws: LuaError.self) { try eval(state, "local t = decode(text); return #t") }
+    }
+}
