@@ -5,8 +5,7 @@ import Testing
 @Suite(.serialized)
 struct TFJSONTests {
     private func run(_ source: String) async throws -> TFScriptProcess.Result {
-        let script = try TFScriptProcess.writeTemporaryFile(named: "json.lua", contents: source)
-        return try await TFScriptProcess.run(["run", script.path])
+        try await runJSONScript(source)
     }
 
     @Test("decode then encode round-trips null, [] vs {}, integers and floats")
@@ -68,8 +67,7 @@ struct TFJSONTests {
 @Suite(.serialized)
 struct TFJSONDecoderTests {
     private func run(_ source: String) async throws -> TFScriptProcess.Result {
-        let script = try TFScriptProcess.writeTemporaryFile(named: "json.lua", contents: source)
-        return try await TFScriptProcess.run(["run", script.path])
+        try await runJSONScript(source)
     }
 
     @Test("malformed documents are refused, each with a validation error")
@@ -113,4 +111,10 @@ struct TFJSONDecoderTests {
 
             """, "\(result.stderr)")
     }
+}
+
+/// Runs `source` as a script (no API needed for tf.json).
+private func runJSONScript(_ source: String) async throws -> TFScriptProcess.Result {
+    let script = try TFScriptProcess.writeTemporaryFile(named: "json.lua", contents: source)
+    return try await TFScriptProcess.run(["run", script.path])
 }
