@@ -16,19 +16,28 @@ struct RunCommand: AsyncParsableCommand {
             tables are read-only; __gc metamethods and collectgarbage options other than \
             count/step/collect are refused.
 
-            arg[0] is the script path and arg[1..] its arguments (also the main chunk's ...); \
-            --var key=value pairs are in tf.vars.
+            arg[0] is the script path and arg[1..] its arguments (also the main chunk's \
+            ...); --var key=value pairs are in tf.vars. The tf module (docs/lua-api.md) calls \
+            the control plane: --simulator runs against an in-process simulated one; otherwise \
+            the token comes from --token-file, TOKEN_FACTORY_API_KEY, API_TOKEN or \
+            NEBIUS_API_KEY (scripts never see it).
 
-            LIMITS: --memory-limit (default 256M) and --timeout (default none). Exceeding either \
-            ends the run with exit code 3 and one line naming the limit. pcall cannot catch a \
-            limit. print output is capped by --max-output (default 16M).
+            DRY RUN: --dry-run sends reads but records create/patch/delete, prints the plan on \
+            stderr, and --plan-out saves it for `tfscript apply` (docs/dry-run.md).
+
+            LIMITS: --memory-limit (default 256M) and --timeout (default none). Exceeding \
+            either ends the run with exit code 3 and one line naming the limit. pcall cannot \
+            catch a limit. print and tf.log output are capped by --max-output (default 16M).
 
             EXIT CODES: 0 ok · 1 script error (uncaught error, printed as script.lua:LINE: \
-            message plus a traceback) · 2 usage error (bad flags, missing script) · 3 limit \
-            exceeded.
+            message plus a traceback) · 2 usage error (bad flags, missing script, no API \
+            token) · 3 limit exceeded · 4 API or transport failure the script did not handle · \
+            5 changes planned (with --dry-run --detailed-exitcode).
 
-            EXAMPLE:
-              tfscript run --timeout 30s --var region=eu-north1 examples/hello.lua world
+            EXAMPLES:
+              tfscript run --simulator --dry-run examples/nightly-scale-down.lua
+              tfscript run --dry-run --plan-out tonight.json nightly.lua 'test-*'
+              tfscript run --timeout 5m --journal changes.jsonl nightly.lua
             """
     )
 
