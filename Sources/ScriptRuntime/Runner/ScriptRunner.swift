@@ -96,8 +96,9 @@ public struct ScriptRunner: Sendable {
         return .scriptError(error)
     }
 
-    /// `arg` as in the standalone interpreter (arg[0] = script) and `tf.vars`.
-    static func installArguments(_ state: LuaState, _ configuration: ScriptRunConfiguration) throws {
+    /// `arg` as in the standalone interpreter (arg[0] = script) and `tf.vars`; the REPL uses
+    /// it too, so sessions and scripts see the same globals.
+    public static func installArguments(_ state: LuaState, _ configuration: ScriptRunConfiguration) throws {
         var arg = LuaTable(array: configuration.arguments.map { .string(LuaString($0)) })
         arg.entries.append(.init(key: 0, value: .string(LuaString(configuration.scriptPath))))
         try state.setGlobal("arg", .table(arg))

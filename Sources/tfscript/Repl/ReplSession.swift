@@ -33,10 +33,7 @@ struct ReplSession {
         let executor = LuaExecutor<ReplEvaluator>(name: "tfscript.repl") {
             let folder = FileManager.default.currentDirectoryPath
             let state = try LuaState(configuration: configuration.stateConfiguration(scriptFolder: folder))
-            try state.setGlobal("arg", .table(LuaTable(entries: [.init(key: 0, value: "repl")])))
-            try state.registerModule(["tf"], values: [
-                "vars": .table(LuaTable(fields: configuration.variables.mapValues { .string(LuaString($0)) })),
-            ])
+            try ScriptRunner.installArguments(state, configuration)
             try module.install(into: state)
             return try ReplEvaluator(state: state, errorOutput: output)
         }
