@@ -7,17 +7,33 @@ struct tfs_interrupt {
     atomic_int requested;
 };
 
+/// The last allocation the budget refused, so the allocator can tell Lua's retry after its
+/// emergency collection (same block, same sizes, nothing allocated in between) from a new
+/// request: only a refusal that survives the emergency collection trips the memory limit.
+typedef struct tfs_refusal {
+    int pending;
+    void *ptr;
+    size_t osize, nsize;
+} tfs_refusal;
+
 /// Per-state host data; it is the allocator's userdata, so any thread of the state reaches it.
 typedef struct tfs_sandbox {
     size_t used, peak, limit;
-    int relaxed;            // > 0 while the host builds values (trampoline, runner)
+    size_t charged;         // host-side bytes held for the script (copies, pages): same budget
+    int relaxed;            // > 0 while the host builds values; scoped, never left on by an unwind
     int tripped;            // TFS_LIMIT_*, sticky
+    tfs_refusal refusal;
     int64_t deadline_ns;    // CLOCK_MONOTONIC; 0 = none
     tfs_interrupt *interrupt;
     tfs_dispatch_fn dispatch;
     int host_call_resumed;  // 1 while the dispatcher re-runs a host call that had suspended
+    lua_State *main;        // the state's main thread
+    lua_State *running;     // the thread running Lua code now (kept by the sandbox's coroutine functions)
+    int close_depth;        // nesting of coroutine closes (Lua 5.4.4 recurses in C there)
     size_t max_output, output_written;
     int output_truncated;
+    tfs_output_fn output;   // where print writes; NULL = discard
+    void *output_context;
     char memory_message[160], timeout_message[160], interrupt_message[160], truncation_message[200];
 } tfs_sandbox;
 
@@ -30,5 +46,25 @@ static inline tfs_sandbox *tfs_sb(lua_State *L) {
 void tfs_hook(lua_State *L, lua_Debug *ar);
 /// Pushes the message of the tripped limit and raises it. Only from C code run by Lua.
 int tfs_raise_limit(lua_State *L);
+/// Raises the tripped limit if there is one; otherwise returns. For every sandbox entry point:
+/// once a limit trips, no script code runs again, not even in a `<close>` handler.
+void tfs_guard(lua_State *L);
+/// After a protected call that caught `status`: a memory error is the memory limit (sticky).
+void tfs_note_status(lua_State *L, int status);
+/// Trips `limit` (if none is tripped yet) and arms the hook on the running thread, so the
+/// next instruction or call raises it.
+void tfs_trip(tfs_sandbox *s, int limit);
+/// Appends `n` bytes to the run's output, honouring the output cap.
+void tfs_write_output(tfs_sandbox *s, const char *p, size_t n);
+/// Marks `co` as stopped from inside the hook (Lua leaves its hooks off), so it never runs again.
+void tfs_mark_killed(lua_State *L, lua_State *co);
+/// Installs the sandbox's coroutine.resume/wrap/close into the coroutine table at `index`.
+void tfs_install_coroutine(lua_State *L, int index);
+/// Installs the sandbox's base functions into the global table at `index`.
+void tfs_install_base(lua_State *L, int index);
+/// Installs `require` (module cache = the loaded-libraries registry table).
+void tfs_install_require(lua_State *L, const tfs_sandbox_options *o);
+
 #define TFS_HOOK_INTERVAL 10000
+#define TFS_MAX_CLOSE_DEPTH 32
 #endif

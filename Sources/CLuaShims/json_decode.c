@@ -5,7 +5,8 @@
 // invalid UTF-8 and lone surrogates refused, nesting capped.
 //
 // Never raises for bad input: a failure returns 0 with a message, and the caller raises (or
-// throws) where that is safe. Called from a host function with the memory limit relaxed.
+// throws) where that is safe. The tables are built under the script's memory budget, inside a
+// protected call of its own: running out of budget ends the decoding, not the process.
 #include "internal.h"
 #include <stdlib.h>
 #include <string.h>
@@ -337,8 +338,8 @@ static int parse_value(jd *d) {
     }
 }
 
-int tfs_json_decode_push(lua_State *L, int string_index, const char *array_mt, const char *object_mt,
-                         int max_depth, char *err, size_t errlen, size_t *erroffset) {
+static int decode_value(lua_State *L, int string_index, const char *array_mt, const char *object_mt,
+                        int max_depth, char *err, size_t errlen, size_t *erroffset) {
     int base = lua_gettop(L);
     string_index = lua_absindex(L, string_index);
     err[0] = 0;
@@ -373,5 +374,49 @@ int tfs_json_decode_push(lua_State *L, int string_index, const char *array_mt, c
     // Keep only the value: drop the two metatables below it.
     lua_replace(L, base + 1);
     lua_settop(L, base + 1);
+    return 1;
+}
+
+typedef struct decode_args {
+    const char *array_mt, *object_mt;
+    int max_depth;
+    char *err;
+    size_t errlen;
+    size_t *erroffset;
+    int ok;
+} decode_args;
+
+static int decode_protected(lua_State *L) {
+    decode_args *a = lua_touserdata(L, 1);
+    a->ok = decode_value(L, 2, a->array_mt, a->object_mt, a->max_depth, a->err, a->errlen, a->erroffset);
+    if (!a->ok) lua_pushnil(L);
+    return 1;
+}
+
+int tfs_json_decode_push(lua_State *L, int string_index, const char *array_mt, const char *object_mt,
+                         int max_depth, char *err, size_t errlen, size_t *erroffset) {
+    tfs_sandbox *s = tfs_sb(L);
+    string_index = lua_absindex(L, string_index);
+    err[0] = 0;
+    *erroffset = 0;
+    if (!lua_checkstack(L, 4)) { snprintf(err, errlen, "Lua stack overflow"); return 0; }
+    decode_args a = { array_mt, object_mt, max_depth, err, errlen, erroffset, 0 };
+    lua_pushcfunction(L, decode_protected);
+    lua_pushlightuserdata(L, &a);
+    lua_pushvalue(L, string_index);
+    int saved = s->relaxed;
+    s->relaxed = 0; // the decoded tree is the script's data: charged as it is built
+    int status = lua_pcall(L, 2, 1, 0);
+    s->relaxed = saved;
+    if (status != LUA_OK) {
+        tfs_note_status(L, status);
+        if (!err[0]) snprintf(err, errlen, "%s", status == LUA_ERRMEM ? "not enough memory" : "cannot build the decoded value");
+        lua_pop(L, 1);
+        return 0;
+    }
+    if (!a.ok) {
+        lua_pop(L, 1);
+        return 0;
+    }
     return 1;
 }

@@ -21,7 +21,27 @@ static int64_t now_ns(void) {
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/// Refuses growth past the budget unless the host is building values (mozilla lua_sandbox).
+/// Arms the hook at every instruction and every call of the running thread, so whatever runs
+/// next there raises the tripped limit. lua_sethook only stores fields (lua.c calls it from a
+/// signal handler), so this is safe from inside the allocator.
+static void arm(tfs_sandbox *s) {
+    if (s->running) lua_sethook(s->running, tfs_hook, LUA_MASKCOUNT | LUA_MASKCALL, 1);
+}
+
+void tfs_trip(tfs_sandbox *s, int limit) {
+    if (!s->tripped) s->tripped = limit;
+    arm(s);
+}
+
+static int over_budget(const tfs_sandbox *s, size_t growth) {
+    size_t held = s->used + s->charged;
+    return held + growth < held || held + growth > s->limit;
+}
+
+/// Refuses growth past the budget, except while the host builds values (relaxed; checked when
+/// the relaxed section ends). A refused allocation is not yet the limit: Lua answers a NULL
+/// with an emergency full collection and asks again for the same block. Only when that retry
+/// is refused too does the memory limit trip, so a script needs its live data, not twice it.
 static void *tfs_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     tfs_sandbox *s = ud;
     size_t old = ptr ? osize : 0;
@@ -30,15 +50,22 @@ static void *tfs_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         s->used -= old;
         return NULL;
     }
-    if (nsize > old && s->limit && !s->relaxed) {
-        size_t growth = nsize - old;
-        if (s->used + growth > s->limit || s->used + growth < s->used) {
-            if (!s->tripped) s->tripped = TFS_LIMIT_MEMORY;
-            return NULL;
+    if (nsize > old && s->limit && !s->relaxed && over_budget(s, nsize - old)) {
+        tfs_refusal *r = &s->refusal;
+        if (r->pending && r->ptr == ptr && r->osize == osize && r->nsize == nsize) {
+            r->pending = 0;
+            tfs_trip(s, TFS_LIMIT_MEMORY);
+        } else {
+            r->pending = 1;
+            r->ptr = ptr;
+            r->osize = osize;
+            r->nsize = nsize;
         }
+        return NULL;
     }
     void *block = realloc(ptr, nsize);
     if (!block) return NULL;
+    if (nsize > old) s->refusal.pending = 0;
     s->used = s->used - old + nsize;
     if (s->used > s->peak) s->peak = s->used;
     return block;
@@ -52,12 +79,18 @@ static int tfs_panic(lua_State *L) {
     return 0;
 }
 
+static void stdout_output(void *context, const char *bytes, size_t count) {
+    (void)context;
+    fwrite(bytes, 1, count, stdout);
+}
+
 lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispatch_fn dispatch) {
     tfs_sandbox *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->limit = memory_limit;
     s->interrupt = interrupt;
     s->dispatch = dispatch;
+    s->output = stdout_output;
     strcpy(s->memory_message, "memory limit exceeded");
     strcpy(s->timeout_message, "timeout exceeded");
     strcpy(s->interrupt_message, "interrupted");
@@ -66,13 +99,19 @@ lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispa
     lua_State *L = lua_newstate(tfs_alloc, s);
     s->relaxed = 0;
     if (!L) { free(s); return NULL; }
+    s->main = s->running = L;
     lua_atpanic(L, tfs_panic);
     lua_sethook(L, tfs_hook, LUA_MASKCOUNT, TFS_HOOK_INTERVAL);
     return L;
 }
 
+/// Closing runs no script code: scripts cannot own finalizers (setmetatable refuses `__gc`,
+/// host metatables are locked), and any `<close>` handler still pending on the main thread
+/// meets a tripped limit and an armed hook at its first instruction or call.
 void tfs_close(lua_State *L) {
     tfs_sandbox *s = tfs_sb(L);
+    s->running = L;
+    tfs_trip(s, TFS_LIMIT_INTERRUPT);
     s->relaxed = 1;
     lua_close(L);
     free(s);
@@ -100,39 +139,77 @@ int tfs_limit_tripped(lua_State *L) { return tfs_sb(L)->tripped; }
 void tfs_reset_limits(lua_State *L) {
     tfs_sandbox *s = tfs_sb(L);
     s->tripped = TFS_LIMIT_NONE;
+    s->refusal.pending = 0;
+    s->running = s->main;
     if (s->interrupt) tfs_interrupt_clear(s->interrupt);
-    lua_sethook(L, tfs_hook, LUA_MASKCOUNT, TFS_HOOK_INTERVAL);
+    lua_sethook(s->main, tfs_hook, LUA_MASKCOUNT, TFS_HOOK_INTERVAL);
 }
 
-size_t tfs_memory_used(lua_State *L) { return tfs_sb(L)->used; }
+size_t tfs_memory_used(lua_State *L) { return tfs_sb(L)->used + tfs_sb(L)->charged; }
 size_t tfs_memory_peak(lua_State *L) { return tfs_sb(L)->peak; }
 
 void tfs_relax_begin(lua_State *L) { tfs_sb(L)->relaxed++; }
 
 int tfs_relax_end(lua_State *L) {
     tfs_sandbox *s = tfs_sb(L);
-    s->relaxed--;
-    if (s->relaxed == 0 && s->limit && s->used > s->limit) {
-        if (!s->tripped) s->tripped = TFS_LIMIT_MEMORY;
-        return 1;
+    if (s->relaxed > 0) s->relaxed--;
+    if (s->relaxed == 0 && s->limit && s->used + s->charged > s->limit) {
+        lua_gc(L, LUA_GCCOLLECT, 0); // what the allocator would have done: collect first
+        if (s->used + s->charged > s->limit) {
+            tfs_trip(s, TFS_LIMIT_MEMORY);
+            return 1;
+        }
     }
     return 0;
 }
+
+int tfs_charge(lua_State *L, size_t bytes) {
+    tfs_sandbox *s = tfs_sb(L);
+    if (s->tripped) return 0;
+    if (s->limit && over_budget(s, bytes)) {
+        lua_gc(L, LUA_GCCOLLECT, 0);
+        if (over_budget(s, bytes)) {
+            tfs_trip(s, TFS_LIMIT_MEMORY);
+            return 0;
+        }
+    }
+    s->charged += bytes;
+    return 1;
+}
+
+void tfs_uncharge(lua_State *L, size_t bytes) {
+    tfs_sandbox *s = tfs_sb(L);
+    s->charged -= bytes < s->charged ? bytes : s->charged;
+}
+
+size_t tfs_memory_limit(lua_State *L) { return tfs_sb(L)->limit; }
 
 int tfs_raise_limit(lua_State *L) {
     tfs_sandbox *s = tfs_sb(L);
     const char *msg = s->tripped == TFS_LIMIT_MEMORY ? s->memory_message
                     : s->tripped == TFS_LIMIT_TIMEOUT ? s->timeout_message
                     : s->interrupt_message;
-    // Re-arm at every instruction of this thread so nothing runs after a limit.
-    lua_sethook(L, tfs_hook, LUA_MASKCOUNT, 1);
+    // Re-arm on this thread too (it may not be the one the sandbox thinks is running).
+    lua_sethook(L, tfs_hook, LUA_MASKCOUNT | LUA_MASKCALL, 1);
     s->relaxed++; // the message itself must not fail the budget check
     lua_pushstring(L, msg);
     s->relaxed--;
     return lua_error(L);
 }
 
-/// Every TFS_HOOK_INTERVAL instructions: deadline and interrupt; once tripped, every instruction.
+void tfs_guard(lua_State *L) {
+    if (tfs_sb(L)->tripped) tfs_raise_limit(L);
+}
+
+void tfs_note_status(lua_State *L, int status) {
+    tfs_sandbox *s = tfs_sb(L);
+    if (status == LUA_ERRMEM && s->limit) tfs_trip(s, TFS_LIMIT_MEMORY);
+}
+
+/// Every TFS_HOOK_INTERVAL instructions: deadline and interrupt; once tripped, every
+/// instruction and call. A limit raised here leaves the thread's hooks off if the error ends
+/// a coroutine (Lua restores `allowhook` only in protected calls of the same thread), so the
+/// thread is marked and the sandbox never runs it again.
 void tfs_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     tfs_sandbox *s = tfs_sb(L);
@@ -140,7 +217,14 @@ void tfs_hook(lua_State *L, lua_Debug *ar) {
         if (s->interrupt && atomic_load(&s->interrupt->requested)) s->tripped = TFS_LIMIT_INTERRUPT;
         else if (s->deadline_ns && now_ns() >= s->deadline_ns) s->tripped = TFS_LIMIT_TIMEOUT;
     }
-    if (s->tripped) tfs_raise_limit(L);
+    if (s->tripped) {
+        if (L != s->main) {
+            s->relaxed++;
+            tfs_mark_killed(L, L);
+            s->relaxed--;
+        }
+        tfs_raise_limit(L);
+    }
 }
 
 void tfs_set_output(lua_State *L, size_t max_output, const char *truncation_message) {
@@ -149,7 +233,43 @@ void tfs_set_output(lua_State *L, size_t max_output, const char *truncation_mess
     copy_message(s->truncation_message, sizeof s->truncation_message, truncation_message);
 }
 
+void tfs_set_output_sink(lua_State *L, tfs_output_fn fn, void *context) {
+    tfs_sandbox *s = tfs_sb(L);
+    s->output = fn;
+    s->output_context = context;
+}
+
 int tfs_output_truncated(lua_State *L) { return tfs_sb(L)->output_truncated; }
+
+int tfs_charge_output(lua_State *L, size_t n) {
+    tfs_sandbox *s = tfs_sb(L);
+    if (s->output_truncated) return 0;
+    if (s->max_output && (n > s->max_output || s->output_written + n > s->max_output)) {
+        s->output_written = s->max_output;
+        s->output_truncated = 1;
+        return 0;
+    }
+    s->output_written += n;
+    return 1;
+}
+
+void tfs_write_output(tfs_sandbox *s, const char *p, size_t n) {
+    if (s->output_truncated) return;
+    if (s->max_output && s->output_written + n > s->max_output) {
+        size_t room = s->max_output - s->output_written;
+        if (s->output && room) s->output(s->output_context, p, room);
+        s->output_written = s->max_output;
+        s->output_truncated = 1;
+        if (s->output == stdout_output) {
+            fflush(stdout);
+            fprintf(stderr, "%s\n", s->truncation_message);
+            fflush(stderr);
+        }
+        return;
+    }
+    if (s->output) s->output(s->output_context, p, n);
+    s->output_written += n;
+}
 
 int tfs_flush_stdout(int blocking) {
     if (blocking) return fflush(stdout);
@@ -162,8 +282,12 @@ int tfs_flush_stdout(int blocking) {
 int tfs_check_limits(lua_State *L) {
     tfs_sandbox *s = tfs_sb(L);
     if (!s->tripped) {
-        if (s->interrupt && atomic_load(&s->interrupt->requested)) s->tripped = TFS_LIMIT_INTERRUPT;
-        else if (s->deadline_ns && now_ns() >= s->deadline_ns) s->tripped = TFS_LIMIT_TIMEOUT;
+        if (s->interrupt && atomic_load(&s->interrupt->requested)) tfs_trip(s, TFS_LIMIT_INTERRUPT);
+        else if (s->deadline_ns && now_ns() >= s->deadline_ns) tfs_trip(s, TFS_LIMIT_TIMEOUT);
     }
     return s->tripped;
+}
+
+void tfs_check_limits_or_raise(lua_State *L) {
+    if (tfs_check_limits(L)) tfs_raise_limit(L);
 }

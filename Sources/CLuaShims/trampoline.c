@@ -56,14 +56,13 @@ static int tfs_host_continue(lua_State *L, int status, lua_KContext ctx) {
 /// (lua_yieldk), after every Swift frame has returned (DESIGN.md §2).
 static int run_host_call(lua_State *L, void *context, int resumed) {
     tfs_sandbox *s = tfs_sb(L);
+    tfs_guard(L); // after a limit no host function runs either (e.g. as a <close> handler)
     s->relaxed++;
     s->host_call_resumed = resumed;
     int status = s->dispatch(L, context);
     s->host_call_resumed = 0;
     if (status == TFS_HOST_ERROR_WHERE) annotate_where(L); // still relaxed: may allocate
-    s->relaxed--;
-    if (s->relaxed == 0 && s->limit && s->used > s->limit && !s->tripped) s->tripped = TFS_LIMIT_MEMORY;
-    if (s->tripped) return tfs_raise_limit(L);
+    if (tfs_relax_end(L) || s->tripped) return tfs_raise_limit(L);
     if (status == TFS_HOST_YIELD) {
         // Swift left exactly one value on top (what the resumer sees) and checked that the
         // coroutine can yield; lua_yieldk raises a clean Lua error if it cannot after all.
@@ -124,12 +123,20 @@ static const char traceback_key = 0;
 /// Message handler: records the error's text and a traceback, returns the error value unchanged
 /// so the host can still inspect tables (status, kind, ...).
 static int tfs_msgh(lua_State *L) {
+    tfs_sandbox *s = tfs_sb(L);
     lua_settop(L, 1);
-    tfs_push_describe(L, 1); // runs script code (__tostring): under the budget
-    tfs_sb(L)->relaxed++;    // undone by tfs_pcall_traceback, even if this raises
+    // After a limit no script code runs, so the error's own __tostring is not called; the
+    // limit raised from the hook also means this handler may run with the thread's hooks off.
+    if (s->tripped) lua_pushstring(L, lua_type(L, 1) == LUA_TSTRING ? lua_tostring(L, 1) : "limit exceeded");
+    else tfs_push_describe(L, 1); // runs script code (__tostring): under the budget and the hook
+    // Recording the text must not fail the budget. Scoped here, not in the caller: Lua also
+    // runs this handler for errors that a nested protected call (load's parser) catches, so
+    // the caller's restore may never run.
+    s->relaxed++;
     lua_rawsetp(L, LUA_REGISTRYINDEX, &errtext_key);
     luaL_traceback(L, L, NULL, 1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &traceback_key);
+    s->relaxed--;
     return 1;
 }
 
@@ -146,6 +153,7 @@ int tfs_pcall_traceback(lua_State *L, int nargs, int nresults) {
     s->relaxed = 0; // Lua code called by the host runs under the budget
     int status = lua_pcall(L, nargs, nresults, base);
     s->relaxed = saved;
+    if (status != LUA_OK) tfs_note_status(L, status);
     lua_remove(L, base);
     return status;
 }
@@ -167,6 +175,7 @@ int tfs_load_text(lua_State *L, const char *buffer, size_t size, const char *chu
     s->relaxed = 0;
     int status = luaL_loadbufferx(L, buffer, size, chunkname, "t");
     s->relaxed = saved;
+    if (status != LUA_OK) tfs_note_status(L, status);
     return status;
 }
 

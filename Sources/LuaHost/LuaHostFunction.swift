@@ -103,13 +103,14 @@ public struct LuaHostCall {
         return nil
     }
 
-    public func setMetatable(ofArgument n: Int, named name: String) {
-        guard n >= 1, n <= argumentCount, lua_type(stack.L, Int32(n)) == LUA_TTABLE else { return }
-        lua_pushvalue(stack.L, Int32(n))
-        stack.push(string: name)
-        _ = lua_rawget(stack.L, tfs_registryindex())
-        _ = lua_setmetatable(stack.L, -2)
-        tfs_pop(stack.L, 1)
+    ///
+    /// Returns false, changing nothing, when the table already has a protected metatable
+    /// (`__metatable`) that is not one of the host's: the host never replaces what
+    /// `setmetatable` itself would refuse to.
+    @discardableResult
+    public func setMetatable(ofArgument n: Int, named name: String) -> Bool {
+        guard n >= 1, n <= argumentCount, lua_type(stack.L, Int32(n)) == LUA_TTABLE else { return false }
+        return tfs_set_host_metatable(stack.L, Int32(n), name) != 0
     }
 
     /// Argument `n` (1-based, like Lua's messages), copied; `.nil` past the end.

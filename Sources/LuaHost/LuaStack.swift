@@ -89,26 +89,33 @@ struct LuaStack {
             lua_rawset(L, t)
         }
         if let name = table.metatableName {
-            _ = luaL_newmetatable(L, name) // existing or new, with __name = name
-            lua_setmetatable(L, t)
+            // Only a metatable the host registered (never one created from a name in data).
+            _ = tfs_set_host_metatable(L, t, name)
         }
     }
 
     // MARK: read
 
     /// Copies the value at `index` (raw access only; cycles and excess depth refused).
+    ///
+    /// The copy is host memory made for the script, so it is charged to the script's memory
+    /// budget while it is built (a table reached twice, `t = {t, t}`, is copied twice: a DAG
+    /// 40 levels deep would be 2^40 nodes). Running over the budget trips the memory limit and
+    /// throws; the charge is given back when the copy is done (the caller owns it then).
     func value(at index: Int32) throws -> LuaValue {
         let saved = top
         var path = Set<UnsafeRawPointer>()
+        let budget = CopyBudget(L: L)
+        defer { budget.finish() }
         do {
-            return try value(at: lua_absindex(L, index), depth: 0, path: &path)
+            return try value(at: lua_absindex(L, index), depth: 0, path: &path, budget: budget)
         } catch {
             lua_settop(L, saved)
             throw error
         }
     }
 
-    private func value(at index: Int32, depth: Int, path: inout Set<UnsafeRawPointer>) throws -> LuaValue {
+    private func value(at index: Int32, depth: Int, path: inout Set<UnsafeRawPointer>, budget: CopyBudget) throws -> LuaValue {
         switch lua_type(L, index) {
         case LUA_TNIL, LUA_TNONE: return .nil
         case LUA_TBOOLEAN: return .boolean(lua_toboolean(L, index) != 0)
@@ -118,17 +125,19 @@ struct LuaStack {
         case LUA_TSTRING:
             var length = 0
             let pointer = lua_tolstring(L, index, &length)!
+            try budget.spend(length + 32)
             return .string(LuaString(bytes: Array(UnsafeRawBufferPointer(start: pointer, count: length))))
         case LUA_TLIGHTUSERDATA:
             return .lightUserdata(UInt(bitPattern: lua_touserdata(L, index)))
         case LUA_TTABLE:
-            return .table(try table(at: index, depth: depth, path: &path))
+            try budget.spend(64)
+            return .table(try table(at: index, depth: depth, path: &path, budget: budget))
         default:
             return .unrepresentable(typeName: String(cString: lua_typename(L, lua_type(L, index))))
         }
     }
 
-    private func table(at index: Int32, depth: Int, path: inout Set<UnsafeRawPointer>) throws -> LuaTable {
+    private func table(at index: Int32, depth: Int, path: inout Set<UnsafeRawPointer>, budget: CopyBudget) throws -> LuaTable {
         guard depth < maxDepth else { throw LuaValueError("table nested deeper than \(maxDepth) levels") }
         let identity = lua_topointer(L, index)!
         guard path.insert(identity).inserted else { throw LuaValueError("table contains a cycle") }
@@ -137,7 +146,8 @@ struct LuaStack {
         var result = LuaTable()
         var i: lua_Integer = 1
         while lua_rawgeti(L, index, i) != LUA_TNIL {
-            result.array.append(try value(at: top, depth: depth + 1, path: &path))
+            try budget.spend(24)
+            result.array.append(try value(at: top, depth: depth + 1, path: &path, budget: budget))
             tfs_pop(L, 1)
             i += 1
         }
@@ -153,8 +163,9 @@ struct LuaStack {
                     continue
                 }
             }
-            let key = try value(at: keyIndex, depth: depth + 1, path: &path)
-            let item = try value(at: top, depth: depth + 1, path: &path)
+            try budget.spend(48)
+            let key = try value(at: keyIndex, depth: depth + 1, path: &path, budget: budget)
+            let item = try value(at: top, depth: depth + 1, path: &path, budget: budget)
             result.entries.append(LuaTable.Entry(key: key, value: item))
             tfs_pop(L, 1)
         }
@@ -162,12 +173,55 @@ struct LuaStack {
         return result
     }
 
-    /// The `__name` of the value's metatable, read rawly.
+    /// The name of the value's metatable when it is a host metatable (the one registered
+    /// under its `__name`, by identity); nil for any other, so a script cannot pass its own
+    /// table off as a host object by copying a `__name`.
     func metatableName(at index: Int32) -> String? {
         guard lua_getmetatable(L, index) != 0 else { return nil }
-        defer { tfs_pop(L, 2) }
         _ = lua_pushstring(L, "__name")
         lua_rawget(L, -2)
-        return string(at: -1)
+        let name = string(at: -1)
+        tfs_pop(L, 2)
+        guard let name, tfs_has_host_metatable(L, index, name) != 0 else { return nil }
+        return name
+    }
+}
+
+/// Charges a copy out of Lua to the script's memory budget in steps (DESIGN.md §4: every
+/// host-side allocation made for a script is charged), and checks the deadline and interrupt
+/// as it goes: a copy is Swift work the count hook cannot stop.
+final class CopyBudget {
+    private let L: OpaquePointer
+    private var pending = 0
+    private var charged = 0
+    private static let step = 256 << 10
+    /// Without a memory limit a copy is still bounded (a shared subtable is copied every time
+    /// it is reached).
+    private static let unlimitedCap = 1 << 30
+
+    init(L: OpaquePointer) { self.L = L }
+
+    func spend(_ bytes: Int) throws {
+        pending += bytes
+        guard pending >= Self.step else { return }
+        let amount = pending
+        pending = 0
+        if tfs_check_limits(L) != 0 { throw LuaValueError("the script's time is up (while copying a value)") }
+        if tfs_memory_limit(L) == 0 {
+            charged += amount
+            if charged > Self.unlimitedCap {
+                throw LuaValueError("value too large to copy (over \(Self.unlimitedCap >> 20) MiB as a tree)")
+            }
+            return
+        }
+        guard tfs_charge(L, amount) != 0 else {
+            throw LuaValueError("memory limit exceeded while copying a value out of Lua")
+        }
+        charged += amount
+    }
+
+    func finish() {
+        if tfs_memory_limit(L) != 0 { tfs_uncharge(L, charged) }
+        charged = 0
     }
 }

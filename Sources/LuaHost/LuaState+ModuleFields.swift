@@ -2,12 +2,9 @@ internal import CLuaShims
 internal import CLua
 
 extension LuaState {
-    /// Sets `key` of the module table at `path` (e.g. `["tf"]`, `"dry_run"`) from the host,
-    /// even after ``makeReadOnly(_:deep:)`` froze it.
-    ///
-    /// Scripts still cannot write the module; only the host can, for fields whose value
-    /// changes during a session (the REPL's `:dry-run on|off` updates `tf.dry_run`). Raw access
-    /// only: no metamethod runs. Each step looks through a read-only proxy to the real table.
+    /// Sets `key` of the module table at `path` (e.g. `["tf"]`, `"dry_run"`) from the host, for
+    /// fields whose value changes during a session (the REPL's `:dry-run on|off` updates
+    /// `tf.dry_run`). Raw access only: no metamethod runs.
     public func setModuleField(_ path: [String], _ key: String, _ value: LuaValue) throws {
         try withModuleTable(path) { stack in
             stack.push(string: key)
@@ -26,7 +23,7 @@ extension LuaState {
         }
     }
 
-    /// Pushes the real table at `path` (globals first, through read-only proxies), runs `body`
+    /// Pushes the table at `path` (globals first), runs `body`
     /// with it on top, then restores the stack.
     private func withModuleTable(_ path: [String], _ body: (LuaStack) throws -> Void) throws {
         precondition(!path.isEmpty, "a module needs a name")
@@ -42,30 +39,8 @@ extension LuaState {
                     throw LuaValueError("cannot set a field of \(path.joined(separator: ".")): '\(name)' is not a table")
                 }
                 tfs_remove(L, -2)
-                stack.replaceProxyOnTop()
             }
             try body(stack)
-        }
-    }
-}
-
-extension LuaStack {
-    /// When the table on top is a read-only proxy (rawly empty, metatable with a table
-    /// `__index`), replaces it with the real table behind it. Raw access only.
-    func replaceProxyOnTop() {
-        guard lua_type(L, -1) == LUA_TTABLE else { return }
-        lua_pushnil(L)
-        if lua_next(L, -2) != 0 {
-            tfs_pop(L, 2) // has its own keys: not a proxy
-            return
-        }
-        guard lua_getmetatable(L, -1) != 0 else { return }
-        push(string: "__index")
-        if lua_rawget(L, -2) == LUA_TTABLE {
-            tfs_remove(L, -2) // metatable
-            tfs_remove(L, -2) // proxy
-        } else {
-            tfs_pop(L, 2)
         }
     }
 }

@@ -4,7 +4,9 @@ internal import CLua
 extension LuaState {
     /// Adds host functions and values to the (nested) global table at `path`, e.g.
     /// `["tf", "endpoints"]` → `tf.endpoints.list`. Missing tables on the path are created;
-    /// existing ones are extended. Register before ``makeReadOnly(_:deep:)`` freezes a module.
+    /// existing ones are extended. Module tables are ordinary tables: a script may change its own
+    /// copy of `tf` as it may change `string` (each run has a fresh state); host Lua code keeps
+    /// local references taken before the script runs.
     public func registerModule(_ path: [String], functions: [String: LuaHostFunction] = [:], values: [String: LuaValue] = [:]) throws {
         precondition(!path.isEmpty, "a module needs a name")
         let stack = LuaStack(L: L, state: self)
@@ -42,13 +44,19 @@ extension LuaState {
 
     /// Defines (or extends) the metatable registered under `name`, e.g. an error type with
     /// `__tostring`. Tables pushed with that ``LuaTable/metatableName`` get it.
+    ///
+    /// Host metatables are locked (`__metatable`): `getmetatable` returns `false`, so a script
+    /// can neither read nor change them (a `__gc` added to a shared metatable would install a
+    /// finalizer the sandbox's `setmetatable` refuses). A table has a host metatable only when
+    /// the host set it: reading a table back recognises it by identity, never by `__name`.
     public func registerMetatable(_ name: String, functions: [String: LuaHostFunction] = [:], values: [String: LuaValue] = [:]) throws {
+        precondition(functions["__gc"] == nil && values["__gc"] == nil, "host metatables never have finalizers")
         let stack = LuaStack(L: L, state: self)
         let base = stack.top
         defer { lua_settop(L, base) }
         try relaxed {
             try stack.ensure(Int32(6))
-            _ = luaL_newmetatable(L, name)
+            if luaL_newmetatable(L, name) != 0 { tfs_lock_metatable(L) }
             for (key, function) in functions {
                 stack.push(string: key)
                 pushHostFunction(function, on: stack)
@@ -59,26 +67,6 @@ extension LuaState {
                 try stack.push(value)
                 lua_rawset(L, -3)
             }
-        }
-    }
-
-    /// Replaces global `name` with a read-only proxy (writes and `rawset` raise; `pairs` and
-    /// `#` still work). `deep` proxies nested plain tables too, e.g. `tf.endpoints`.
-    public func makeReadOnly(_ name: String, deep: Bool = true) throws {
-        let stack = LuaStack(L: L, state: self)
-        let base = stack.top
-        defer { lua_settop(L, base) }
-        try relaxed {
-            try stack.ensure(Int32(8))
-            lua_rawgeti(L, tfs_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
-            stack.push(string: name)
-            guard lua_rawget(L, -2) == LUA_TTABLE else { throw LuaValueError("global '\(name)' is not a table") }
-            guard tfs_push_readonly(L, -1, name, deep ? 1 : 0) == LUA_OK else {
-                throw LuaValueError("cannot make '\(name)' read-only: \(stack.popString())")
-            }
-            stack.push(string: name)
-            tfs_insert(L, -2)
-            lua_rawset(L, -4)
         }
     }
 

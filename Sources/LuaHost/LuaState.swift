@@ -82,6 +82,9 @@ public final class LuaState {
     /// Bytes the Lua heap uses now.
     public var memoryUsed: Int { Int(tfs_memory_used(L)) }
 
+    /// The most bytes the Lua heap has used so far.
+    public var memoryPeak: Int { Int(tfs_memory_peak(L)) }
+
     /// Whether `print` output was truncated by the output cap.
     public var outputWasTruncated: Bool { tfs_output_truncated(L) != 0 }
 

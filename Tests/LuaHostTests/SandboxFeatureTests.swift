@@ -64,14 +64,4 @@ struct SandboxFeatureTests {
         #expect(error.message == "(error object is a table value)")
         #expect(error.value["code"] == 7)
     }
-
-    @Test("modules can be frozen read-only, deeply")
-    func frozenModule() throws {
-        let state = try makeState()
-        try state.registerModule(["m", "sub"], functions: ["f": { _ in [1] }])
-        try state.makeReadOnly("m")
-        #expect(try eval(state, "return m.sub.f()") == 1)
-        #expect(throws: LuaError.self) { try state.run("m.sub.f = nil", chunkName: "=t") }
-        #expect(throws: LuaError.self) { try state.run("rawset(m.sub, 'g', 1)", chunkName: "=t") }
-    }
 }

@@ -187,15 +187,24 @@ struct TFModuleTests {
         #expect(result.stdout == "true\tstring\ttable\n", "\(result.stderr)")
     }
 
-    @Test("the tf module cannot be modified by scripts")
-    func readOnly() async throws {
+    @Test("a script changing its own tf table cannot turn dry-run off or break the host's Lua code")
+    func scriptOwnsItsTable() async throws {
         let api = try await SimulatedAPI.start()
         defer { Task { await api.stop() } }
         let result = try await api.run("""
-            print(pcall(function() tf.endpoints.delete = function() end end))
-            print(pcall(function() tf.dry_run = true end))
-            """)
-        #expect(result.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("false") }, "\(result.stdout)")
+            local patch = tf.endpoints.patch
+            tf.dry_run = false
+            tf.endpoints.patch = function() error('replaced') end
+            print(pcall(tf.endpoints.patch, 'x', {}))
+            coroutine.resume, coroutine.create = nil, nil
+            local eps = tf.endpoints.list()
+            local results = tf.parallel(eps, function(ep) return patch(ep.endpoint_id, {enabled = false}).enabled end)
+            print(#results, results[1].value)
+            """, flags: ["--dry-run"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("false\t"), "\(result.stdout)")
+        #expect(result.stdout.hasSuffix("\tfalse\n"), "\(result.stdout)")
+        #expect(await api.mutatingRequests().isEmpty)
     }
 
     @Test("tf.sleep pauses and counts against --timeout, which pcall cannot catch")

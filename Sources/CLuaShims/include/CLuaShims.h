@@ -22,6 +22,8 @@
 
 /// The Swift side of the trampoline: runs the host closure `context` on thread `L`.
 typedef int (*tfs_dispatch_fn)(lua_State *L, void *context);
+/// Where `print` writes (the embedder's sink): bytes that passed the output cap.
+typedef void (*tfs_output_fn)(void *context, const char *bytes, size_t count);
 
 // ---- interrupt flag (shared with other threads; outlives the state) ----
 typedef struct tfs_interrupt tfs_interrupt;
@@ -42,10 +44,24 @@ void tfs_reset_limits(lua_State *L);
 size_t tfs_memory_used(lua_State *L);
 size_t tfs_memory_peak(lua_State *L);
 void tfs_relax_begin(lua_State *L);
-/// Ends a relaxed section; returns 1 (and trips the memory limit) when usage is over budget.
+/// Ends a relaxed section; returns 1 (and trips the memory limit) when usage is over budget
+/// after a full collection.
 int tfs_relax_end(lua_State *L);
+/// Charges `bytes` of host memory held for the script (a Swift copy, an API page) to its
+/// budget; a full collection runs first when needed. Returns 0 and trips the memory limit
+/// when it does not fit. Never raises.
+int tfs_charge(lua_State *L, size_t bytes);
+/// Gives back bytes charged with tfs_charge.
+void tfs_uncharge(lua_State *L, size_t bytes);
+/// The memory limit in bytes (0: none).
+size_t tfs_memory_limit(lua_State *L);
 void tfs_set_output(lua_State *L, size_t max_output, const char *truncation_message);
+/// Sends print's output to `fn` (NULL: discard). The default writes to the process's stdout.
+void tfs_set_output_sink(lua_State *L, tfs_output_fn fn, void *context);
 int tfs_output_truncated(lua_State *L);
+/// Counts `n` bytes the host writes for the script (tf.log lines) against the output cap.
+/// Returns 0 (and marks the output truncated) when they do not fit.
+int tfs_charge_output(lua_State *L, size_t n);
 
 /// Flushes stdout (where print writes); non-blocking mode gives up if another thread holds it.
 int tfs_flush_stdout(int blocking);
@@ -80,9 +96,15 @@ typedef struct tfs_sandbox_options {
 /// Opens the allow-listed libraries and strips them (DESIGN.md §4). Returns a Lua status; on
 /// failure the error message is on top.
 int tfs_open_sandbox(lua_State *L, const tfs_sandbox_options *options);
-/// Replaces the table at idx with a read-only proxy (pushed). Nested plain tables are proxied
-/// too when deep != 0. Returns a Lua status; on failure the error is on top instead.
-int tfs_push_readonly(lua_State *L, int idx, const char *name, int deep);
+/// Locks the metatable on top (sets `__metatable`) so scripts can neither read nor change it.
+void tfs_lock_metatable(lua_State *L);
+/// Sets the metatable registered under `name` on the table at `idx`, unless the table already
+/// has a protected metatable that is not one of the host's (returns 0 then, as setmetatable
+/// refuses). Raw access only; never raises.
+int tfs_set_host_metatable(lua_State *L, int idx, const char *name);
+/// Whether the value at `idx` has exactly the metatable registered under `name` (identity,
+/// never the `__name` a script can copy). Never raises.
+int tfs_has_host_metatable(lua_State *L, int idx, const char *name);
 /// Loads a text chunk (binary chunks are refused). Never raises.
 int tfs_load_text(lua_State *L, const char *buffer, size_t size, const char *chunkname);
 
@@ -94,6 +116,8 @@ void tfs_push_binary_chunk(lua_State *L, const char *source);
 /// trips the limit and returns its TFS_LIMIT_* code (0 when none). For host functions that
 /// block (HTTP, sleep) and must stop when the script's time is up.
 int tfs_check_limits(lua_State *L);
+/// tfs_check_limits, raising the limit when one has tripped; for long C loops called by Lua.
+void tfs_check_limits_or_raise(lua_State *L);
 
 /// Decodes the JSON string at `string_index` and pushes the value (1), or pushes nothing and
 /// fills `err`/`erroffset` (0). Arrays and objects get the metatables registered under

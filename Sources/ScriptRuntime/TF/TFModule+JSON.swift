@@ -41,7 +41,9 @@ extension TFModule {
         guard call.typeName(of: 1) == "table" else {
             throw ScriptError.validation(function, "t must be a table, got \(Arguments.describe(call, 1))")
         }
-        call.setMetatable(ofArgument: 1, named: marker)
+        guard call.setMetatable(ofArgument: 1, named: marker) else {
+            throw ScriptError.validation(function, "t has a protected metatable (__metatable), which cannot be replaced")
+        }
         call.returnArgument(1)
         return []
     }

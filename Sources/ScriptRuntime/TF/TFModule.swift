@@ -8,7 +8,8 @@ import TokenFactory
 ///
 /// One registrar per namespace (`tf.endpoints`, `tf.templates`, `tf.json`, `tf.log`), as in
 /// Redis's `luaRegisterRedisAPI`. Every function checks its arguments before any request and
-/// raises `ScriptError` tables; the module is frozen read-only once installed.
+/// raises `ScriptError` tables. The `tf` table is an ordinary table (DESIGN.md §4: the host is
+/// protected, not the script from itself).
 public struct TFModule: Sendable {
     /// What one run's `tf` module talks to and knows.
     public struct Context: Sendable {
@@ -60,7 +61,6 @@ public struct TFModule: Sendable {
                 "dry_run": .boolean(context.controlPlanes.isDryRun),
                 "version": .string(LuaString(context.version)),
             ])
-        try state.makeReadOnly("tf", deep: true)
     }
 
     // MARK: tf.sleep
