@@ -4,13 +4,19 @@
 struct JSONWriter {
     var output: [UInt8] = []
     let pretty: Bool
+    /// Writing stops once the output is longer than this (pretty printing of deep values can
+    /// be far larger than the value itself); `overflowed` says so.
+    let limit: Int
+    var overflowed: Bool { output.count > limit }
 
-    init(pretty: Bool) {
+    init(pretty: Bool, limit: Int = .max) {
         self.pretty = pretty
+        self.limit = limit
         output.reserveCapacity(256)
     }
 
     mutating func write(_ value: JSONValue, indent: Int = 0) {
+        if overflowed { return }
         switch value {
         case .null: append("null")
         case .bool(let flag): append(flag ? "true" : "false")
@@ -51,8 +57,15 @@ struct JSONWriter {
     private mutating func newline(_ indent: Int) {
         guard pretty else { return }
         output.append(0x0A)
-        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
+        var remaining = indent * 2
+        while remaining > 0 {
+            let count = min(remaining, Self.spaces.count)
+            Self.spaces.withUnsafeBufferPointer { output.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<count])) }
+            remaining -= count
+        }
     }
+
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 256)
 
     private mutating func append(_ text: String) {
         output.append(contentsOf: text.utf8)
@@ -89,6 +102,14 @@ extension JSONValue {
         var writer = JSONWriter(pretty: pretty)
         writer.write(self)
         return writer.output
+    }
+
+    /// The JSON text, or nil when it would be longer than `limit` bytes (writing stops there,
+    /// so an oversized document is never built whole).
+    public func serializedBytes(pretty: Bool = false, limit: Int) -> [UInt8]? {
+        var writer = JSONWriter(pretty: pretty, limit: limit)
+        writer.write(self)
+        return writer.overflowed ? nil : writer.output
     }
 
     /// Appends `string` as a JSON string literal; for writers that stream values they hold

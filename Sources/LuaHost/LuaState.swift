@@ -82,8 +82,30 @@ public final class LuaState {
     /// Bytes the Lua heap uses now.
     public var memoryUsed: Int { Int(tfs_memory_used(L)) }
 
+    /// Bytes left in the memory budget (nil without a limit), for host work that builds
+    /// something for the script and must not outgrow it.
+    public var memoryRemaining: Int? {
+        let limit = Int(tfs_memory_limit(L))
+        guard limit > 0 else { return nil }
+        return max(0, limit - memoryUsed)
+    }
+
+    /// Charges `bytes` of host memory held for the script (an API page, a plan entry) to its
+    /// budget, after a full collection if needed. False, with the memory limit tripped (the
+    /// script's next step raises it), when they do not fit. Give them back with ``uncharge(_:)``.
+    public func charge(_ bytes: Int) -> Bool { tfs_charge(L, max(0, bytes)) != 0 }
+
+    /// Gives back bytes charged with ``charge(_:)``.
+    public func uncharge(_ bytes: Int) { tfs_uncharge(L, max(0, bytes)) }
+
     /// The most bytes the Lua heap has used so far.
     public var memoryPeak: Int { Int(tfs_memory_peak(L)) }
+
+    /// Counts `bytes` the host writes for the script (log records) against the output cap that
+    /// `print` uses. False, and the output is marked truncated, when they do not fit.
+    public func chargeOutput(_ bytes: Int) -> Bool {
+        tfs_charge_output(L, max(0, bytes)) != 0
+    }
 
     /// Whether `print` output was truncated by the output cap.
     public var outputWasTruncated: Bool { tfs_output_truncated(L) != 0 }

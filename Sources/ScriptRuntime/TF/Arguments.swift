@@ -26,6 +26,28 @@ enum Arguments {
         }
     }
 
+    /// The longest duration a script may ask for (`tf.sleep`, wait timeouts and intervals):
+    /// one year. Numbers from scripts are hostile input: a bound keeps every conversion to a
+    /// `Duration` exact, and a longer wait is a bug, not a plan.
+    static let maxSeconds: Double = 366 * 24 * 3600
+
+    /// A number of seconds as a `Duration`, range-checked before any conversion
+    /// (`tf.sleep(1e300)` is a validation error, never a trap).
+    static func duration(_ seconds: Double, allowZero: Bool, name: String, function: String) throws -> Duration {
+        let lowest = allowZero ? "≥ 0" : "> 0"
+        guard seconds.isFinite, allowZero ? seconds >= 0 : seconds > 0, seconds <= maxSeconds else {
+            throw ScriptError.validation(
+                function, "\(name) must be a number of seconds \(lowest) and at most \(Int(maxSeconds)) (a year), got \(format(seconds))")
+        }
+        return .nanoseconds(Int64((seconds * 1e9).rounded()))
+    }
+
+    /// A script's number as text for messages (`1e+300`, `-3`, `nan`).
+    static func format(_ number: Double) -> String {
+        if number.isFinite, number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
+        return "\(number)"
+    }
+
     /// Argument `n` as JSON, refusing what JSON cannot hold (functions, cycles, NaN).
     static func json(_ call: LuaHostCall, _ n: Int, name: String, function: String) throws -> JSONValue {
         let value: LuaValue

@@ -45,6 +45,34 @@ public enum LuaJSON {
     /// Converts a Lua value, refusing what JSON cannot say faithfully. `path` names the
     /// argument in messages (`fields`, `value`).
     public static func jsonValue(_ value: LuaValue, path: String) throws(EncodingError) -> JSONValue {
+        var trail = Trail(root: path)
+        return try jsonValue(value, trail: &trail)
+    }
+
+    /// Where the converter is, as components; the text (`spec.scaling[2]`) is built only for
+    /// an error, so converting a large or deep value costs no string work per element.
+    struct Trail {
+        enum Step { case index(Int), key(String) }
+        let root: String
+        var steps: [Step] = []
+
+        init(root: String) { self.root = root }
+
+        var text: String {
+            var result = root
+            for step in steps {
+                switch step {
+                case .index(let i): result += "[\(i)]"
+                case .key(let k): result += result.isEmpty ? k : ".\(k)"
+                }
+            }
+            return result
+        }
+
+        func error(_ problem: String) -> EncodingError { EncodingError(path: text, problem: problem) }
+    }
+
+    private static func jsonValue(_ value: LuaValue, trail: inout Trail) throws(EncodingError) -> JSONValue {
         switch value {
         case .nil:
             return .null
@@ -57,45 +85,46 @@ public enum LuaJSON {
         case .number(let number):
             guard number.isFinite else {
                 let name = number.isNaN ? "NaN" : (number > 0 ? "infinity" : "-infinity")
-                throw EncodingError(path: path, problem: "is \(name), which JSON cannot represent")
+                throw trail.error("is \(name), which JSON cannot represent")
             }
             return .number(number)
         case .string(let string):
             guard let text = string.string else {
-                throw EncodingError(path: path, problem: "is not valid UTF-8 text")
+                throw trail.error("is not valid UTF-8 text")
             }
             return .string(text)
         case .table(let table):
-            return try jsonValue(table, path: path)
+            return try jsonValue(table, trail: &trail)
         case .lightUserdata:
-            throw EncodingError(path: path, problem: "is a userdata, which has no JSON form")
+            throw trail.error("is a userdata, which has no JSON form")
         case .unrepresentable(let typeName):
-            throw EncodingError(path: path, problem: "is a \(typeName), which has no JSON form")
+            throw trail.error("is a \(typeName), which has no JSON form")
         }
     }
 
-    private static func jsonValue(_ table: LuaTable, path: String) throws(EncodingError) -> JSONValue {
+    private static func jsonValue(_ table: LuaTable, trail: inout Trail) throws(EncodingError) -> JSONValue {
         let wantsArray = table.metatableName == arrayMarker
         if table.entries.isEmpty && (wantsArray || !table.array.isEmpty) {
             var elements: [JSONValue] = []
             elements.reserveCapacity(table.array.count)
             for (index, element) in table.array.enumerated() {
-                elements.append(try jsonValue(element, path: "\(path)[\(index + 1)]"))
+                trail.steps.append(.index(index + 1))
+                elements.append(try jsonValue(element, trail: &trail))
+                trail.steps.removeLast()
             }
             return .array(elements)
         }
         if table.entries.contains(where: { if case .integer = $0.key { return true } else { return false } }) {
-            throw EncodingError(path: path, problem: "is a sparse array (holes or keys beyond its length), which JSON cannot represent")
+            throw trail.error("is a sparse array (holes or keys beyond its length), which JSON cannot represent")
         }
         if !table.array.isEmpty {
-            throw EncodingError(
-                path: path,
-                problem: wantsArray
+            throw trail.error(
+                wantsArray
                     ? "is marked as an array but has non-sequence keys"
                     : "mixes array items and named keys, which JSON cannot represent")
         }
         if wantsArray {
-            throw EncodingError(path: path, problem: "is marked as an array but has non-sequence keys")
+            throw trail.error("is marked as an array but has non-sequence keys")
         }
         var members: [String: JSONValue] = [:]
         members.reserveCapacity(table.entries.count)
@@ -103,13 +132,15 @@ public enum LuaJSON {
             switch entry.key {
             case .string(let key):
                 guard let name = key.string else {
-                    throw EncodingError(path: path, problem: "has a key that is not valid UTF-8")
+                    throw trail.error("has a key that is not valid UTF-8")
                 }
-                members[name] = try jsonValue(entry.value, path: path.isEmpty ? name : "\(path).\(name)")
+                trail.steps.append(.key(name))
+                members[name] = try jsonValue(entry.value, trail: &trail)
+                trail.steps.removeLast()
             case .integer:
-                throw EncodingError(path: path, problem: "is a sparse array (holes or keys beyond its length), which JSON cannot represent")
+                throw trail.error("is a sparse array (holes or keys beyond its length), which JSON cannot represent")
             default:
-                throw EncodingError(path: path, problem: "has a \(entry.key.typeName) key; JSON object keys are strings")
+                throw trail.error("has a \(entry.key.typeName) key; JSON object keys are strings")
             }
         }
         return .object(members)

@@ -18,6 +18,8 @@ public struct ScriptError: LuaErrorConvertible, Sendable, CustomStringConvertibl
         public static let validation = Kind(rawValue: "validation")
         /// `tf.endpoints.wait` ran out of time.
         public static let timeout = Kind(rawValue: "timeout")
+        /// A limit of the run (memory) was reached by host work done for the script.
+        public static let limit = Kind(rawValue: "limit")
         /// The run cannot reach the API at all (no token): a usage problem, exit code 2.
         public static let configuration = Kind(rawValue: "configuration")
     }

@@ -77,7 +77,7 @@ extension TFModule {
             }
         }
 
-        var waiter = EndpointWaiter(target: target, timeout: .seconds(timeout), interval: .seconds(interval), progress: nil)
+        var waiter = EndpointWaiter(target: target, timeout: timeout.duration, interval: interval.duration, progress: nil)
         if let show = context.waitProgress {
             waiter.progress = { state, elapsed in
                 show("waiting for \(id) to be \(target): \(state) (\(elapsed.components.seconds)s)")
@@ -102,21 +102,17 @@ extension TFModule {
         } catch EndpointWaiter.Failure.timedOut(let last) {
             throw ScriptError(
                 kind: .timeout,
-                message: "\(function): endpoint \(id) did not reach \(target) within \(Self.format(timeout)) (last state: \(last))",
+                message: "\(function): endpoint \(id) did not reach \(target) within \(Arguments.format(timeout.seconds))s (last state: \(last))",
                 retryable: true)
         }
     }
 
-    private static func seconds(_ value: JSONValue?, default fallback: Double, name: String, function: String) throws -> Double {
-        guard let value else { return fallback }
-        guard let number = value.doubleValue, number > 0, number.isFinite else {
+    private static func seconds(_ value: JSONValue?, default fallback: Double, name: String, function: String) throws -> (seconds: Double, duration: Duration) {
+        guard let value else { return (fallback, .seconds(fallback)) }
+        guard let number = value.doubleValue else {
             throw ScriptError.validation(function, "\(name) must be a number of seconds > 0, got \(value.serialized())")
         }
-        return number
-    }
-
-    private static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? "\(Int64(seconds))s" : "\(seconds)s"
+        return (number, try Arguments.duration(number, allowZero: false, name: name, function: function))
     }
 
     /// `tf.templates.list()`.

@@ -16,7 +16,14 @@ extension TFModule {
                     pretty = value
                 }
                 let value = try Arguments.json(call, 1, name: "value", function: function)
-                return [.string(LuaString(bytes: value.serializedBytes(pretty: pretty)))]
+                // The text becomes a Lua string: it must fit in what is left of the budget.
+                let room = call.state.memoryRemaining ?? Self.maxUnlimitedText
+                guard let text = value.serializedBytes(pretty: pretty, limit: room) else {
+                    // Over what is left: that is the memory limit (the trampoline raises it).
+                    _ = call.state.charge(room + 1)
+                    throw ScriptError(kind: .limit, message: "\(function): the JSON text does not fit in the memory limit")
+                }
+                return [.string(LuaString(bytes: text))]
             },
             "decode": { call in
                 let function = "tf.json.decode"
@@ -36,6 +43,9 @@ extension TFModule {
             "object": { call in try mark(call, as: LuaJSON.objectMarker, function: "tf.json.object") },
         ], values: ["null": LuaJSON.null])
     }
+
+    /// The longest text `tf.json.encode` builds for a state without a memory limit.
+    static let maxUnlimitedText = 1 << 30
 
     private func mark(_ call: LuaHostCall, as marker: String, function: String) throws -> [LuaValue] {
         guard call.typeName(of: 1) == "table" else {

@@ -5,20 +5,20 @@ extension TFModule {
     /// `tf.log.debug/info/warn/error(format, ...)`: `string.format` runs in Lua (it is Lua's
     /// formatter, with Lua's rules), the record goes to swift-log, which writes to stderr.
     ///
-    /// Records count against the run's output cap (`--max-output`, shared budget size with
-    /// `print`): past it, one warning says the log was truncated and later records are dropped,
-    /// so a runaway loop cannot fill a disk through journald or cron mail.
+    /// Records count against the run's output cap (`--max-output`, the same budget as `print`)
+    /// by what a record costs once written: the message plus ``logRecordOverhead`` for the
+    /// timestamp, level and logger fields, so even empty messages cannot write without bound.
+    /// Past the cap, one warning says the log was truncated and later records are dropped, so a
+    /// runaway loop cannot fill a disk through journald or cron mail.
     func installLog(into state: LuaState) throws {
         let logger = context.logger
-        var remaining = state.configuration.maxOutputBytes ?? Int.max
         var truncated = false
         try state.setGlobal(Self.logWriterGlobal, function: { call in
             guard case .string(let level) = try call.argument(1), case .string(let message) = try call.argument(2) else {
                 return []
             }
             guard !truncated else { return [] }
-            remaining -= message.bytes.count
-            if remaining < 0 {
+            guard call.state.chargeOutput(message.bytes.count + Self.logRecordOverhead) else {
                 truncated = true
                 logger.warning("tf.log output truncated (--max-output reached); later records are dropped")
                 return []
@@ -36,6 +36,9 @@ extension TFModule {
     }
 
     static let logWriterGlobal = "__tfscript_log_write"
+
+    /// What a text or JSON log line adds to its message (time, level, logger, separators).
+    static let logRecordOverhead = 80
 
     /// Builds `tf.log` from the hidden writer and removes the writer from the globals.
     /// Formatting errors are raised at the script's line (`error(..., 2)`).

@@ -67,10 +67,8 @@ public struct TFModule: Sendable {
 
     private func sleep(_ call: LuaHostCall) throws -> [LuaValue] {
         let seconds = try Arguments.number(call, 1, name: "seconds", function: "tf.sleep")
-        guard seconds >= 0, seconds.isFinite else {
-            throw ScriptError.validation("tf.sleep", "seconds must be a number ≥ 0, got \(seconds)")
-        }
-        try BlockingBridge.run(call) { try await Task.sleep(for: .seconds(seconds)) }
+        let duration = try Arguments.duration(seconds, allowZero: true, name: "seconds", function: "tf.sleep")
+        try BlockingBridge.run(call) { try await Task.sleep(for: duration) }
         return []
     }
 

@@ -42,12 +42,34 @@ struct StderrLogHandler: LogHandler {
         StandardError.write(line + "\n")
     }
 
+    /// One line, always: control characters in the message and metadata (text a script chose,
+    /// via `tf.log`) are escaped, so a script cannot forge a line that looks like tfscript's own.
     private func textLine(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata) -> String {
-        var line = "\(Self.timestamp()) [\(level)] \(message)"
+        var line = "\(Self.timestamp()) [\(level)] \(Self.escaped(message.description))"
         for key in metadata.keys.sorted() {
-            line += " \(key)=\(metadata[key]!)"
+            line += " \(Self.escaped(key))=\(Self.escaped(metadata[key]!.description))"
         }
         return line
+    }
+
+    /// `\n`, `\r`, `\t` and other C0/C1 control characters (and DEL) as visible escapes.
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where isControl(scalar): result += "\\u{\(String(scalar.value, radix: 16))}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 
     private func jsonLine(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata) -> String {
