@@ -74,6 +74,7 @@ struct ClampedNumberTests {
         let backoff = Backoff(policy: .init(baseDelay: .seconds(Int64.max / 2), maxDelay: .seconds(Int64.max / 2)))
         #expect(backoff.delay(beforeRetry: 40, using: &generator) >= .zero)
         #expect(SafeNumbers.nanoseconds(.seconds(Int64.max)) == Int64.max)
+        #expect(SafeNumbers.describe(.seconds(Int64.max)).hasPrefix("more than"))
     }
 }
 

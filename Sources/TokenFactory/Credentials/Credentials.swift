@@ -70,7 +70,7 @@ public struct Credentials: Sendable, CustomStringConvertible {
     private static func reason(_ error: any Error) -> String {
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+           let code = Int32(exactly: underlying.code).flatMap(POSIXErrorCode.init(rawValue:)) {
             return String(cString: strerror(code.rawValue))
         }
         switch nsError.code {

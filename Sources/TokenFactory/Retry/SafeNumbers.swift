@@ -40,6 +40,7 @@ enum SafeNumbers {
     /// "400 s", "1.5 s", "250 ms": a wait as people read it.
     static func describe(_ duration: Duration) -> String {
         let seconds = seconds(duration)
+        guard seconds < maximumSeconds else { return "more than \(Int64(maximumSeconds)) s" }
         if seconds < 1 { return "\(Int64((seconds * 1000).rounded())) ms" }
         if seconds == seconds.rounded() { return "\(Int64(seconds)) s" }
         return "\((seconds * 10).rounded() / 10) s"
