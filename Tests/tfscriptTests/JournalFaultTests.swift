@@ -27,7 +27,7 @@ struct JournalFaultTests {
         #expect(result.stdout == "deleted\n")
         #expect(server.lines == ["DELETE /v0/dedicated_endpoints/ep-1", "DELETE /v0/dedicated_endpoints/ep-1"])
         let lines = try FaultRig.journalLines(journal)
-        #expect(lines.count == 2)
+        try #require(lines.count == 2)
         #expect(lines[0]["phase"] == "intent" && lines[0]["operation"] == "delete" && lines[0]["target"] == "ep-1")
         #expect(lines[1]["outcome"] == "ok" && lines[1]["attempts"] == 2)
         #expect(lines[1]["note"]?.stringValue?.contains("404") == true)
