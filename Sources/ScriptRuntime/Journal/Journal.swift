@@ -86,14 +86,14 @@ public final class Journal: Sendable {
                 entry["plan_operation"] = .integer(Int64(plan.index))
             }
             return entry
-        }.sequence
+        }
     }
 
     /// Writes and fsyncs the `outcome` line of intent `sequence`.
     public func recordOutcome(
         sequence: Int, operation: PlanOperation.Kind, target: String?, outcome: Outcome, attempts: Int, time: Date = Date()
     ) throws(JournalError) {
-        _ = try append { _ in
+        try append { _ in
             var entry = header(phase: "outcome", sequence: sequence, operation: operation, target: target, time: time)
             entry["attempts"] = .integer(Int64(attempts))
             switch outcome {
@@ -129,7 +129,8 @@ public final class Journal: Sendable {
 
     /// Builds a line under the lock (so sequence numbers follow file order), writes it in one
     /// `write` and fsyncs before returning.
-    private func append(_ build: (inout Int) -> [String: JSONValue]) throws(JournalError) -> (sequence: Int, written: Bool) {
+    @discardableResult
+    private func append(_ build: (inout Int) -> [String: JSONValue]) throws(JournalError) -> Int {
         let result: Result<Int, JournalError> = state.withLock { state in
             var line = JSONValue.object(build(&state.sequence)).serializedBytes()
             line.append(0x0A)
@@ -142,7 +143,7 @@ public final class Journal: Sendable {
             }
             return .success(state.sequence)
         }
-        return (try result.get(), true)
+        return try result.get()
     }
 }
 
