@@ -101,7 +101,7 @@ let package = Package(
             dependencies: ["ScriptRuntime", "TokenFactorySimulator", "TokenFactory", "LuaHost", "JSON"]
         ),
         // End-to-end tests that run the built `tfscript` binary as a user would.
-        .testTarget(name: "tfscriptTests", dependencies: ["tfscript", "JSON", "TokenFactorySimulator"]),
+        .testTarget(name: "tfscriptTests", dependencies: ["tfscript", "JSON", "TokenFactory", "TokenFactorySimulator"]),
     ]
 )
 

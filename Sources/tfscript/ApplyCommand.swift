@@ -17,12 +17,17 @@ struct ApplyCommand: AsyncParsableCommand {
             3. Applies the operations in order and stops at the first failure, then reports what \
             was and was not applied.
 
+            RESUMING: with --journal FILE, operations that FILE shows applied by an earlier, \
+            interrupted apply of the same plan are skipped; those whose outcome is unknown are \
+            checked against the API; the rest are checked for staleness and applied. See docs/journal.md.
+
             EXIT CODES: 0 applied (or nothing to apply) · 1 refused (stale plan, not confirmed, \
             other base URL) · 2 usage error or unreadable plan · 4 an operation failed.
 
             EXAMPLE:
               tfscript run --dry-run --plan-out tonight.json nightly.lua
               tfscript apply tonight.json
+              tfscript apply --journal tonight.jsonl tonight.json   # again after a crash: finishes it
             """
     )
 
@@ -35,7 +40,10 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-other-base-url"), help: "Apply even though the plan was made against another control-plane URL.")
     var allowOtherBaseURL = false
 
-    @Option(help: ArgumentHelp("Append one JSON line per mutation sent to this file.", valueName: "path"))
+    @Option(help: ArgumentHelp(
+        "Write-ahead journal: one fsync'd JSON line before each mutation is sent, one with its outcome. "
+            + "Operations it shows applied are skipped, so an interrupted apply can be finished.",
+        valueName: "path"))
     var journal: String?
 
     @OptionGroup(title: "Control plane")

@@ -29,6 +29,14 @@ struct RunCommand: AsyncParsableCommand {
             either ends the run with exit code 3 and one line naming the limit. pcall cannot \
             catch a limit. print and tf.log output are capped by --max-output (default 16M).
 
+            NETWORK: each attempt of an API call (connect, send, and the whole response body) \
+            must finish within --request-timeout (default 60s); slow attempts are retried within \
+            the call's retry budget (docs/client.md).
+
+            JOURNAL: --journal FILE writes one fsync'd line before each change is sent and one \
+            with its outcome (ok, failed or unknown), so a crash never hides a change \
+            (docs/journal.md).
+
             EXIT CODES: 0 ok · 1 script error (uncaught error, printed as script.lua:LINE: \
             message plus a traceback) · 2 usage error (bad flags, missing script, no API \
             token) · 3 limit exceeded · 4 API or transport failure the script did not handle · \

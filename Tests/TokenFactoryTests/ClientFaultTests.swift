@@ -160,7 +160,7 @@ struct ClientFaultTests {
 
     @Test("a GET that times out is retried and recovers")
     func timeoutRecovered() async throws {
-        try await withSimulator(timeouts: .init(read: .milliseconds(200), total: .seconds(5))) { simulator, client in
+        try await withSimulator(timeouts: .init(read: .milliseconds(200), request: .seconds(5))) { simulator, client in
             await simulator.setFaults([try fault("GET /v0/dedicated_endpoints/* latency=600ms times=1")])
             #expect(try await client.getEndpoint(id: "ep-demo-01").id == "ep-demo-01")
             #expect(await simulator.activeFaults().isEmpty)
@@ -169,7 +169,7 @@ struct ClientFaultTests {
 
     @Test("a create that times out is not retried")
     func createTimeoutNotRetried() async throws {
-        try await withSimulator(timeouts: .init(read: .milliseconds(200), total: .seconds(5))) { simulator, client in
+        try await withSimulator(timeouts: .init(read: .milliseconds(200), request: .seconds(5))) { simulator, client in
             await simulator.setFaults([try fault("POST /v0/dedicated_endpoints latency=600ms times=1")])
             let error = await captureError { _ = try await client.createEndpoint(try EndpointSpec(validating: sampleSpec())) }
             #expect(error?.kind == .transport)

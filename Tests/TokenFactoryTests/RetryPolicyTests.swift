@@ -50,3 +50,50 @@ struct RetryPolicyTests {
         }
     }
 }
+
+/// Issue 10, item 5: server-supplied numbers are clamped before any integer conversion.
+@Suite("Clamped numbers")
+struct ClampedNumberTests {
+    @Test("Retry-After of 1e16, 1e300, inf or a far date is clamped, never trapping", arguments: ["1e16", "1e300", "-1e300", "inf", "nan", "Fri, 31 Dec 9999 23:59:59 GMT"])
+    func hugeRetryAfter(_ header: String) {
+        let delay = RetryAfter.delay(from: header)
+        if let delay { #expect(delay >= .zero && delay <= .seconds(Int64(SafeNumbers.maximumSeconds))) }
+    }
+
+    @Test("a Content-Length too large for Int reads as Int.max, junk as nil")
+    func contentLength() {
+        #expect(SafeNumbers.contentLength("99999999999999999999999") == .max)
+        #expect(SafeNumbers.contentLength("12") == 12)
+        #expect(SafeNumbers.contentLength("-1") == nil)
+        #expect(SafeNumbers.contentLength("1e3") == nil)
+    }
+
+    @Test("backoff and time amounts with absurd configured durations do not trap")
+    func absurdDurations() {
+        var generator = SystemRandomNumberGenerator()
+        let backoff = Backoff(policy: .init(baseDelay: .seconds(Int64.max / 2), maxDelay: .seconds(Int64.max / 2)))
+        #expect(backoff.delay(beforeRetry: 40, using: &generator) >= .zero)
+        #expect(SafeNumbers.nanoseconds(.seconds(Int64.max)) == Int64.max)
+        #expect(SafeNumbers.describe(.seconds(Int64.max)).hasPrefix("more than"))
+    }
+}
+
+@Suite("Byte redaction")
+struct ByteRedactionTests {
+    @Test("the redactor matches bytes: a combining mark after the token does not hide it")
+    func combiningMark() {
+        let token = #"tk-Σ.*+?[](){}|^$"\/é😀"#
+        let redactor = TokenRedactor(token: token)
+        let text = "Bearer \(token)\u{301} and \(token)"
+        let redacted = redactor.redact(text)
+        #expect(!Array(redacted.utf8).containsSubsequence(Array(token.utf8)))
+        #expect(redacted == "Bearer [REDACTED]\u{301} and [REDACTED]")
+    }
+}
+
+extension Array where Element == UInt8 {
+    func containsSubsequence(_ needle: [UInt8]) -> Bool {
+        guard count >= needle.count else { return false }
+        return (0...(count - needle.count)).contains { self[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+}

@@ -6,7 +6,7 @@ import TokenFactorySimulator
 /// `--journal` and the promise that the token never shows up anywhere.
 @Suite(.serialized)
 struct JournalAndSecretTests {
-    @Test("--journal appends one JSON line per mutation sent, with outcome and no token")
+    @Test("--journal writes an intent line before each mutation and an outcome line after, with no token")
     func journal() async throws {
         let api = try await SimulatedAPI.start()
         defer { Task { await api.stop() } }
@@ -21,12 +21,14 @@ struct JournalAndSecretTests {
         let text = try String(contentsOfFile: journal, encoding: .utf8)
         #expect(!text.contains(api.token))
         let lines = try text.split(separator: "\n").map { try JSONValue(parsing: String($0)) }
-        #expect(lines.count == 3)
-        #expect(lines[0]["operation"] == "patch" && lines[0]["id"] == "ep-demo-07" && lines[0]["result"] == "ok")
-        #expect(lines[0]["body"] == ["enabled": false])
-        #expect(lines[1]["operation"] == "delete" && lines[1]["result"] == "error" && lines[1]["http_status"] == 404)
-        #expect(lines[2]["operation"] == "delete" && lines[2]["id"] == "ep-demo-08" && lines[2]["result"] == "ok")
-        #expect(lines.allSatisfy { $0["time"]?.stringValue != nil })
+        #expect(lines.count == 6)
+        #expect(lines.map { $0["phase"]?.stringValue ?? "" } == ["intent", "outcome", "intent", "outcome", "intent", "outcome"])
+        #expect(lines.map { $0["seq"]?.integerValue ?? 0 } == [1, 1, 2, 2, 3, 3])
+        #expect(lines[0]["operation"] == "patch" && lines[0]["target"] == "ep-demo-07" && lines[0]["body"] == ["enabled": false])
+        #expect(lines[1]["outcome"] == "ok" && lines[1]["id"] == "ep-demo-07" && lines[1]["attempts"] == 1)
+        #expect(lines[3]["operation"] == "delete" && lines[3]["outcome"] == "failed" && lines[3]["http_status"] == 404)
+        #expect(lines[5]["operation"] == "delete" && lines[5]["target"] == "ep-demo-08" && lines[5]["outcome"] == "ok")
+        #expect(lines.allSatisfy { $0["time"]?.stringValue != nil && $0["run"] == lines[0]["run"] })
     }
 
     @Test("the token never appears in stdout, stderr, plan or journal, even with verbose logs and errors")

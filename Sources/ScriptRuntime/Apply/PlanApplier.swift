@@ -27,14 +27,17 @@ public struct PlanApplier: Sendable {
     /// Re-validates every body and re-reads every target. A plan is stale when a target is gone,
     /// when a writable field differs from its `before` snapshot, or when a planned create's name
     /// now exists. Only the first operation on each endpoint is compared with the API: later
-    /// ones were planned against the state the earlier ones leave behind.
-    public func staleTargets(in plan: Plan) async throws -> [StaleTarget] {
+    /// ones were planned against the state the earlier ones leave behind. Operations in
+    /// `resume` (done by an interrupted apply) are skipped: the first *remaining* operation on
+    /// each endpoint is compared with its own `before`, which is the state the done ones left.
+    public func staleTargets(in plan: Plan, resume: Resume = .none) async throws -> [StaleTarget] {
         try Self.validateBodies(plan)
         var stale: [StaleTarget] = []
         var seen: Set<String> = []
         var existingNames: Set<String>?
         for (offset, operation) in plan.operations.enumerated() {
             let index = offset + 1
+            if resume.done[index] != nil { continue }
             if operation.kind == .create {
                 let name = operation.body?["name"]?.stringValue ?? ""
                 if existingNames == nil {
@@ -73,33 +76,49 @@ public struct PlanApplier: Sendable {
         public var failure: (index: Int, error: any Error)?
         /// Indices of operations never sent because an earlier one failed.
         public var notApplied: [Int] = []
+        /// Indices skipped because an interrupted apply had already done them (``Resume``).
+        public var skipped: [Int] = []
         public var succeeded: Bool { failure == nil }
     }
 
     /// Sends the operations in order. `progress` is told about each one as it completes.
-    /// Placeholder ids (`planned-1`) are replaced by the ids their creates returned.
-    public func apply(_ plan: Plan, progress: @Sendable (_ index: Int, _ operation: PlanOperation, _ result: JSONValue?) -> Void) async -> Report {
+    /// Placeholder ids (`planned-1`) are replaced by the ids their creates returned (or, for
+    /// creates done before a resume, the ids the journal or the API gave). Each operation runs
+    /// with ``LiveControlPlane/planReference`` set, so journal intents name it.
+    public func apply(
+        _ plan: Plan, resume: Resume = .none,
+        progress: @Sendable (_ index: Int, _ operation: PlanOperation, _ result: JSONValue?) -> Void
+    ) async -> Report {
         var report = Report()
         var createdIDs: [String: String] = [:]
+        let fingerprint = plan.fingerprint
         for (offset, operation) in plan.operations.enumerated() {
             let index = offset + 1
+            if let id = resume.done[index] {
+                if operation.kind == .create { createdIDs[operation.target] = id }
+                report.skipped.append(index)
+                continue
+            }
             if report.failure != nil {
                 report.notApplied.append(index)
                 continue
             }
             do {
                 let target = createdIDs[operation.target] ?? operation.target
-                let result: JSONValue?
-                switch operation.kind {
-                case .create:
-                    result = try await controlPlane.createEndpoint(EndpointSpec(validating: operation.body ?? .null))
-                    if let id = result.flatMap(EndpointIdentity.id(of:)) { createdIDs[operation.target] = id }
-                case .patch:
-                    result = try await controlPlane.patchEndpoint(id: target, EndpointPatch(validating: operation.body ?? .null))
-                case .delete:
-                    try await controlPlane.deleteEndpoint(id: target)
-                    result = nil
+                let result: JSONValue? = try await LiveControlPlane.$planReference.withValue(
+                    Journal.PlanReference(fingerprint: fingerprint, index: index)
+                ) {
+                    switch operation.kind {
+                    case .create:
+                        return try await controlPlane.createEndpoint(EndpointSpec(validating: operation.body ?? .null))
+                    case .patch:
+                        return try await controlPlane.patchEndpoint(id: target, EndpointPatch(validating: operation.body ?? .null))
+                    case .delete:
+                        try await controlPlane.deleteEndpoint(id: target)
+                        return nil
+                    }
                 }
+                if operation.kind == .create, let id = result.flatMap(EndpointIdentity.id(of:)) { createdIDs[operation.target] = id }
                 report.applied.append(index)
                 progress(index, operation, result)
             } catch {

@@ -8,6 +8,8 @@ struct BaseURL: Sendable {
     /// `scheme://host[:port][/prefix]` without a trailing slash.
     let string: String
     let host: String
+    /// The port connected to: the URL's own, or 443/80 for its scheme.
+    let port: Int
 
     init(_ text: String) throws(TokenFactoryError) {
         var rest = text.trimmingCharacters(in: .whitespaces)
@@ -27,11 +29,22 @@ struct BaseURL: Sendable {
             throw Self.error("base URL \(text) must not contain credentials; pass the token with --token-file or TOKEN_FACTORY_API_KEY")
         }
         var host = String(authority)
+        var portText: Substring?
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else { throw Self.error("base URL \(text) has an unclosed IPv6 address") }
+            let after = host[host.index(after: close)...]
+            if after.hasPrefix(":") { portText = after.dropFirst() }
             host = String(host[host.index(after: host.startIndex)..<close])
         } else if let colon = host.lastIndex(of: ":") {
+            portText = host[host.index(after: colon)...]
             host = String(host[..<colon])
+        }
+        var port = scheme == "https" ? 443 : 80
+        if let portText {
+            guard let number = Int(portText), (1...65535).contains(number) else {
+                throw Self.error("base URL \(text) has an invalid port \"\(portText)\" (expected 1-65535)")
+            }
+            port = number
         }
         guard !host.isEmpty else { throw Self.error("base URL \(text) has no host") }
         if scheme == "http" && !Self.isLoopback(host) {
@@ -39,6 +52,7 @@ struct BaseURL: Sendable {
         }
         self.string = rest
         self.host = host.lowercased()
+        self.port = port
     }
 
     static func isLoopback(_ host: String) -> Bool {

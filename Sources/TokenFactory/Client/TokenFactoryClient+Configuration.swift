@@ -11,8 +11,18 @@ extension TokenFactoryClient {
         /// The `User-Agent` header.
         public var userAgent: String
         /// Largest response body accepted; bigger bodies fail with a decoding error rather than
-        /// exhausting memory.
+        /// exhausting memory. A `Content-Length` above it is refused before the body is read.
         public var maxResponseBytes: Int
+        /// Most pages one list call follows before failing with a ``TokenFactoryError/Kind/limit``
+        /// error. A server that hands out a fresh `next_page_token` forever would otherwise make a
+        /// list call grow without end (issue 10, item 9); a repeated token fails at once.
+        public var maxPages: Int
+        /// Told the size of every response body as soon as it has been read, before it is parsed
+        /// or kept, so a caller can charge the bytes to a budget (the script runtime charges list
+        /// pages to the script's memory limit). Throwing stops the call: it fails with a
+        /// ``TokenFactoryError/Kind/limit`` error whose `cause` is the thrown error, and a list
+        /// call fetches no further page. Called on any task; must be quick and thread-safe.
+        public var responseBodyObserver: ResponseBodyObserver?
 
         public static let defaultBaseURL = "https://api.tokenfactory.nebius.com"
 
@@ -22,16 +32,38 @@ extension TokenFactoryClient {
             timeouts: Timeouts = Timeouts(),
             retry: Retry = Retry(),
             userAgent: String = "tfscript/0.1",
-            maxResponseBytes: Int = 64 << 20
+            maxResponseBytes: Int = 64 << 20,
+            maxPages: Int = Configuration.defaultMaxPages,
+            responseBodyObserver: ResponseBodyObserver? = nil
         ) {
             self.baseURL = baseURL
             self.token = token
             self.timeouts = timeouts
             self.retry = retry
             self.userAgent = userAgent
-            self.maxResponseBytes = maxResponseBytes
+            self.maxResponseBytes = max(0, maxResponseBytes)
+            self.maxPages = max(1, maxPages)
+            self.responseBodyObserver = responseBodyObserver
         }
+
+        /// The documented page cap of a list call (1000 pages).
+        public static let defaultMaxPages = 1000
     }
+
+    /// One response body read by the client, as reported to ``Configuration/responseBodyObserver``.
+    public struct ResponseBody: Sendable {
+        /// `GET`, `PATCH`, ...
+        public var method: String
+        /// The request path, without host or query.
+        public var path: String
+        /// Bytes of body received for this attempt (every attempt is reported, retries included).
+        public var bytes: Int
+        /// 1 for the first page of a list call, 2 for the next...; nil outside list calls.
+        public var page: Int?
+    }
+
+    /// See ``Configuration/responseBodyObserver``.
+    public typealias ResponseBodyObserver = @Sendable (ResponseBody) throws -> Void
 
     /// Network time limits, per attempt.
     public struct Timeouts: Sendable {
@@ -39,14 +71,19 @@ extension TokenFactoryClient {
         public var connect: Duration
         /// Limit on silence while waiting for response bytes.
         public var read: Duration
-        /// Limit on one whole attempt (send, wait, read the body). Retries get a fresh limit,
+        /// Limit on one whole attempt: connect, send, wait for the head **and read the whole
+        /// body** (`tfscript --request-timeout`). A server dripping one byte a second never
+        /// trips ``read``; this deadline still ends the attempt. Retries get a fresh limit,
         /// bounded overall by ``Retry/totalBudget``.
-        public var total: Duration
+        public var request: Duration
 
-        public init(connect: Duration = .seconds(10), read: Duration = .seconds(60), total: Duration = .seconds(120)) {
+        /// The default of ``request``: 60 seconds.
+        public static let defaultRequest: Duration = .seconds(60)
+
+        public init(connect: Duration = .seconds(10), read: Duration = .seconds(60), request: Duration = Timeouts.defaultRequest) {
             self.connect = connect
             self.read = read
-            self.total = total
+            self.request = request
         }
     }
 

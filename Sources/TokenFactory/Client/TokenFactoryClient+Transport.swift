@@ -23,24 +23,36 @@ extension TokenFactoryClient {
     }
 
     static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        .nanoseconds(SafeNumbers.nanoseconds(duration))
     }
 
-    /// Sends one operation, retrying per policy. Returns the parsed body (nil when empty).
+    /// What one operation got back: the parsed, redacted body (nil when empty) and how many
+    /// attempts it took.
+    struct Reply: Sendable {
+        var body: JSONValue?
+        var attempts: Int
+    }
+
+    /// Sends one operation, retrying per policy.
+    ///
+    /// The whole operation (all attempts, all waits) stays within ``Retry/totalBudget``: when the
+    /// server asks for a longer pause (`Retry-After`), or the shared gate is closed past this
+    /// call's budget, the call fails at once and names the wait, rather than sleeping silently
+    /// and sending anyway (issue 10, item 8).
     func send(
         _ method: String,
         _ path: String,
         query: [String: String] = [:],
-        body: JSONValue? = nil
-    ) async throws(TokenFactoryError) -> JSONValue? {
+        body: JSONValue? = nil,
+        page: Int? = nil
+    ) async throws(TokenFactoryError) -> Reply {
         let clock = ContinuousClock()
-        let start = clock.now
-        let deadline = start.advanced(by: configuration.retry.totalBudget)
+        let deadline = clock.now.advanced(by: configuration.retry.totalBudget)
         let idempotent = method != "POST"
         let backoff = Backoff(policy: configuration.retry)
         var generator = SystemRandomNumberGenerator()
         var attempt = 0
+        var unanswered = false
         let request = makeRequest(method, path, query: query, body: body)
         var requestLogger = logger
         requestLogger[metadataKey: "tokenfactory.method"] = "\(method)"
@@ -49,39 +61,50 @@ extension TokenFactoryClient {
         while true {
             attempt += 1
             do {
-                try await waitForGate(deadline: deadline, clock: clock)
+                try await waitForGate(deadline: deadline, clock: clock, method: method, path: path, attempt: attempt, unanswered: unanswered)
+            } catch let error as TokenFactoryError {
+                throw error
             } catch {
-                throw TokenFactoryError(kind: .transport, message: "cancelled while waiting for the rate-limit pause to end", method: method, path: path, retryable: true, attempts: attempt - 1, cause: error)
+                throw TokenFactoryError(kind: .transport, message: "cancelled while waiting for the rate-limit pause to end", method: method, path: path, retryable: true, attempts: attempt - 1, unanswered: unanswered, cause: error)
             }
             requestLogger.debug("tokenfactory.request", metadata: ["tokenfactory.attempt": "\(attempt)"])
-            let outcome = await attemptOnce(request, method: method, path: path, attempt: attempt)
+            let outcome = await attemptOnce(request, method: method, path: path, attempt: attempt, page: page)
             var failure: TokenFactoryError
             var retryAfter: Duration?
             switch outcome {
             case .success(let status, let value):
                 requestLogger.debug("tokenfactory.response", metadata: ["tokenfactory.status": "\(status)", "tokenfactory.attempt": "\(attempt)"])
-                return value
+                return Reply(body: value, attempts: attempt)
             case .failure(let error, let after, let requestSent):
                 failure = error
                 retryAfter = after
+                if error.kind == .transport && requestSent { unanswered = true }
+                failure.unanswered = unanswered
                 if let after { await retryAfterGate.hold(for: after) }
-                let mayRetry = error.retryable && (idempotent || !requestSent)
+                let mayRetry = error.retryable && (idempotent || !requestSent) && error.kind != .limit
                 requestLogger.debug("tokenfactory.failure", metadata: [
                     "tokenfactory.status": "\(error.status.map(String.init) ?? "none")",
                     "tokenfactory.kind": "\(error.kind)",
                     "tokenfactory.attempt": "\(attempt)",
                 ])
                 guard mayRetry else {
-                    if error.retryable && !idempotent {
+                    if error.retryable && !idempotent && error.kind != .limit {
                         failure.message += " (not retried: a create may already have reached the server; list endpoints before trying again)"
                     }
                     throw failure
                 }
             }
+            if let retryAfter, clock.now.advanced(by: retryAfter) > deadline {
+                let left = max(.zero, clock.now.duration(to: deadline))
+                failure.message += " (the server asked to wait \(SafeNumbers.describe(retryAfter)) before trying again (Retry-After), "
+                    + "longer than the \(SafeNumbers.describe(left)) left of this call's retry budget of "
+                    + "\(SafeNumbers.describe(configuration.retry.totalBudget)); not retried)"
+                throw failure
+            }
             guard attempt < configuration.retry.maxAttempts else { throw failure }
             let wait = retryAfter ?? backoff.delay(beforeRetry: attempt, using: &generator)
             if clock.now.advanced(by: wait) > deadline {
-                failure.message += " (gave up: the next attempt would end past the retry budget of \(configuration.retry.totalBudget))"
+                failure.message += " (gave up: the next attempt would start past the retry budget of \(SafeNumbers.describe(configuration.retry.totalBudget)))"
                 throw failure
             }
             requestLogger.debug("tokenfactory.retry", metadata: ["tokenfactory.delay": "\(wait)", "tokenfactory.attempt": "\(attempt)"])
@@ -93,19 +116,22 @@ extension TokenFactoryClient {
         }
     }
 
-    private func waitForGate(deadline: ContinuousClock.Instant, clock: ContinuousClock) async throws {
+    /// Waits while an earlier `Retry-After` holds the shared gate closed; fails at once (nothing
+    /// sent) when the gate would stay closed past this call's own budget.
+    private func waitForGate(
+        deadline: ContinuousClock.Instant, clock: ContinuousClock, method: String, path: String, attempt: Int, unanswered: Bool
+    ) async throws {
         guard let reopens = await retryAfterGate.reopensAt else { return }
         if reopens > deadline {
-            try await Task.sleep(until: deadline, clock: clock)
-        } else {
-            try await retryAfterGate.waitUntilOpen()
+            let wait = clock.now.duration(to: reopens)
+            throw TokenFactoryError(
+                kind: .api, status: 429,
+                message: "not sent: the server asked all requests to wait \(SafeNumbers.describe(wait)) more (Retry-After), "
+                    + "longer than this call's retry budget of \(SafeNumbers.describe(configuration.retry.totalBudget)). "
+                    + "Try again after the pause, or raise the retry budget",
+                method: method, path: path, retryable: true, attempts: attempt - 1, unanswered: unanswered)
         }
-    }
-
-    enum Outcome {
-        case success(status: Int, body: JSONValue?)
-        /// `requestSent` is false only when no connection was ever established.
-        case failure(TokenFactoryError, retryAfter: Duration?, requestSent: Bool)
+        try await retryAfterGate.waitUntilOpen()
     }
 
     private func makeRequest(_ method: String, _ path: String, query: [String: String], body: JSONValue?) -> HTTPClientRequest {
@@ -128,109 +154,5 @@ extension TokenFactoryClient {
 
     static func percentEncode(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
-    }
-
-    private func attemptOnce(_ request: HTTPClientRequest, method: String, path: String, attempt: Int) async -> Outcome {
-        let response: HTTPClientResponse
-        let bytes: [UInt8]
-        do {
-            response = try await http.execute(request, timeout: Self.timeAmount(configuration.timeouts.total))
-        } catch {
-            let sent = !Self.isConnectFailure(error)
-            return .failure(transportError(error, method: method, path: path, attempt: attempt, sent: sent), retryAfter: nil, requestSent: sent)
-        }
-        let status = Int(response.status.code)
-        do {
-            var buffer = try await response.body.collect(upTo: configuration.maxResponseBytes)
-            bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-        } catch is NIOTooManyBytesError {
-            let error = TokenFactoryError(kind: .decoding, status: status, message: "response body larger than \(configuration.maxResponseBytes) bytes", method: method, path: path, attempts: attempt)
-            return .failure(error, retryAfter: nil, requestSent: true)
-        } catch {
-            return .failure(transportError(error, method: method, path: path, attempt: attempt, sent: true), retryAfter: nil, requestSent: true)
-        }
-        let retryAfter = RetryAfter.delay(from: response.headers.first(name: "Retry-After"))
-        if (200..<300).contains(status) {
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .success(status: status, body: nil) }
-            do {
-                return .success(status: status, body: try JSONValue(parsing: bytes))
-            } catch {
-                let message = "response body is not valid JSON (\(error.message)\(error.offset.map { " at byte \($0)" } ?? ""); starts with: \(snippet(bytes))"
-                return .failure(TokenFactoryError(kind: .decoding, status: status, message: message, method: method, path: path, attempts: attempt, cause: error), retryAfter: nil, requestSent: true)
-            }
-        }
-        return .failure(apiError(status: status, bytes: bytes, method: method, path: path, attempt: attempt), retryAfter: retryAfter, requestSent: true)
-    }
-
-    private func apiError(status: Int, bytes: [UInt8], method: String, path: String, attempt: Int) -> TokenFactoryError {
-        let parsed = try? JSONValue(parsing: bytes)
-        var message: String?
-        var code: String?
-        if let parsed {
-            let error = parsed["error"]
-            message = error?["message"]?.stringValue ?? error?.stringValue ?? parsed["message"]?.stringValue ?? parsed["detail"]?.stringValue
-            code = error?["code"]?.stringValue ?? parsed["code"]?.stringValue
-        }
-        if message == nil, !bytes.isEmpty { message = snippet(bytes) }
-        return TokenFactoryError(
-            kind: .api,
-            status: status,
-            message: redactor.redact(message ?? Self.reasonPhrase(status)),
-            apiCode: code.map(redactor.redact),
-            method: method,
-            path: path,
-            retryable: Self.retryableStatuses.contains(status),
-            attempts: attempt
-        )
-    }
-
-    private func transportError(_ error: any Error, method: String, path: String, attempt: Int, sent: Bool) -> TokenFactoryError {
-        let what: String
-        if let httpError = error as? HTTPClientError {
-            switch httpError {
-            case .connectTimeout: what = "connection to \(baseURL.host) timed out"
-            case .readTimeout: what = "no response within the read timeout"
-            case .deadlineExceeded: what = "request exceeded its total timeout"
-            case .remoteConnectionClosed: what = "the server closed the connection before the response was complete"
-            default: what = "\(httpError)"
-            }
-        } else {
-            what = sent ? "\(error)" : "cannot connect to \(baseURL.host): \(error)"
-        }
-        return TokenFactoryError(kind: .transport, message: redactor.redact(what), method: method, path: path, retryable: true, attempts: attempt, cause: error)
-    }
-
-    /// Whether `error` means no connection was established, so the request was never sent.
-    static func isConnectFailure(_ error: any Error) -> Bool {
-        if let httpError = error as? HTTPClientError {
-            return httpError == .connectTimeout || httpError == .tlsHandshakeTimeout || httpError == .getConnectionFromPoolTimeout
-        }
-        if case ChannelError.connectTimeout = error { return true }
-        // Refused or unreachable is only ever reported while connecting.
-        if let ioError = error as? IOError, [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(ioError.errnoCode) { return true }
-        let typeName = String(reflecting: type(of: error))
-        return typeName.contains("NIOConnectionError") || typeName.contains("SingleConnectionFailure")
-    }
-
-    private func snippet(_ bytes: [UInt8]) -> String {
-        let text = String(decoding: bytes.prefix(200), as: UTF8.self)
-        return redactor.redact(bytes.count > 200 ? text + "…" : text)
-    }
-
-    static func reasonPhrase(_ status: Int) -> String {
-        switch status {
-        case 400: "bad request"
-        case 401: "unauthenticated"
-        case 403: "permission denied"
-        case 404: "not found"
-        case 409: "conflict"
-        case 422: "unprocessable request"
-        case 429: "too many requests"
-        case 500: "internal server error"
-        case 502: "bad gateway"
-        case 503: "service unavailable"
-        case 504: "gateway timeout"
-        default: "unexpected HTTP status"
-        }
     }
 }

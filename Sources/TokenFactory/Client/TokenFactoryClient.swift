@@ -46,83 +46,94 @@ public final class TokenFactoryClient: Sendable {
         try await http.shutdown()
     }
 
-    /// Every dedicated endpoint, following `next_page_token` across pages.
+    /// Every dedicated endpoint, following `next_page_token` across pages (at most
+    /// ``Configuration/maxPages``; a repeated token fails at once).
     public func listEndpoints() async throws(TokenFactoryError) -> [Endpoint] {
-        var endpoints: [Endpoint] = []
-        var pageToken: String?
-        var seenTokens: Set<String> = []
-        repeat {
-            let query = pageToken.map { ["page_token": $0] } ?? [:]
-            let body = try await send("GET", Self.endpointsPath, query: query)
-            let page = try decode("GET", Self.endpointsPath) { () throws(TokenFactoryError) in
-                try ListPage(body ?? .null, keys: ["endpoints", "items", "data", "dedicated_endpoints"])
-            }
-            for item in page.items {
-                endpoints.append(try decode("GET", Self.endpointsPath) { () throws(TokenFactoryError) in try Endpoint(raw: item) })
-            }
-            pageToken = page.nextPageToken
-            if let token = pageToken, !seenTokens.insert(token).inserted {
-                throw TokenFactoryError(kind: .decoding, message: "the API returned the same next_page_token twice (\(token)); stopping to avoid an endless loop", method: "GET", path: Self.endpointsPath, attempts: 1)
-            }
-        } while pageToken != nil
-        return endpoints
+        try await collectPages(Self.endpointsPath, keys: ["endpoints", "items", "data", "dedicated_endpoints"]) { item throws(TokenFactoryError) in
+            try Endpoint(raw: item)
+        }
     }
 
     /// One endpoint by id. A missing id throws an ``TokenFactoryError/Kind/api`` error with status 404.
     public func getEndpoint(id: String) async throws(TokenFactoryError) -> Endpoint {
         let path = try endpointPath(id, method: "GET")
-        let body = try await send("GET", path)
-        return try decodeEndpoint(body, method: "GET", path: path)
+        let reply = try await send("GET", path)
+        return try decodeEndpoint(reply.body, method: "GET", path: path)
     }
 
     /// Creates an endpoint. Never retried once the request may have reached the server.
     public func createEndpoint(_ spec: EndpointSpec) async throws(TokenFactoryError) -> Endpoint {
-        let body = try await send("POST", Self.endpointsPath, body: spec.body)
-        return try decodeEndpoint(body, method: "POST", path: Self.endpointsPath)
+        try await create(spec).value
     }
 
     /// Changes only the fields in `patch`; returns the updated endpoint.
     public func patchEndpoint(id: String, _ patch: EndpointPatch) async throws(TokenFactoryError) -> Endpoint {
-        let path = try endpointPath(id, method: "PATCH")
-        let body = try await send("PATCH", path, body: patch.body)
-        return try decodeEndpoint(body, method: "PATCH", path: path)
+        try await self.patch(id: id, patch).value
     }
 
-    /// Deletes an endpoint permanently.
+    /// Deletes an endpoint permanently. A 404 on a *retried* delete counts as success: an
+    /// earlier attempt whose answer was lost deleted it (see ``delete(id:)``).
     public func deleteEndpoint(id: String) async throws(TokenFactoryError) {
+        _ = try await delete(id: id)
+    }
+
+    /// ``createEndpoint(_:)``, also saying how many attempts it took (for a journal).
+    public func create(_ spec: EndpointSpec) async throws(TokenFactoryError) -> MutationResult<Endpoint> {
+        let reply = try await send("POST", Self.endpointsPath, body: spec.body)
+        return MutationResult(value: try decodeEndpoint(reply.body, method: "POST", path: Self.endpointsPath), attempts: reply.attempts)
+    }
+
+    /// ``patchEndpoint(id:_:)``, also saying how many attempts it took (for a journal).
+    public func patch(id: String, _ patch: EndpointPatch) async throws(TokenFactoryError) -> MutationResult<Endpoint> {
+        let path = try endpointPath(id, method: "PATCH")
+        let reply = try await send("PATCH", path, body: patch.body)
+        return MutationResult(value: try decodeEndpoint(reply.body, method: "PATCH", path: path), attempts: reply.attempts)
+    }
+
+    /// ``deleteEndpoint(id:)``, also saying how many attempts it took and whether the endpoint
+    /// was found already gone on a retry.
+    ///
+    /// When the first attempt's answer is lost (timeout, dropped connection) after the server
+    /// deleted the endpoint, the retry gets 404. That means "deleted", not "failed": reporting
+    /// a failure made apply skip the rest of a plan (issue 10, item 7). A 404 on the *first*
+    /// attempt still fails: nothing this call did removed the endpoint.
+    public func delete(id: String) async throws(TokenFactoryError) -> MutationResult<DeleteOutcome> {
         let path = try endpointPath(id, method: "DELETE")
-        _ = try await send("DELETE", path)
+        do {
+            let reply = try await send("DELETE", path)
+            return MutationResult(value: .deleted, attempts: reply.attempts)
+        } catch where error.status == 404 && error.attempts > 1 {
+            return MutationResult(value: .goneOnRetry, attempts: error.attempts)
+        }
     }
 
     /// The template catalogue (deployable model × flavor × GPU combinations), all pages.
     public func listTemplates() async throws(TokenFactoryError) -> [Template] {
-        var templates: [Template] = []
-        var pageToken: String?
-        var pages = 0
-        repeat {
-            let query = pageToken.map { ["page_token": $0] } ?? [:]
-            let body = try await send("GET", Self.templatesPath, query: query)
-            let page = try decode("GET", Self.templatesPath) { () throws(TokenFactoryError) in
-                try ListPage(body ?? .null, keys: ["templates", "items", "data"])
-            }
-            for item in page.items {
-                templates.append(try decode("GET", Self.templatesPath) { () throws(TokenFactoryError) in try Template(raw: item) })
-            }
-            pageToken = page.nextPageToken
-            pages += 1
-        } while pageToken != nil && pages < 10_000
-        return templates
+        try await collectPages(Self.templatesPath, keys: ["templates", "items", "data"]) { item throws(TokenFactoryError) in
+            try Template(raw: item)
+        }
     }
 
     // MARK: - Helpers
 
+    /// Ids that are letters and digits but would address something other than one endpoint:
+    /// dot segments (normalised away by servers and proxies, so `DELETE .../.` reaches the
+    /// collection) and the names of sibling routes (issue 10, item 10).
+    static let reservedIDs: Set<String> = [".", "..", "templates"]
+
     private func endpointPath(_ id: String, method: String) throws(TokenFactoryError) -> String {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~")
-        guard !id.isEmpty, id.allSatisfy({ allowed.contains($0) }) else {
+        let issue: String?
+        if id.isEmpty || !id.allSatisfy({ allowed.contains($0) }) {
+            issue = "must be a non-empty endpoint id of letters, digits, '-', '_', '.' or '~', got \"\(redactor.redact(String(id.prefix(60))))\""
+        } else if Self.reservedIDs.contains(id.lowercased()) {
+            issue = "\"\(id)\" is not an endpoint id: it would address \(id == "." || id == ".." ? "the endpoint collection or its parent" : "the \(id) route"), not one endpoint. Use the endpoint_id from tf.endpoints.list()"
+        } else {
+            issue = nil
+        }
+        if let issue {
             throw TokenFactoryError.validation(
-                [ValidationIssue(path: "", message: "must be a non-empty endpoint id of letters, digits, '-', '_', '.' or '~', got \"\(id.prefix(60))\"")],
-                method: method, path: Self.endpointsPath + "/{endpoint_id}"
-            )
+                [ValidationIssue(path: "", message: issue)], method: method, path: Self.endpointsPath + "/{endpoint_id}")
         }
         return Self.endpointsPath + "/" + id
     }
@@ -139,7 +150,7 @@ public final class TokenFactoryClient: Sendable {
     }
 
     /// Runs a decoding step and stamps its error with the request it belongs to.
-    private func decode<T>(_ method: String, _ path: String, _ body: () throws(TokenFactoryError) -> T) throws(TokenFactoryError) -> T {
+    func decode<T>(_ method: String, _ path: String, _ body: () throws(TokenFactoryError) -> T) throws(TokenFactoryError) -> T {
         do {
             return try body()
         } catch {

@@ -8,13 +8,18 @@ public struct Credentials: Sendable, CustomStringConvertible {
     public let token: String
     /// Where the token came from: `"--token-file /path"` or `"$TOKEN_FACTORY_API_KEY"`.
     public let source: String
+    /// Problems worth telling the user that do not stop the run, such as a token file other
+    /// users can read (as ssh warns about private keys). The library never prints them; the
+    /// CLI shows them on stderr.
+    public let warnings: [String]
 
     /// Environment variables consulted, highest precedence first.
     public static let environmentVariables = ["TOKEN_FACTORY_API_KEY", "API_TOKEN", "NEBIUS_API_KEY"]
 
-    public init(token: String, source: String) {
+    public init(token: String, source: String, warnings: [String] = []) {
         self.token = token
         self.source = source
+        self.warnings = warnings
     }
 
     public var description: String { "API token from \(source)" }
@@ -42,7 +47,7 @@ public struct Credentials: Sendable, CustomStringConvertible {
             guard !token.contains(where: \.isNewline) else {
                 throw TokenFactoryError(kind: .configuration, message: "token file \(tokenFile) has more than one line; it must hold only the API token")
             }
-            return Credentials(token: token, source: "--token-file \(tokenFile)")
+            return Credentials(token: token, source: "--token-file \(tokenFile)", warnings: permissionWarnings(tokenFile))
         }
         for name in environmentVariables {
             let token = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -51,10 +56,21 @@ public struct Credentials: Sendable, CustomStringConvertible {
         throw TokenFactoryError(kind: .configuration, message: "no API token: pass --token-file FILE or set TOKEN_FACTORY_API_KEY (also read: API_TOKEN, NEBIUS_API_KEY)")
     }
 
+    /// A warning when `path` can be read by its group or by others (mode bits 0o077 set).
+    static func permissionWarnings(_ path: String) -> [String] {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return [] }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 != 0 else { return [] }
+        let octal = String(mode, radix: 8)
+        return ["token file \(path) is readable by \(mode & 0o007 != 0 ? "every user on this machine" : "its group") (mode 0\(octal)); "
+                + "anyone who can read it can use your API token. Run: chmod 600 \(path)"]
+    }
+
     private static func reason(_ error: any Error) -> String {
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+           let code = Int32(exactly: underlying.code).flatMap(POSIXErrorCode.init(rawValue:)) {
             return String(cString: strerror(code.rawValue))
         }
         switch nsError.code {

@@ -20,6 +20,8 @@ public struct TokenFactoryError: Error, Sendable, CustomStringConvertible {
         public static let validation = Kind(name: "validation")
         /// Set-up problem: no token, unreadable token file, unsafe base URL.
         public static let configuration = Kind(name: "configuration")
+        /// A limit stopped the call: the page cap, or the caller's response-body observer.
+        public static let limit = Kind(name: "limit")
 
         public var description: String { name }
     }
@@ -40,6 +42,10 @@ public struct TokenFactoryError: Error, Sendable, CustomStringConvertible {
     public var retryable: Bool
     /// How many attempts were made (1 when the request was not retried; 0 when none was sent).
     public var attempts: Int
+    /// True when some attempt was sent but no answer came back (timeout, lost connection,
+    /// cancellation): the server may have applied the change. A journal must call such an
+    /// outcome `unknown`, never a failure.
+    public var unanswered: Bool
     /// Validation problems, one per offending field (only for ``Kind/validation``).
     public var issues: [ValidationIssue]
     /// The underlying error (AsyncHTTPClient, JSON parser), for debugging.
@@ -57,6 +63,7 @@ public struct TokenFactoryError: Error, Sendable, CustomStringConvertible {
         path: String? = nil,
         retryable: Bool = false,
         attempts: Int = 0,
+        unanswered: Bool = false,
         issues: [ValidationIssue] = [],
         cause: (any Error)? = nil
     ) {
@@ -68,6 +75,7 @@ public struct TokenFactoryError: Error, Sendable, CustomStringConvertible {
         self.path = path
         self.retryable = retryable
         self.attempts = attempts
+        self.unanswered = unanswered
         self.issues = issues
         self.cause = cause
     }
@@ -105,7 +113,7 @@ public struct TokenFactoryError: Error, Sendable, CustomStringConvertible {
             case .some(500...599): return "Server-side failure; try again later"
             default: return nil
             }
-        case .transport: return "Check the network and the base URL"
+        case .transport: return unanswered && method != "GET" ? "The server may have applied the change; read the endpoint before trying again" : "Check the network and the base URL"
         case .decoding: return "The API answered with something the client does not understand; report it with the request log"
         default: return nil
         }

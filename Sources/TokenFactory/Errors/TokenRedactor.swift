@@ -1,13 +1,67 @@
-/// Removes the API token from any text that may be shown or logged.
+internal import JSON
+
+/// Removes the API token from anything that came from the network before it can be shown,
+/// logged, journaled, planned or handed to a script.
 ///
-/// Servers sometimes echo request headers in error bodies; anything coming back from the network
-/// passes through here before it is stored in a ``TokenFactoryError`` or logged.
+/// Matching is done on UTF-8 **bytes**, never on Swift `String` equality: `String` compares
+/// grapheme clusters, so a token followed by a combining mark (`TOKEN` + U+0301) is not
+/// "contained" in the text and slipped through whole (issue 10, item 1). A JSON body is
+/// redacted twice: once on its raw bytes (the token as sent back verbatim) and once on every
+/// decoded string and key (the token written with JSON escapes such as `\u00e9` or `\/`).
 struct TokenRedactor: Sendable {
     static let placeholder = "[REDACTED]"
-    let token: String
+    private static let placeholderBytes = Array(placeholder.utf8)
+    /// Tokens shorter than this are not redacted: replacing two letters everywhere would
+    /// destroy every message while protecting nothing (real tokens are far longer).
+    static let minimumLength = 4
+    let token: [UInt8]
 
+    init(token: String) {
+        self.token = Array(token.utf8)
+    }
+
+    /// `bytes` with every occurrence of the token's bytes replaced by `[REDACTED]`.
+    func redact(bytes: [UInt8]) -> [UInt8] {
+        guard token.count >= Self.minimumLength, bytes.count >= token.count, let first = token.first else { return bytes }
+        var output: [UInt8] = []
+        var index = 0
+        var copiedUpTo = 0
+        let last = bytes.count - token.count
+        while index <= last {
+            if bytes[index] == first, bytes[index..<(index + token.count)].elementsEqual(token) {
+                if output.isEmpty { output.reserveCapacity(bytes.count) }
+                output.append(contentsOf: bytes[copiedUpTo..<index])
+                output.append(contentsOf: Self.placeholderBytes)
+                index += token.count
+                copiedUpTo = index
+            } else {
+                index += 1
+            }
+        }
+        guard copiedUpTo > 0 else { return bytes }
+        output.append(contentsOf: bytes[copiedUpTo...])
+        return output
+    }
+
+    /// `text` with the token replaced, compared byte by byte (see the type's comment).
     func redact(_ text: String) -> String {
-        guard token.count >= 4, text.contains(token) else { return text }
-        return text.replacing(token, with: Self.placeholder)
+        let bytes = Array(text.utf8)
+        let redacted = redact(bytes: bytes)
+        return redacted.count == bytes.count && redacted == bytes ? text : String(decoding: redacted, as: UTF8.self)
+    }
+
+    /// `value` with the token replaced in every string and every object key, at any depth.
+    func redact(_ value: JSONValue) -> JSONValue {
+        guard token.count >= Self.minimumLength else { return value }
+        switch value {
+        case .string(let text): return .string(redact(text))
+        case .array(let items): return .array(items.map(redact))
+        case .object(let members):
+            var result: [String: JSONValue] = [:]
+            result.reserveCapacity(members.count)
+            for (key, member) in members { result[redact(key)] = redact(member) }
+            return .object(result)
+        default: return value
+        }
     }
 }

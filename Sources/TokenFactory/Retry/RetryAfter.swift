@@ -3,15 +3,16 @@ internal import Foundation
 /// Parses a `Retry-After` header: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
 enum RetryAfter {
     /// The delay the header asks for, or nil when it is absent or unreadable. Negative delays
-    /// (a date in the past) become zero. Fractional seconds are accepted, although not standard.
+    /// (a date in the past) become zero; huge ones (`1e300`, a date in year 9999) are clamped to
+    /// ``SafeNumbers/maximumSeconds`` instead of trapping. Fractional seconds are accepted,
+    /// although not standard.
     static func delay(from header: String?, now: Date = Date()) -> Duration? {
         guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
-        if let seconds = Double(header), seconds.isFinite {
-            return .milliseconds(Int64(max(0, seconds) * 1000))
+        if let seconds = Double(header), !seconds.isNaN {
+            return SafeNumbers.duration(seconds: seconds)
         }
         guard let date = httpDate(header) else { return nil }
-        let seconds = max(0, date.timeIntervalSince(now))
-        return .milliseconds(Int64(seconds * 1000))
+        return SafeNumbers.duration(seconds: date.timeIntervalSince(now))
     }
 
     /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the only form servers must send.
@@ -23,7 +24,9 @@ enum RetryAfter {
               let year = Int(parts[3])
         else { return nil }
         let clock = parts[4].split(separator: ":").compactMap { Int($0) }
-        guard clock.count == 3 else { return nil }
+        // Ranges checked before Foundation sees them: a year of 10^15 must not reach Calendar.
+        guard clock.count == 3, (1...31).contains(day), (1...9999).contains(year),
+              (0...23).contains(clock[0]), (0...59).contains(clock[1]), (0...60).contains(clock[2]) else { return nil }
         var components = DateComponents()
         components.calendar = Calendar(identifier: .gregorian)
         components.timeZone = TimeZone(identifier: "GMT")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TokenFactory
 
 /// Where the control plane is and how to authenticate: shared by `run`, `apply` and `repl`.
 struct ConnectionOptions: ParsableArguments {
@@ -17,13 +18,29 @@ struct ConnectionOptions: ParsableArguments {
             valueName: "path"))
     var tokenFile: String?
 
+    @Option(
+        name: .customLong("request-timeout"),
+        help: ArgumentHelp(
+            "Deadline for one attempt of an API call: connect, send, and read the whole response (e.g. 500ms, 30s, 2m).",
+            discussion: "A server that stalls or drips its answer is cut off at this deadline; the attempt is then retried within the call's retry budget.",
+            valueName: "duration"))
+    var requestTimeout = DurationArgument(duration: TokenFactoryClient.Timeouts.defaultRequest)
+
     @Flag(help: "Start a simulated control plane in-process (loopback, in memory) and run against it.")
     var simulator = false
 
     @Option(help: ArgumentHelp("With --simulator: seed it from this fleet JSON file instead of the demo fleet.", valueName: "path"))
     var fleet: String?
 
+    /// The client's network time limits, with `--request-timeout` applied.
+    var timeouts: TokenFactoryClient.Timeouts {
+        TokenFactoryClient.Timeouts(request: requestTimeout.duration)
+    }
+
     func validate() throws {
+        if requestTimeout.duration <= .zero {
+            throw ValidationError("--request-timeout must be more than zero (e.g. 30s)")
+        }
         if fleet != nil, !simulator {
             throw ValidationError("--fleet only applies with --simulator")
         }

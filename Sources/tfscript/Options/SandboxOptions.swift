@@ -21,6 +21,8 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
         guard let duration = LimitSyntax.parseDuration(argument) else { return nil }
         self.duration = duration
     }
+    init(duration: Duration) { self.duration = duration }
+    var defaultValueDescription: String { "\(duration.components.seconds)s" }
 }
 
 /// The sandbox and limit flags shared by `run` and (later) `repl`, used through `@OptionGroup`.

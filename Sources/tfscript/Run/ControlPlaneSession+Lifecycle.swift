@@ -16,6 +16,7 @@ extension ControlPlaneSession {
         } catch {
             throw CommandFailure(exitCode: 2, message: "\(error) (--journal)")
         }
+        for warning in journal?.warnings ?? [] { StandardError.write("tfscript: warning: \(warning)\n") }
         let session = try await open(options, logger: logger)
         do {
             let result = try await body(session, journal)
@@ -39,12 +40,13 @@ extension ControlPlaneSession {
 }
 
 extension Plan {
-    /// Saves the plan for `tfscript apply` (pretty JSON, atomically) and says how to apply it.
+    /// Saves the plan for `tfscript apply` (pretty JSON, atomically, mode 0600: a plan holds
+    /// the fleet's configuration) and says how to apply it.
     func save(to path: String) throws {
         do {
-            try Data((json.serialized(pretty: true) + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try PrivateFile.write(Array((json.serialized(pretty: true) + "\n").utf8), to: path)
         } catch {
-            throw CommandFailure(exitCode: 1, message: "cannot write the plan to \(path): \(error.localizedDescription)")
+            throw CommandFailure(exitCode: 1, message: "cannot write the plan to \(path): \(error). Check the folder exists and is writable")
         }
         StandardError.write("Plan saved to \(path). Apply it with: tfscript apply \(path)\n")
     }

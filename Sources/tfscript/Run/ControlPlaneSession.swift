@@ -51,7 +51,7 @@ final class ControlPlaneSession: Sendable {
                     + "(in memory, \(configuration.fleet.count) endpoints; nothing real is touched)\n")
             do {
                 let client = try TokenFactoryClient(
-                    configuration: .init(baseURL: simulator.baseURL, token: simulator.token),
+                    configuration: .init(baseURL: simulator.baseURL, token: simulator.token, timeouts: options.timeouts),
                     logger: Logger(label: "tfscript.http"))
                 return ControlPlaneSession(client: client, simulator: simulator, baseURL: simulator.baseURL)
             } catch {
@@ -73,9 +73,11 @@ final class ControlPlaneSession: Sendable {
             throw CommandFailure(exitCode: 2, message: error.description)
         }
         logger.debug("using API token", metadata: ["source": "\(credentials.source)"])
+        for warning in credentials.warnings { StandardError.write("tfscript: warning: \(warning)\n") }
         do {
             let client = try TokenFactoryClient(
-                configuration: .init(baseURL: baseURL, token: credentials.token), logger: Logger(label: "tfscript.http"))
+                configuration: .init(baseURL: baseURL, token: credentials.token, timeouts: options.timeouts),
+                logger: Logger(label: "tfscript.http"))
             return ControlPlaneSession(client: client, simulator: nil, baseURL: baseURL)
         } catch {
             throw CommandFailure(exitCode: 2, message: error.description)

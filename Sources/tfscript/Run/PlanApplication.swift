@@ -15,12 +15,19 @@ struct PlanApplication {
             StandardError.write("Nothing to apply: the plan has no operations.\n")
             return
         }
+        // Read before the journal is opened for this run's own lines.
+        let replay: JournalReplay
+        do {
+            replay = try command.journal.map { path throws(JournalError) in try JournalReplay(path: path, plan: plan) } ?? JournalReplay()
+        } catch {
+            throw CommandFailure(exitCode: 2, message: "\(error) (--journal)")
+        }
         try await ControlPlaneSession.with(command.connection, journalPath: command.journal, logger: logger) { session, journal in
-            try await apply(plan, session: session, journal: journal)
+            try await apply(plan, replay: replay, session: session, journal: journal)
         }
     }
 
-    private func apply(_ plan: Plan, session: ControlPlaneSession, journal: Journal?) async throws {
+    private func apply(_ plan: Plan, replay: JournalReplay, session: ControlPlaneSession, journal: Journal?) async throws {
         if let missing = session.missingCredentials {
             throw CommandFailure(exitCode: 2, message: missing.description)
         }
@@ -28,10 +35,19 @@ struct PlanApplication {
         let applier = PlanApplier(controlPlane: session.controlPlane(journal: journal))
 
         let stale: [PlanApplier.StaleTarget]
+        let resume: PlanApplier.Resume
         do {
-            stale = try await applier.staleTargets(in: plan)
+            resume = replay.states.isEmpty ? .none : try await applier.resume(plan, replay: replay)
+            stale = try await applier.staleTargets(in: plan, resume: resume)
         } catch let error as TokenFactoryError {
             throw CommandFailure(exitCode: error.kind == .validation ? 2 : 4, message: "cannot check the plan: \(error)")
+        }
+        if !resume.notes.isEmpty {
+            StandardError.write("Resuming from the journal \(command.journal ?? ""):\n" + resume.notes.map { "  \($0)\n" }.joined())
+        }
+        if resume.done.count == plan.operations.count {
+            StandardError.write("Nothing left to apply: the journal shows all \(plan.operations.count) operations applied.\n")
+            return
         }
         if !stale.isEmpty {
             let lines = stale.map { "  \($0)" }.joined(separator: "\n")
@@ -44,7 +60,7 @@ struct PlanApplication {
         StandardError.write(PlanRenderer().render(plan))
         try confirm(plan, baseURL: session.baseURL)
 
-        let report = await applier.apply(plan) { index, operation, result in
+        let report = await applier.apply(plan, resume: resume) { index, operation, result in
             let id = result.flatMap { (try? Endpoint(raw: $0))?.id } ?? operation.target
             let verb = ["create": "created", "patch": "patched", "delete": "deleted"][operation.kind.rawValue]!
             StandardError.write("  #\(index) \(verb) \(operation.displayName ?? id) (\(id))\n")
@@ -89,17 +105,20 @@ struct PlanApplication {
 
     private func finish(_ plan: Plan, _ report: PlanApplier.Report) throws {
         let total = plan.operations.count
+        let skipped = report.skipped.isEmpty ? "" : " (\(report.skipped.count) more already applied before: " + report.skipped.map { "#\($0)" }.joined(separator: ", ") + ")"
         guard let failure = report.failure else {
-            StandardError.write("Apply complete: \(report.applied.count) of \(total) operations applied.\n")
+            StandardError.write("Apply complete: \(report.applied.count) of \(total) operations applied\(skipped).\n")
             return
         }
         let operation = plan.operations[failure.index - 1]
         var message = "operation #\(failure.index) (\(operation.kind.rawValue) \(operation.displayName ?? operation.target)) failed: \(failure.error)\n"
         message += "Applied \(report.applied.count) of \(total) operations"
-        message += report.applied.isEmpty ? "." : ": " + report.applied.map { "#\($0)" }.joined(separator: ", ") + "."
+        message += report.applied.isEmpty ? "" : ": " + report.applied.map { "#\($0)" }.joined(separator: ", ")
+        message += skipped + "."
         if !report.notApplied.isEmpty {
-            message += "\nNot applied: " + report.notApplied.map { "#\($0)" }.joined(separator: ", ")
-                + ". Make a fresh plan for the rest."
+            message += "\nNot applied: " + report.notApplied.map { "#\($0)" }.joined(separator: ", ") + ". "
+            message += command.journal.map { "Once the cause is fixed, finish it with: tfscript apply --journal \($0) \(command.planFile)" }
+                ?? "Make a fresh plan for the rest (next time, pass --journal FILE so an interrupted apply can be finished)."
         }
         throw CommandFailure(exitCode: 4, message: message)
     }

@@ -35,12 +35,13 @@ struct TFScriptProcess {
         _ arguments: [String],
         stdin: String? = nil,
         environment: [String: String]? = nil,
-        currentDirectory: URL? = nil
+        currentDirectory: URL? = nil,
+        onStart: (@Sendable (_ pid: Int32) -> Void)? = nil
     ) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(with: Swift.Result {
-                    try runBlocking(arguments, stdin: stdin, environment: environment, currentDirectory: currentDirectory)
+                    try runBlocking(arguments, stdin: stdin, environment: environment, currentDirectory: currentDirectory, onStart: onStart)
                 })
             }
             thread.start()
@@ -51,7 +52,8 @@ struct TFScriptProcess {
         _ arguments: [String],
         stdin: String? = nil,
         environment: [String: String]? = nil,
-        currentDirectory: URL? = nil
+        currentDirectory: URL? = nil,
+        onStart: (@Sendable (_ pid: Int32) -> Void)? = nil
     ) throws -> Result {
         let process = Process()
         process.executableURL = binaryURL
@@ -63,6 +65,7 @@ struct TFScriptProcess {
         process.standardError = err
         process.standardInput = input
         try process.run()
+        onStart?(process.processIdentifier)
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         // Read both pipes concurrently so a chatty child never blocks on a full pipe.
