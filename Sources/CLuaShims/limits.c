@@ -241,18 +241,6 @@ void tfs_set_output_sink(lua_State *L, tfs_output_fn fn, void *context) {
 
 int tfs_output_truncated(lua_State *L) { return tfs_sb(L)->output_truncated; }
 
-int tfs_charge_output(lua_State *L, size_t n) {
-    tfs_sandbox *s = tfs_sb(L);
-    if (s->output_truncated) return 0;
-    if (s->max_output && (n > s->max_output || s->output_written + n > s->max_output)) {
-        s->output_written = s->max_output;
-        s->output_truncated = 1;
-        return 0;
-    }
-    s->output_written += n;
-    return 1;
-}
-
 void tfs_write_output(tfs_sandbox *s, const char *p, size_t n) {
     if (s->output_truncated) return;
     if (s->max_output && s->output_written + n > s->max_output) {

@@ -101,12 +101,6 @@ public final class LuaState {
     /// The most bytes the Lua heap has used so far.
     public var memoryPeak: Int { Int(tfs_memory_peak(L)) }
 
-    /// Counts `bytes` the host writes for the script (log records) against the output cap that
-    /// `print` uses. False, and the output is marked truncated, when they do not fit.
-    public func chargeOutput(_ bytes: Int) -> Bool {
-        tfs_charge_output(L, max(0, bytes)) != 0
-    }
-
     /// Whether `print` output was truncated by the output cap.
     public var outputWasTruncated: Bool { tfs_output_truncated(L) != 0 }
 

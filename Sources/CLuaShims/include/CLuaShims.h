@@ -59,9 +59,6 @@ void tfs_set_output(lua_State *L, size_t max_output, const char *truncation_mess
 /// Sends print's output to `fn` (NULL: discard). The default writes to the process's stdout.
 void tfs_set_output_sink(lua_State *L, tfs_output_fn fn, void *context);
 int tfs_output_truncated(lua_State *L);
-/// Counts `n` bytes the host writes for the script (tf.log lines) against the output cap.
-/// Returns 0 (and marks the output truncated) when they do not fit.
-int tfs_charge_output(lua_State *L, size_t n);
 
 /// Flushes stdout (where print writes); non-blocking mode gives up if another thread holds it.
 int tfs_flush_stdout(int blocking);

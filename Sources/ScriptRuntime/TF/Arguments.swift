@@ -37,7 +37,7 @@ enum Arguments {
         let lowest = allowZero ? "≥ 0" : "> 0"
         guard seconds.isFinite, allowZero ? seconds >= 0 : seconds > 0, seconds <= maxSeconds else {
             throw ScriptError.validation(
-                function, "\(name) must be a number of seconds \(lowest) and at most \(Int(maxSeconds)) (a year), got \(format(seconds))")
+                function, "\(name) must be a number \(lowest) and at most \(Int(maxSeconds)) (seconds: a year), got \(format(seconds))")
         }
         return .nanoseconds(Int64((seconds * 1e9).rounded()))
     }

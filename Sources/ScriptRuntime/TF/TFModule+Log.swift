@@ -5,20 +5,22 @@ extension TFModule {
     /// `tf.log.debug/info/warn/error(format, ...)`: `string.format` runs in Lua (it is Lua's
     /// formatter, with Lua's rules), the record goes to swift-log, which writes to stderr.
     ///
-    /// Records count against the run's output cap (`--max-output`, the same budget as `print`)
-    /// by what a record costs once written: the message plus ``logRecordOverhead`` for the
+    /// Records count against a cap of the run's output size (`--max-output`; `print` has its
+    /// own) by what a record costs once written: the message plus ``logRecordOverhead`` for the
     /// timestamp, level and logger fields, so even empty messages cannot write without bound.
     /// Past the cap, one warning says the log was truncated and later records are dropped, so a
     /// runaway loop cannot fill a disk through journald or cron mail.
     func installLog(into state: LuaState) throws {
         let logger = context.logger
+        var remaining = state.configuration.maxOutputBytes ?? Int.max
         var truncated = false
         try state.setGlobal(Self.logWriterGlobal, function: { call in
             guard case .string(let level) = try call.argument(1), case .string(let message) = try call.argument(2) else {
                 return []
             }
             guard !truncated else { return [] }
-            guard call.state.chargeOutput(message.bytes.count + Self.logRecordOverhead) else {
+            remaining -= message.bytes.count + Self.logRecordOverhead
+            guard remaining >= 0 else {
                 truncated = true
                 logger.warning("tf.log output truncated (--max-output reached); later records are dropped")
                 return []
