@@ -90,16 +90,13 @@ struct NetworkFaultTests {
         #expect(server.lines == ["GET /v0/dedicated_endpoints", "GET /v0/dedicated_endpoints?page_token=same"])
     }
 
-    @Test("item 9: the page cap stops an endless pagination, and every page's bytes reach the observer")
-    func pageCapAndObserver() async throws {
+    @Test("item 9: the page cap stops an endless pagination")
+    func pageCap() async throws {
         let server = try FaultServer { _, index in
             .json(200, ["endpoints": [FaultRig.endpoint("ep-\(index)")], "next_page_token": .string("t\(index)")])
         }
         defer { server.stop() }
-        let seen = Mutex<[(Int?, Int)]>([])
-        let client = try TokenFactoryClient(configuration: .init(
-            baseURL: server.baseURL, token: FaultRig.token, maxPages: 7,
-            responseBodyObserver: { body in seen.withLock { $0.append((body.page, body.bytes)) } }))
+        let client = try TokenFactoryClient(configuration: .init(baseURL: server.baseURL, token: FaultRig.token, maxPages: 7))
         defer { Task { try await client.shutdown() } }
         do {
             _ = try await client.listEndpoints()
@@ -109,19 +106,44 @@ struct NetworkFaultTests {
             #expect(error.message.contains("stopped after 7 pages"))
         }
         #expect(server.log.count == 7)
-        let pages = seen.withLock { $0 }
-        #expect(pages.map(\.0) == [1, 2, 3, 4, 5, 6, 7])
-        let sent = (0..<7).map { (["endpoints": [FaultRig.endpoint("ep-\($0)")], "next_page_token": .string("t\($0)")] as JSONValue).serializedBytes().count }
-        #expect(pages.map(\.1) == sent)
+    }
 
-        // A throwing observer (a memory budget) stops the listing at once.
-        struct Budget: Error {}
-        let stopping = try TokenFactoryClient(configuration: .init(
-            baseURL: server.baseURL, token: FaultRig.token, responseBodyObserver: { body in if body.page == 2 { throw Budget() } }))
-        defer { Task { try await stopping.shutdown() } }
+    @Test("item 9: pages are charged to the caller's ResponseBudget, which stops the listing at once")
+    func pageBudget() async throws {
+        let server = try FaultServer { _, index in
+            .json(200, ["endpoints": [FaultRig.endpoint("ep-\(index)")], "next_page_token": .string("t\(index)")])
+        }
+        defer { server.stop() }
+        let client = try TokenFactoryClient(configuration: .init(baseURL: server.baseURL, token: FaultRig.token))
+        defer { Task { try await client.shutdown() } }
+        let budget = ResponseBudget(bytes: 20_000) // a few pages of about 300 bytes, at 4x
+        let error = await #expect(throws: TokenFactoryError.self) {
+            _ = try await ResponseBudget.$current.withValue(budget) { try await client.listEndpoints() }
+        }
+        #expect(error?.kind == .limit)
+        #expect(budget.isExhausted)
+        #expect((2...40).contains(server.log.count), "\(server.log.count) pages")
+
+        let tiny = ResponseBudget(bytes: 1)
         let before = server.log.count
-        await #expect(throws: TokenFactoryError.self) { _ = try await stopping.listEndpoints() }
-        #expect(server.log.count == before + 2)
+        await #expect(throws: TokenFactoryError.self) {
+            _ = try await ResponseBudget.$current.withValue(tiny) { try await client.listEndpoints() }
+        }
+        // One page at most (the server may log the request of the previous call a moment late).
+        #expect(server.log.count - before <= 2, "\(server.log.count - before) requests")
+    }
+
+    @Test("item 9: a script's endless listing of big pages ends at its memory limit (exit 3)")
+    func endlessPagesHitMemoryLimit() async throws {
+        let filler = String(repeating: "x", count: 200_000)
+        let server = try FaultServer { _, index in
+            .json(200, ["endpoints": [FaultRig.endpoint("ep-\(index)", ["filler": .string(filler)])], "next_page_token": .string("t\(index)")])
+        }
+        defer { server.stop() }
+        let result = try await FaultRig.run("print(#tf.endpoints.list())", server: server, flags: ["--memory-limit", "16M"])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("memory limit"), "\(result.stderr)")
+        #expect(server.log.count < 200, "fetched \(server.log.count) pages")
     }
 
     @Test("item 10: ids '.', '..' and route names are refused before any request")

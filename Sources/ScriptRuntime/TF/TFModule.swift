@@ -76,10 +76,20 @@ public struct TFModule: Sendable {
 
     /// Runs a control-plane call for `function`, blocking the Lua thread (or suspending a
     /// `tf.parallel` worker), and turns client errors into script errors.
+    ///
+    /// Response bodies fetched for the call are charged to what is left of the script's memory
+    /// limit (``ResponseBudget``): a server that pages forever, or sends huge bodies, trips the
+    /// memory limit (exit 3) instead of growing the host.
     func api<T: Sendable>(_ function: String, _ call: LuaHostCall, _ operation: @escaping @Sendable () async throws -> T) throws -> T {
+        let budget = call.state.memoryRemaining.map { ResponseBudget(bytes: $0) }
         do {
-            return try BlockingBridge.run(call, suspending: suspends(function), operation)
+            return try BlockingBridge.run(call, suspending: suspends(function)) {
+                try await ResponseBudget.$current.withValue(budget) { try await operation() }
+            }
         } catch let error as TokenFactoryError {
+            if error.kind == .limit, let budget, budget.isExhausted {
+                _ = call.state.charge(Int.max / 2) // trips the memory limit; the trampoline raises it
+            }
             throw ScriptError(error, function: function)
         }
     }

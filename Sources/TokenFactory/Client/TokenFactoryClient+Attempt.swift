@@ -17,11 +17,11 @@ extension TokenFactoryClient {
     /// second once held a call for minutes (issue 10, item 6). The exchange runs in a child task
     /// raced against a timer; when the timer wins the exchange is cancelled, which makes
     /// AsyncHTTPClient close the connection.
-    func attemptOnce(_ request: HTTPClientRequest, method: String, path: String, attempt: Int, page: Int?) async -> Outcome {
+    func attemptOnce(_ request: HTTPClientRequest, method: String, path: String, attempt: Int) async -> Outcome {
         let limit = configuration.timeouts.request
         enum Race: Sendable { case finished(Outcome), deadline, cancelled }
         let race = await withTaskGroup(of: Race.self) { group in
-            group.addTask { .finished(await self.exchange(request, method: method, path: path, attempt: attempt, page: page)) }
+            group.addTask { .finished(await self.exchange(request, method: method, path: path, attempt: attempt)) }
             group.addTask {
                 do { try await Task.sleep(for: limit) } catch { return .cancelled }
                 return .deadline
@@ -45,7 +45,7 @@ extension TokenFactoryClient {
     }
 
     /// Sends the request and reads the whole response, redacting everything that came back.
-    private func exchange(_ request: HTTPClientRequest, method: String, path: String, attempt: Int, page: Int?) async -> Outcome {
+    private func exchange(_ request: HTTPClientRequest, method: String, path: String, attempt: Int) async -> Outcome {
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request, timeout: Self.timeAmount(configuration.timeouts.request))
@@ -60,10 +60,18 @@ extension TokenFactoryClient {
             return .failure(error, retryAfter: nil, requestSent: true)
         }
         var raw: [UInt8] = []
+        let budget = ResponseBudget.current
         do {
             for try await chunk in response.body {
                 guard raw.count + chunk.readableBytes <= limit else {
                     let error = TokenFactoryError(kind: .decoding, status: status, message: "response body larger than \(limit) bytes", method: method, path: path, attempts: attempt)
+                    return .failure(error, retryAfter: nil, requestSent: true)
+                }
+                if let budget, !budget.spend(bodyBytes: chunk.readableBytes) {
+                    let error = TokenFactoryError(
+                        kind: .limit, status: status,
+                        message: "stopped reading the response after \(raw.count + chunk.readableBytes) bytes: the caller's memory budget is exhausted",
+                        method: method, path: path, attempts: attempt)
                     return .failure(error, retryAfter: nil, requestSent: true)
                 }
                 raw.append(contentsOf: chunk.readableBytesView)
@@ -73,14 +81,6 @@ extension TokenFactoryClient {
         }
         if Task.isCancelled {
             return .failure(transportError(CancellationError(), method: method, path: path, attempt: attempt, sent: true), retryAfter: nil, requestSent: true)
-        }
-        if let observer = configuration.responseBodyObserver {
-            do {
-                try observer(ResponseBody(method: method, path: path, bytes: raw.count, page: page))
-            } catch {
-                let stopped = TokenFactoryError(kind: .limit, status: status, message: "stopped after a response body of \(raw.count) bytes: \(redactor.redact(String(describing: error)))", method: method, path: path, attempts: attempt, cause: error)
-                return .failure(stopped, retryAfter: nil, requestSent: true)
-            }
         }
         // Redact first, then parse or cut: no snippet can hold part of a token (items 1-3).
         let bytes = redactor.redact(bytes: raw)

@@ -17,13 +17,6 @@ extension TokenFactoryClient {
         /// error. A server that hands out a fresh `next_page_token` forever would otherwise make a
         /// list call grow without end (issue 10, item 9); a repeated token fails at once.
         public var maxPages: Int
-        /// Told the size of every response body as soon as it has been read, before it is parsed
-        /// or kept, so a caller can charge the bytes to a budget (the script runtime charges list
-        /// pages to the script's memory limit). Throwing stops the call: it fails with a
-        /// ``TokenFactoryError/Kind/limit`` error whose `cause` is the thrown error, and a list
-        /// call fetches no further page. Called on any task; must be quick and thread-safe.
-        public var responseBodyObserver: ResponseBodyObserver?
-
         public static let defaultBaseURL = "https://api.tokenfactory.nebius.com"
 
         public init(
@@ -33,8 +26,7 @@ extension TokenFactoryClient {
             retry: Retry = Retry(),
             userAgent: String = "tfscript/0.1",
             maxResponseBytes: Int = 64 << 20,
-            maxPages: Int = Configuration.defaultMaxPages,
-            responseBodyObserver: ResponseBodyObserver? = nil
+            maxPages: Int = Configuration.defaultMaxPages
         ) {
             self.baseURL = baseURL
             self.token = token
@@ -43,27 +35,11 @@ extension TokenFactoryClient {
             self.userAgent = userAgent
             self.maxResponseBytes = max(0, maxResponseBytes)
             self.maxPages = max(1, maxPages)
-            self.responseBodyObserver = responseBodyObserver
         }
 
         /// The documented page cap of a list call (1000 pages).
         public static let defaultMaxPages = 1000
     }
-
-    /// One response body read by the client, as reported to ``Configuration/responseBodyObserver``.
-    public struct ResponseBody: Sendable {
-        /// `GET`, `PATCH`, ...
-        public var method: String
-        /// The request path, without host or query.
-        public var path: String
-        /// Bytes of body received for this attempt (every attempt is reported, retries included).
-        public var bytes: Int
-        /// 1 for the first page of a list call, 2 for the next...; nil outside list calls.
-        public var page: Int?
-    }
-
-    /// See ``Configuration/responseBodyObserver``.
-    public typealias ResponseBodyObserver = @Sendable (ResponseBody) throws -> Void
 
     /// Network time limits, per attempt.
     public struct Timeouts: Sendable {

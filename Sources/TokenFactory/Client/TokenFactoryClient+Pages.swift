@@ -5,8 +5,8 @@ extension TokenFactoryClient {
     ///
     /// Bounded twice (issue 10, item 9): a token seen before fails at once (the server is
     /// looping), and more than ``Configuration/maxPages`` pages fail with a ``TokenFactoryError/Kind/limit``
-    /// error. Each page's body size is reported to ``Configuration/responseBodyObserver`` (with
-    /// its page number) before it is parsed, so a caller can charge or stop a runaway listing.
+    /// error. Every page's body is also charged to the caller's ``ResponseBudget`` as it
+    /// streams in, so a runaway listing stops when the caller's memory budget is spent.
     func collectPages<Item>(
         _ path: String, keys: [String], _ item: (JSONValue) throws(TokenFactoryError) -> Item
     ) async throws(TokenFactoryError) -> [Item] {
@@ -24,7 +24,7 @@ extension TokenFactoryClient {
             }
             pages += 1
             let query = pageToken.map { ["page_token": $0] } ?? [:]
-            let reply = try await send("GET", path, query: query, page: pages)
+            let reply = try await send("GET", path, query: query)
             let page = try decode("GET", path) { () throws(TokenFactoryError) in
                 try ListPage(reply.body ?? .null, keys: keys)
             }

@@ -43,8 +43,7 @@ extension TokenFactoryClient {
         _ method: String,
         _ path: String,
         query: [String: String] = [:],
-        body: JSONValue? = nil,
-        page: Int? = nil
+        body: JSONValue? = nil
     ) async throws(TokenFactoryError) -> Reply {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: configuration.retry.totalBudget)
@@ -68,7 +67,7 @@ extension TokenFactoryClient {
                 throw TokenFactoryError(kind: .transport, message: "cancelled while waiting for the rate-limit pause to end", method: method, path: path, retryable: true, attempts: attempt - 1, unanswered: unanswered, cause: error)
             }
             requestLogger.debug("tokenfactory.request", metadata: ["tokenfactory.attempt": "\(attempt)"])
-            let outcome = await attemptOnce(request, method: method, path: path, attempt: attempt, page: page)
+            let outcome = await attemptOnce(request, method: method, path: path, attempt: attempt)
             var failure: TokenFactoryError
             var retryAfter: Duration?
             switch outcome {
