@@ -78,7 +78,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
+        .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TokenFactoryTests",
             dependencies: [

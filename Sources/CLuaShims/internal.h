@@ -65,6 +65,14 @@ void tfs_install_base(lua_State *L, int index);
 /// Installs `require` (module cache = the loaded-libraries registry table).
 void tfs_install_require(lua_State *L, const tfs_sandbox_options *o);
 
+/// Checks Lua source before it is compiled (source_check.c): 1 when it may be loaded, else 0
+/// with the reason in `err`.
+int tfs_check_source(const char *text, size_t size, int max_chain, char *err, size_t errlen);
+/// Loads text through the sandbox's checks (binary refused, source checked); a Lua status,
+/// with the function or the message on top. Never raises (lua_load is protected).
+int tfs_load_checked(lua_State *L, const char *text, size_t size, const char *chunkname, const char *mode);
+
 #define TFS_HOOK_INTERVAL 10000
+#define TFS_MAX_INDEX_CHAIN 200
 #define TFS_MAX_CLOSE_DEPTH 32
 #endif

@@ -75,61 +75,48 @@ static int sb_xpcall(lua_State *L) {
 }
 
 // ---- load: text chunks only ----
-#define LOAD_READER 1     // the reader function (stack slot in the protected loader)
-#define LOAD_PIECE 2      // keeps the reader's last piece alive while the parser reads it
-
 static const char binary_refused[] =
     "attempt to load a binary chunk (binary chunks are not allowed in the tfscript sandbox; load accepts text only)";
 
-typedef struct load_source {
-    const char *text; // a string chunk, or NULL for a reader function
-    size_t size;
-    int started;
-} load_source;
-
-static const char *read_piece(lua_State *L, void *ud, size_t *size) {
-    load_source *src = ud;
-    if (src->text) {
-        if (src->started) { *size = 0; return NULL; }
-        src->started = 1;
-        *size = src->size;
-        return src->text;
-    }
-    luaL_checkstack(L, 2, "too many nested functions");
-    lua_pushvalue(L, LOAD_READER);
-    lua_call(L, 0, 1);
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        *size = 0;
-        return NULL;
-    }
-    if (!lua_isstring(L, -1)) {
-        luaL_where(L, 2); // the script line that called load (level 1 is load itself)
-        lua_pushliteral(L, "reader function must return a string");
-        lua_concat(L, 2);
-        lua_error(L);
-    }
-    lua_replace(L, LOAD_PIECE);
-    const char *piece = lua_tolstring(L, LOAD_PIECE, size);
-    if (*size > 0) {
-        if (!src->started && piece[0] == LUA_SIGNATURE[0]) {
-            lua_pushstring(L, binary_refused);
-            lua_error(L);
+/// Reads a reader function's pieces into one string (a protected call of its own, with no
+/// message handler: a reader error never reaches a handler outside `load`, as Lua would let it
+/// through luaD_protectedparser). The whole text is then checked before it is compiled.
+static int read_all_pieces(lua_State *L) {
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (;;) {
+        lua_pushvalue(L, 1);
+        lua_call(L, 0, 1);
+        if (lua_isnil(L, -1)) { lua_pop(L, 1); break; }
+        if (!lua_isstring(L, -1)) {
+            luaL_where(L, 2); // the script line that called load (level 1 is load itself)
+            lua_pushliteral(L, "reader function must return a string");
+            lua_concat(L, 2);
+            return lua_error(L);
         }
-        src->started = 1;
+        size_t size;
+        lua_tolstring(L, -1, &size);
+        if (size == 0) { lua_pop(L, 1); break; } // an empty piece ends the chunk, as in Lua
+        luaL_addvalue(&b);
     }
-    return piece;
+    luaL_pushresult(&b);
+    return 1;
 }
 
-/// Runs lua_load in a protected call of its own, with no message handler: a reader error
-/// never reaches a handler outside `load` (Lua keeps the caller's in luaD_protectedparser).
-static int load_protected(lua_State *L) {
-    load_source *src = lua_touserdata(L, 3);
-    const char *chunkname = lua_tostring(L, 4);
-    const char *mode = lua_tostring(L, 5); // slots 4 and 5 keep both strings alive
-    int status = lua_load(L, read_piece, src, chunkname, mode);
-    if (status != LUA_OK) return lua_error(L);
-    return 1;
+int tfs_load_checked(lua_State *L, const char *text, size_t size, const char *chunkname, const char *mode) {
+    if (size > 0 && text[0] == LUA_SIGNATURE[0]) {
+        lua_pushstring(L, binary_refused);
+        return LUA_ERRSYNTAX;
+    }
+    char problem[300];
+    if (!tfs_check_source(text, size, TFS_MAX_INDEX_CHAIN, problem, sizeof problem)) {
+        lua_pushfstring(L, "%s: %s", chunkname[0] == '=' || chunkname[0] == '@' ? chunkname + 1 : "chunk", problem);
+        return LUA_ERRSYNTAX;
+    }
+    int status = luaL_loadbufferx(L, text, size, chunkname, mode);
+    tfs_sb(L)->relaxed = 0;
+    if (status != LUA_OK) tfs_note_status(L, status);
+    return status;
 }
 
 static int sb_load(lua_State *L) {
@@ -138,35 +125,33 @@ static int sb_load(lua_State *L) {
     const char *text = lua_tolstring(L, 1, &len);
     const char *mode = luaL_optstring(L, 3, "bt");
     int env = !lua_isnone(L, 4) ? 4 : 0;
-    load_source src = { text, len, 0 };
     const char *chunkname;
     if (text) {
         chunkname = luaL_optstring(L, 2, text);
-        if (len > 0 && text[0] == LUA_SIGNATURE[0]) {
-            luaL_pushfail(L);
-            lua_pushstring(L, binary_refused);
-            return 2;
-        }
     } else {
         chunkname = luaL_optstring(L, 2, "=(load)");
         luaL_checktype(L, 1, LUA_TFUNCTION);
-    }
-    lua_pushcfunction(L, load_protected);
-    lua_pushvalue(L, 1);                  // LOAD_READER
-    lua_pushnil(L);                       // LOAD_PIECE
-    lua_pushlightuserdata(L, &src);
-    lua_pushstring(L, chunkname);
-    lua_pushstring(L, mode);
-    int status = lua_pcall(L, 5, 1, 0);
-    tfs_sb(L)->relaxed = 0;
-    if (status != LUA_OK) {
-        tfs_note_status(L, status);
+        lua_pushcfunction(L, read_all_pieces);
+        lua_pushvalue(L, 1);
+        int status = lua_pcall(L, 1, 1, 0);
+        tfs_sb(L)->relaxed = 0;
+        if (status != LUA_OK) {
+            tfs_note_status(L, status);
+            tfs_guard(L);
+            luaL_pushfail(L);
+            lua_insert(L, -2);
+            return 2;
+        }
         tfs_guard(L);
+        text = lua_tolstring(L, -1, &len); // stays on the stack while it is compiled
+    }
+    int status = tfs_load_checked(L, text, len, chunkname, mode);
+    tfs_guard(L);
+    if (status != LUA_OK) {
         luaL_pushfail(L);
         lua_insert(L, -2);
         return 2;
     }
-    tfs_guard(L);
     if (env) {
         lua_pushvalue(L, env);
         if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);

@@ -55,12 +55,27 @@ static int sb_require(lua_State *L) {
         if (!is_inside(resolved, dir))
             return luaL_error(L, "module '%s': %s resolves to %s, outside the script's folder and --lib-path folders",
                               name, path, resolved);
-        FILE *f = fopen(resolved, "r");
+        FILE *f = fopen(resolved, "rb");
         if (!f) { lua_pop(L, 2); continue; }
-        fclose(f);
         lua_pushstring(L, resolved); // 7
-        if (luaL_loadfilex(L, path, "t") != LUA_OK) // 8 (the path as named: messages say mod.lua:LINE)
+        luaL_Buffer b; // 8: the file's text, read whole so it can be checked before it is compiled
+        luaL_buffinit(L, &b);
+        char chunk[4096];
+        size_t got;
+        while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) luaL_addlstring(&b, chunk, got);
+        int failed = ferror(f);
+        fclose(f);
+        if (failed) return luaL_error(L, "error loading module '%s': cannot read '%s'", name, path);
+        luaL_pushresult(&b);
+        size_t size;
+        const char *text = lua_tolstring(L, 8, &size);
+        const char *chunkname = lua_pushfstring(L, "@%s", path); // 9: messages say mod.lua:LINE
+        size_t skip = 0;
+        if (size > 0 && text[0] == '#') while (skip < size && text[skip] != '\n') skip++; // as luaL_loadfile
+        if (tfs_load_checked(L, text + skip, size - skip, chunkname, "t") != LUA_OK) // 10
             return luaL_error(L, "error loading module '%s' from file '%s':\n\t%s", name, path, lua_tostring(L, -1));
+        lua_replace(L, 8);
+        lua_settop(L, 8);
         lua_pushvalue(L, 1);
         lua_pushvalue(L, 6);
         lua_call(L, 2, 1); // 8: the module's value

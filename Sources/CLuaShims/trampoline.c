@@ -173,9 +173,8 @@ int tfs_load_text(lua_State *L, const char *buffer, size_t size, const char *chu
     tfs_sandbox *s = tfs_sb(L);
     int saved = s->relaxed;
     s->relaxed = 0;
-    int status = luaL_loadbufferx(L, buffer, size, chunkname, "t");
+    int status = tfs_load_checked(L, buffer, size, chunkname, "t");
     s->relaxed = saved;
-    if (status != LUA_OK) tfs_note_status(L, status);
     return status;
 }
 
