@@ -42,7 +42,7 @@ static int is_killed_at(lua_State *L, int idx) {
 
 static lua_State *getco(lua_State *L) {
     lua_State *co = lua_tothread(L, 1);
-    luaL_argexpected(L, co, 1, "coroutine");
+    luaL_argexpected(L, co, 1, "thread"); // stock Lua's wording
     return co;
 }
 
