@@ -38,7 +38,7 @@ void tfs_match_init(tfs_match *m, lua_State *L, const char *s, size_t ls, const 
     m->level = 0;
 }
 
-// %a %c %d %g %l %p %s %u %w %x, upper case for the complement; any other letter after '%'
+// %a %c %d %g %l %p %s %u %w %x (and the old %z), upper case for the complement; any other letter after '%'
 // stands for itself (e.g. '%.' is a literal dot). Uses the C library's classification, like
 // stock Lua, so the current C locale applies the same way.
 static int class_has(int c, int cls) {
@@ -54,6 +54,7 @@ static int class_has(int c, int cls) {
     case 'u': r = isupper(c); break;
     case 'w': r = isalnum(c); break;
     case 'x': r = isxdigit(c); break;
+    case 'z': r = (c == 0); break;  // deprecated in the manual, still accepted by 5.4
     default: return cls == c;
     }
     if (isupper(cls)) r = !r;

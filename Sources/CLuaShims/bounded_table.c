@@ -69,8 +69,10 @@ int tfs_bounded_remove(lua_State *L) {
     long budget = TFS_BOUNDED_STEPS;
     lua_Integer size = length_of(L, 1, NEED_READ | NEED_WRITE);
     lua_Integer pos = luaL_optinteger(L, 2, size);
-    if (pos != size)  // an explicit position must be in [1, size + 1]
-        luaL_argcheck(L, (lua_Unsigned)pos - 1u <= (lua_Unsigned)size, 2, "position out of bounds");
+    // An explicit position must be in [1, size + 1]. Stock 5.4.4 reports it against argument
+    // #1 (not #2, as insert does); kept for identical messages.
+    if (pos != size)
+        luaL_argcheck(L, (lua_Unsigned)pos - 1u <= (lua_Unsigned)size, 1, "position out of bounds");
     lua_geti(L, 1, pos);  // the result
     for (; pos < size; pos++) {  // shift down
         STEP(L, budget);
