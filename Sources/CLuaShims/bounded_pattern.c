@@ -112,20 +112,26 @@ static inline int one_char(tfs_match *m, const char *s, const char *p, const cha
     switch (*p) {
     case '.': return 1;
     case '%': return class_has(c, UCH(p[1]));
-    case '[':
-        m->budget -= (ep - p) >> 3;  // long sets cost more than one step
-        return set_has(c, p, ep - 1);
+    case '[': return set_has(c, p, ep - 1);
     default: return UCH(*p) == c;
     }
 }
 
 // Greedy repetition: take the longest run, then give back one byte at a time.
+// Testing a byte against a set costs one step per 8 members (a 1e5-member set must not be
+// tried 1e5 times as 1e5 steps).
+static inline long item_cost(const char *p, const char *ep) {
+    return *p == '[' ? 1 + ((ep - p) >> 3) : 1;
+}
+
 static const char *greedy(tfs_match *m, const char *s, const char *p, const char *ep) {
     ptrdiff_t n = 0;
+    long cost = item_cost(p, ep), budget = m->budget;  // a local: no reload after each byte
     while (one_char(m, s + n, p, ep)) {
         n++;
-        if (--m->budget < 0) tfs_bounded_tick(m->L, &m->budget);
+        if ((budget -= cost) < 0) tfs_bounded_tick(m->L, &budget);
     }
+    m->budget = budget;
     for (;; n--) {
         const char *r = tfs_match_at(m, s + n, ep + 1);
         if (r != NULL) return r;
@@ -138,6 +144,7 @@ static const char *lazy(tfs_match *m, const char *s, const char *p, const char *
     for (;;) {
         const char *r = tfs_match_at(m, s, ep + 1);
         if (r != NULL) return r;
+        m->budget -= item_cost(p, ep) - 1;  // tfs_match_at already spent one
         if (!one_char(m, s, p, ep)) return NULL;
         s++;
     }
@@ -244,6 +251,7 @@ const char *tfs_match_at(tfs_match *m, const char *s, const char *p) {
         // A single-character class with an optional quantifier.
         const char *ep = item_end(m, p);
         char q = *ep;
+        if (*p == '[') m->budget -= item_cost(p, ep);
         if (!one_char(m, s, p, ep)) {
             if (q == '*' || q == '?' || q == '-') {
                 p = ep + 1;  // zero repetitions are fine

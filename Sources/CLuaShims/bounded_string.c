@@ -35,16 +35,30 @@ static int has_magic(const char *p, size_t lp) {
     return 0;
 }
 
-// Plain substring search. memmem is linear for long needles; short needles are searched a
-// window at a time so the limits are checked between windows even on a huge subject.
+// Plain substring search. Short needles: memchr for the first byte, then memcmp (fast when the
+// first byte is rare, as in stock Lua), metered per candidate so a subject full of near-misses
+// is still interruptible. Long needles: memmem (linear), a window at a time.
 static const char *plain_search(lua_State *L, const char *h, size_t hl, const char *n, size_t nl) {
-    const size_t window = (size_t)1 << 20;
     if (nl == 0) return h;
     if (nl > hl) return NULL;
-    if (nl > window) return memmem(h, hl, n, nl);
+    if (nl <= 256) {
+        const char *last = h + (hl - nl);  // last possible start
+        long budget = TFS_BOUNDED_STEPS;
+        long cost = 1 + (long)(nl >> 4);
+        while (h <= last) {
+            const char *c = (const char *)memchr(h, UCH(n[0]), (size_t)(last - h) + 1);
+            if (c == NULL) return NULL;
+            if (memcmp(c + 1, n + 1, nl - 1) == 0) return c;
+            h = c + 1;
+            if ((budget -= cost) < 0) tfs_bounded_tick(L, &budget);
+        }
+        return NULL;
+    }
+    const size_t window = (size_t)1 << 20;
+    if (nl > window) return (const char *)memmem(h, hl, n, nl);
     for (;;) {
         size_t span = (hl <= window + nl) ? hl : window + nl - 1;
-        const char *r = memmem(h, span, n, nl);
+        const char *r = (const char *)memmem(h, span, n, nl);
         if (r != NULL || span == hl) return r;
         size_t advance = span - nl + 1;  // starts not yet tried begin here
         h += advance;

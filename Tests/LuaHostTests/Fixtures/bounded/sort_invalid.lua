@@ -14,3 +14,4 @@ end
 print(table.concat(res, " "))
 print(pcall(table.sort, {1, "x", 2, "y"}))
 print(pcall(table.sort, {"x", 1}))
+print("cases", 59 * 3 + 4)
