@@ -158,7 +158,8 @@ int tfs_bounded_unpack(lua_State *L) {
     return (int)n;
 }
 
-// ---- sort: a median-of-three quicksort over t[lo..hi] through lua_geti/lua_seti -----------
+// ---- sort: median-of-three quicksort (introsort: heapsort past 2*log2(n) levels) over
+// t[lo..hi] through lua_geti/lua_seti ---------------------------------------------------------
 // Not stock's exact algorithm: the order in which the comparator is called differs, so an
 // inconsistent comparator may be reported ("invalid order function for sorting") in other cases
 // than stock, and mixed-type errors may name the operands in the other order.
@@ -166,7 +167,8 @@ int tfs_bounded_unpack(lua_State *L) {
 typedef struct {
     lua_State *L;
     long budget;
-    int has_cmp;  // argument 2 is a function
+    int has_cmp;           // argument 2 is a function
+    lua_Unsigned seed;     // pseudo-random pivots after an unbalanced partition
 } sorter;
 
 // Is the value at stack index a less than the one at b? Indexes are absolute.
@@ -205,12 +207,63 @@ static void swap_at(lua_State *L, lua_Integer i, lua_Integer j) {
     put2(L, i, j);
 }
 
-static void sort_range(sorter *s, lua_Integer lo, lua_Integer hi) {
+// Heapsort fallback (introsort): when quicksort recurses too deep on an adversarial input, the
+// range is finished in O(n log n) comparisons. It never reports an invalid order function.
+// Sifts the value at offset `root` down the max-heap t[lo .. lo+last].
+static void sift_down(sorter *s, lua_Integer lo, lua_Integer root, lua_Integer last) {
     lua_State *L = s->L;
+    lua_geti(L, 1, lo + root);
+    int v = lua_gettop(L);
+    for (;;) {
+        lua_Integer child = 2 * root + 1;
+        if (child > last) break;
+        lua_geti(L, 1, lo + child);
+        if (child + 1 <= last) {
+            lua_geti(L, 1, lo + child + 1);
+            if (before(s, v + 1, v + 2)) {  // take the larger child
+                child++;
+                lua_remove(L, v + 1);
+            } else {
+                lua_pop(L, 1);
+            }
+        }
+        if (!before(s, v, v + 1)) {  // the sifted value is not smaller: it stays here
+            lua_pop(L, 1);
+            break;
+        }
+        lua_seti(L, 1, lo + root);  // move the child up
+        root = child;
+    }
+    lua_seti(L, 1, lo + root);
+}
+
+static void heap_sort(sorter *s, lua_Integer lo, lua_Integer hi) {
+    lua_Integer last = hi - lo;
+    for (lua_Integer k = (last - 1) / 2; k >= 0; k--) sift_down(s, lo, k, last);
+    for (; last > 0; last--) {
+        swap_at(s->L, lo, lo + last);
+        sift_down(s, lo, 0, last - 1);
+    }
+}
+
+static void sort_range(sorter *s, lua_Integer lo, lua_Integer hi, int depth) {
+    lua_State *L = s->L;
+    int unbalanced = 0;
     while (lo < hi) {
+        if (depth-- <= 0) {
+            heap_sort(s, lo, hi);
+            return;
+        }
         order2(s, lo, hi);
         if (hi - lo == 1) return;
         lua_Integer mid = lo + (hi - lo) / 2;
+        if (unbalanced && hi - lo >= 64) {
+            // Inputs like an organ pipe defeat the middle element; take one from the middle half
+            // at a pseudo-random place instead (deterministic: the heapsort fallback bounds the
+            // worst case anyway).
+            s->seed = s->seed * 6364136223846793005u + 1442695040888963407u;
+            mid = lo + (hi - lo) / 4 + (lua_Integer)((s->seed >> 33) % (lua_Unsigned)((hi - lo) / 2));
+        }
         order2(s, lo, mid);
         order2(s, mid, hi);
         if (hi - lo == 2) return;
@@ -243,11 +296,12 @@ static void sort_range(sorter *s, lua_Integer lo, lua_Integer hi) {
         swap_at(L, i, hi - 1);
         lua_pop(L, 1);  // pivot
         // Recurse into the smaller side, loop on the larger: C depth stays O(log n).
+        unbalanced = (i - lo < (hi - lo) / 8) || (hi - i < (hi - lo) / 8);
         if (i - lo < hi - i) {
-            sort_range(s, lo, i - 1);
+            sort_range(s, lo, i - 1, depth);
             lo = i + 1;
         } else {
-            sort_range(s, i + 1, hi);
+            sort_range(s, i + 1, hi, depth);
             hi = i - 1;
         }
     }
@@ -259,8 +313,13 @@ int tfs_bounded_sort(lua_State *L) {
         luaL_argcheck(L, n < INT_MAX, 1, "array too big");
         if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TFUNCTION);
         lua_settop(L, 2);
-        sorter s = {L, TFS_BOUNDED_STEPS, !lua_isnil(L, 2)};
-        sort_range(&s, 1, n);
+        sorter s = {L, TFS_BOUNDED_STEPS, !lua_isnil(L, 2), (lua_Unsigned)n};
+        int depth = 0;  // 2 * log2(n) levels of quicksort before falling back to heapsort
+        for (lua_Integer k = n; k > 1; k >>= 1) depth += 2;
+#ifdef TFS_SORT_TEST_HEAPSORT
+        depth = 0;  // test hook: exercise the fallback on every input
+#endif
+        sort_range(&s, 1, n, depth);
     }
     return 0;
 }

@@ -35,6 +35,9 @@ local cases = {
     local t, s = {}, 1 for i = 1, 50000 do s = (s * 1103515245 + 12345) % 2147483648 t[i] = s end
     table.sort(t, function(a, b) return a > b end)
   end},
+  {"sort_100k_organ_pipe", function()
+    local t = {} for i = 1, 100000 do t[i] = i <= 50000 and i or 100000 - i end table.sort(t)
+  end},
   {"unpack_move_x2000", function() local t = {} for i = 1, 200 do t[i] = i end for _ = 1, 2000 do table.move(t, 1, 200, 1, {}) ; table.unpack(t) end end},
 }
 for _, c in ipairs(cases) do print(c[1], string.format("%.4f", best(c[2]))) end

@@ -195,4 +195,15 @@ try("gmatch coroutine", function()
   local co = coroutine.wrap(function() return it() .. it() end)
   return co(), it()
 end)
+-- Errors inside a gmatch iterator leave the nesting budget where the error happened (stock
+-- does not reset it between calls), so after ~100 failed calls it reports "pattern too complex".
+try("gmatch depth after errors", function()
+  local it = string.gmatch("aaaa", "(a)((a)%4)")
+  local res = {}
+  for _ = 1, 120 do
+    local ok, e = pcall(it)
+    res[#res + 1] = ok and "ok" or (e:match("complex") and "C" or "I")
+  end
+  return table.concat(res)
+end)
 print("cases", count)
