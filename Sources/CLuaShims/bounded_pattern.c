@@ -41,9 +41,11 @@ void tfs_match_init(tfs_match *m, lua_State *L, const char *s, size_t ls, const 
 // %a %c %d %g %l %p %s %u %w %x (and the old %z), upper case for the complement; any other letter after '%'
 // stands for itself (e.g. '%.' is a literal dot). Uses the C library's classification, like
 // stock Lua, so the current C locale applies the same way.
-static int class_has(int c, int cls) {
+// The class letter is folded with `| 0x20` rather than tolower(): only ASCII letters reach the
+// named cases, for which both agree in every locale, and it keeps this hot path free of calls.
+static inline int class_has(int c, int cls) {
     int r;
-    switch (tolower(cls)) {
+    switch (cls | 0x20) {
     case 'a': r = isalpha(c); break;
     case 'c': r = iscntrl(c); break;
     case 'd': r = isdigit(c); break;
@@ -57,7 +59,7 @@ static int class_has(int c, int cls) {
     case 'z': r = (c == 0); break;  // deprecated in the manual, still accepted by 5.4
     default: return cls == c;
     }
-    if (isupper(cls)) r = !r;
+    if ((cls & 0x20) == 0) r = !r;  // an upper-case letter: the complement
     return r != 0;
 }
 
@@ -124,6 +126,8 @@ static inline long item_cost(const char *p, const char *ep) {
     return *p == '[' ? 1 + ((ep - p) >> 3) : 1;
 }
 
+static const char *do_match(tfs_match *m, const char *s, const char *p);
+
 static const char *greedy(tfs_match *m, const char *s, const char *p, const char *ep) {
     ptrdiff_t n = 0;
     long cost = item_cost(p, ep), budget = m->budget;  // a local: no reload after each byte
@@ -133,7 +137,7 @@ static const char *greedy(tfs_match *m, const char *s, const char *p, const char
     }
     m->budget = budget;
     for (;; n--) {
-        const char *r = tfs_match_at(m, s + n, ep + 1);
+        const char *r = do_match(m, s + n, ep + 1);
         if (r != NULL) return r;
         if (n == 0) return NULL;
     }
@@ -142,7 +146,7 @@ static const char *greedy(tfs_match *m, const char *s, const char *p, const char
 // Lazy repetition: try the rest first, extend by one byte only when it fails.
 static const char *lazy(tfs_match *m, const char *s, const char *p, const char *ep) {
     for (;;) {
-        const char *r = tfs_match_at(m, s, ep + 1);
+        const char *r = do_match(m, s, ep + 1);
         if (r != NULL) return r;
         m->budget -= item_cost(p, ep) - 1;  // tfs_match_at already spent one
         if (!one_char(m, s, p, ep)) return NULL;
@@ -155,7 +159,7 @@ static const char *open_capture(tfs_match *m, const char *s, const char *p, ptrd
     m->cap[m->level].start = s;
     m->cap[m->level].len = kind;
     m->level++;
-    const char *r = tfs_match_at(m, s, p);
+    const char *r = do_match(m, s, p);
     if (r == NULL) m->level--;  // undo on backtrack
     return r;
 }
@@ -165,7 +169,7 @@ static const char *close_capture(tfs_match *m, const char *s, const char *p) {
     while (l >= 0 && m->cap[l].len != TFS_CAP_UNFINISHED) l--;  // innermost open capture
     if (l < 0) luaL_error(m->L, "invalid pattern capture");
     m->cap[l].len = s - m->cap[l].start;
-    const char *r = tfs_match_at(m, s, p);
+    const char *r = do_match(m, s, p);
     if (r == NULL) m->cap[l].len = TFS_CAP_UNFINISHED;
     return r;
 }
@@ -199,7 +203,7 @@ static const char *balance(tfs_match *m, const char *s, const char *p) {
     return NULL;
 }
 
-const char *tfs_match_at(tfs_match *m, const char *s, const char *p) {
+static const char *do_match(tfs_match *m, const char *s, const char *p) {
     // Recursion happens only for captures, '?', and each try of a repetition: the same places
     // as in stock Lua, so "pattern too complex" trips on the same patterns.
     if (m->depth-- == 0) luaL_error(m->L, "pattern too complex");
@@ -239,7 +243,7 @@ const char *tfs_match_at(tfs_match *m, const char *s, const char *p) {
                 s = NULL;
                 goto out;
             }
-            if (isdigit(UCH(p[1]))) {
+            if (p[1] >= '0' && p[1] <= '9') {  // not isdigit(): no ctype call on the hot path
                 s = backref(m, s, UCH(p[1]));
                 if (s == NULL) goto out;
                 p += 2;
@@ -262,7 +266,7 @@ const char *tfs_match_at(tfs_match *m, const char *s, const char *p) {
         }
         switch (q) {
         case '?': {
-            const char *r = tfs_match_at(m, s + 1, ep + 1);
+            const char *r = do_match(m, s + 1, ep + 1);
             if (r != NULL) {
                 s = r;
                 goto out;
@@ -282,6 +286,10 @@ const char *tfs_match_at(tfs_match *m, const char *s, const char *p) {
 out:
     m->depth++;
     return s;
+}
+
+const char *tfs_match_at(tfs_match *m, const char *s, const char *p) {
+    return do_match(m, s, p);
 }
 
 ptrdiff_t tfs_match_get_capture(tfs_match *m, int i, const char *s, const char *e, const char **cap) {
