@@ -148,7 +148,7 @@ static const char *lazy(tfs_match *m, const char *s, const char *p, const char *
     for (;;) {
         const char *r = do_match(m, s, ep + 1);
         if (r != NULL) return r;
-        m->budget -= item_cost(p, ep) - 1;  // tfs_match_at already spent one
+        m->budget -= item_cost(p, ep) - 1;  // do_match already spent one step
         if (!one_char(m, s, p, ep)) return NULL;
         s++;
     }
