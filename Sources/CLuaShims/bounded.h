@@ -14,13 +14,8 @@
 #include <stddef.h>
 
 /// Provided by limits.c. Returns when the run may go on; otherwise raises the limit error
-/// (lua_error) itself. Declared weak so the package still links before limits.c defines it;
-/// a missing definition means "no limits" (see tfs_bounded_check in bounded_pattern.c).
-#if defined(__GNUC__) || defined(__clang__)
-extern void tfs_check_limits_or_raise(lua_State *L) __attribute__((weak));
-#else
-extern void tfs_check_limits_or_raise(lua_State *L);
-#endif
+/// (lua_error) itself, and keeps raising it on later calls (the limit is sticky).
+void tfs_check_limits_or_raise(lua_State *L);
 
 /// Replaces find, match, gmatch, gsub and rep in the table at `string_index`, and concat,
 /// insert, remove, move, sort and unpack in the table at `table_index`, with bounded versions.

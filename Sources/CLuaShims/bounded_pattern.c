@@ -13,7 +13,7 @@
 
 void tfs_bounded_check(lua_State *L) {
     // Weak symbol: absent until limits.c defines it (see bounded.h).
-    if (tfs_check_limits_or_raise != NULL) tfs_check_limits_or_raise(L);
+    tfs_check_limits_or_raise(L);
 }
 
 void tfs_bounded_tick(lua_State *L, long *budget) {

@@ -7,6 +7,7 @@
 // writable tables (each run has a fresh state). Host metatables are locked; host Lua code keeps
 // local references taken before the script runs.
 #include "internal.h"
+#include "bounded.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,7 +113,7 @@ static int open_sandbox_protected(lua_State *L) {
     tfs_install_base(L, 1);
     tfs_install_coroutine(L, 6);
     tfs_install_require(L, o);
-    // bounded string and table functions: installed by bounded_*.c (merged separately)
+    tfs_install_bounded_library(L, 2, 3); // string and table functions whose loops check the limits
 
     // string: no dump; its metatable (shared by every string, host code included) is locked
     lua_pushnil(L);

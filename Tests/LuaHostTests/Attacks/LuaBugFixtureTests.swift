@@ -58,14 +58,7 @@ struct LuaBugFixtureTests {
         #expect(try eval(state, "return 'alive'") == "alive")
     }
 
-    @Test("603b2c64 (Debian only): __concat moving the stack still gives wrong results in liblua5.4 5.4.4-3+deb12u1")
-    func concatStackMove() throws {
-        let state = try makeState(memoryLimit: 64 << 20, timeout: .seconds(20))
-        try state.run("OUT = {} print = function(...) OUT[#OUT + 1] = table.concat({...}, ' ') end", chunkName: "=setup")
-        try state.run(try Self.fixture("concat-metamethod-stack-uaf"), chunkName: "=concat")
-        let printed = try state.global("OUT").tableValue?.array.first ?? .nil
-        withKnownIssue("Debian's liblua5.4 lacks lua/lua 603b2c64; not mitigated in the sandbox (docs/sandbox.md)") {
-            #expect(printed == "ax 20")
-        }
-    }
+    // 603b2c64 (Debian's liblua5.4 only): a __concat metamethod that moves the stack makes
+    // luaV_concat use freed memory. Not mitigated (docs/sandbox.md, "Known gaps"); its
+    // reproduction is not run here because a use-after-free in the test process is not a test.
 }

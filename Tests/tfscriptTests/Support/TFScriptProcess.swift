@@ -36,12 +36,13 @@ struct TFScriptProcess {
         stdin: String? = nil,
         environment: [String: String]? = nil,
         currentDirectory: URL? = nil,
+        executable: URL = binaryURL,
         onStart: (@Sendable (_ pid: Int32) -> Void)? = nil
     ) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(with: Swift.Result {
-                    try runBlocking(arguments, stdin: stdin, environment: environment, currentDirectory: currentDirectory, onStart: onStart)
+                    try runBlocking(arguments, stdin: stdin, environment: environment, currentDirectory: currentDirectory, executable: executable, onStart: onStart)
                 })
             }
             thread.start()
@@ -53,10 +54,11 @@ struct TFScriptProcess {
         stdin: String? = nil,
         environment: [String: String]? = nil,
         currentDirectory: URL? = nil,
+        executable: URL,
         onStart: (@Sendable (_ pid: Int32) -> Void)? = nil
     ) throws -> Result {
         let process = Process()
-        process.executableURL = binaryURL
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = environment ?? ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }

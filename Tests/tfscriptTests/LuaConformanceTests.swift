@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// Ordinary Lua gives the same output under `tfscript run` as under stock `lua5.4` (issue 9,
+/// "Lua that behaves like Lua"), and the calls a count hook cannot interrupt end at the limit
+/// (class 9). The scripts are the project's own (Tests/*/Fixtures); `lua5.4` is installed by
+/// scripts/setup.
+@Suite(.serialized)
+struct LuaConformanceTests {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let boundedFolder = repository.appendingPathComponent("Tests/LuaHostTests/Fixtures/bounded")
+    static let stockLua = URL(fileURLWithPath: "/usr/bin/lua5.4")
+
+    static let scripts: [(folder: URL, name: String)] = [
+        (repository.appendingPathComponent("Tests/tfscriptTests/Fixtures"), "conformance.lua"),
+    ] + ["patterns.lua", "fuzz_patterns.lua", "rep.lua", "sort.lua", "sort_invalid.lua", "tables.lua", "tables_fuzz.lua"]
+        .map { (boundedFolder, $0) }
+
+    @Test("stdout equals stock lua5.4's", arguments: scripts.map(\.name))
+    func sameOutput(_ name: String) async throws {
+        let folder = try #require(Self.scripts.first { $0.name == name }).folder
+        #expect(FileManager.default.isExecutableFile(atPath: Self.stockLua.path), "install lua5.4 (scripts/setup does)")
+        let stock = try await TFScriptProcess.run([name], environment: [:], currentDirectory: folder, executable: Self.stockLua)
+        let ours = try await TFScriptProcess.run(
+            ["run", "--memory-limit", "64M", "--timeout", "60s", name], environment: [:], currentDirectory: folder)
+        #expect(stock.status == 0, "\(stock.stderr)")
+        #expect(ours.status == 0, "\(ours.stderr)")
+        #expect(ours.stdout == stock.stdout, "first difference near: \(Self.firstDifference(ours.stdout, stock.stdout))")
+    }
+
+    static let attacks = (try? FileManager.default.contentsOfDirectory(atPath: boundedFolder.appendingPathComponent("attacks").path))?
+        .filter { $0.hasSuffix(".lua") }.sorted() ?? []
+
+    @Test("a long C call ends at the timeout (stock lua5.4 never returns)", arguments: attacks)
+    func attackEndsAtTimeout(_ name: String) async throws {
+        let folder = Self.boundedFolder.appendingPathComponent("attacks")
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = try await TFScriptProcess.run(["run", "--timeout", "300ms", name], environment: [:], currentDirectory: folder)
+        let elapsed = clock.now - start
+        #expect(!result.stdout.contains("NOT STOPPED"))
+        if name.hasPrefix("rep_empty") {
+            #expect(result.status == 0, "\(result.stderr)") // nothing to repeat: done at once
+        } else {
+            #expect(result.status == 3, "\(result.stderr)")
+            #expect(result.stderr.contains("timeout"), "\(result.stderr)")
+        }
+        #expect(elapsed < .seconds(15), "took \(elapsed)")
+    }
+
+    static func firstDifference(_ a: String, _ b: String) -> String {
+        let left = a.split(separator: "\n", omittingEmptySubsequences: false)
+        let right = b.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, (x, y)) in zip(left, right).enumerated() where x != y {
+            return "line \(index + 1): tfscript \(x.prefix(200)) | lua5.4 \(y.prefix(200))"
+        }
+        return "lengths \(left.count) vs \(right.count)"
+    }
+}
