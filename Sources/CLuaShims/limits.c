@@ -79,6 +79,8 @@ static int tfs_panic(lua_State *L) {
     return 0;
 }
 
+static const char error_in_error_handling_key = 0;
+
 static void stdout_output(void *context, const char *bytes, size_t count) {
     (void)context;
     fwrite(bytes, 1, count, stdout);
@@ -101,6 +103,13 @@ lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispa
     if (!L) { free(s); return NULL; }
     s->main = s->running = L;
     lua_atpanic(L, tfs_panic);
+    // Lua makes this string when an error handler fails (luaE_seterrorobj), possibly with the
+    // budget spent and outside any protected call; kept alive and interned, it never allocates
+    // then (upstream hardening 25da574f).
+    s->relaxed = 1;
+    lua_pushliteral(L, "error in error handling");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &error_in_error_handling_key);
+    s->relaxed = 0;
     lua_sethook(L, tfs_hook, LUA_MASKCOUNT, TFS_HOOK_INTERVAL);
     return L;
 }

@@ -12,9 +12,10 @@ struct RunCommand: AsyncParsableCommand {
             and loadfile; load accepts text chunks only), string, table, math, utf8, coroutine \
             and os.time/clock/date/difftime/getenv. There is no io, debug or package: use print \
             (stdout) for output. require loads Lua source only, from the script's folder and \
-            --lib-path folders. os.getenv returns only variables named with --env. Library \
-            tables are read-only; __gc metamethods and collectgarbage options other than \
-            count/step/collect are refused.
+            --lib-path folders. os.getenv returns only variables named with --env. __gc \
+            metamethods and collectgarbage options other than count/step/collect are refused. \
+            Limits (--memory-limit, --timeout, Ctrl-C) cannot be caught: once one trips, no \
+            more script code runs and the run ends with exit code 3 (docs/sandbox.md).
 
             arg[0] is the script path and arg[1..] its arguments (also the main chunk's \
             ...); --var key=value pairs are in tf.vars. The tf module (docs/lua-api.md) calls \

@@ -35,6 +35,34 @@ struct SandboxFeatureTests {
             == ["lib.util", 1, true])
     }
 
+    @Test("require refuses a module whose real path leaves the search folders (symlinks)")
+    func requireSymlinkOutside() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("luahost-\(UUID().uuidString)")
+        let allowed = root.appendingPathComponent("scripts"), outside = root.appendingPathComponent("secret")
+        try FileManager.default.createDirectory(at: allowed, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        try Data("return 'leaked'".utf8).write(to: outside.appendingPathComponent("data.lua"))
+        try FileManager.default.createSymbolicLink(
+            at: allowed.appendingPathComponent("link.lua"), withDestinationURL: outside.appendingPathComponent("data.lua"))
+        try FileManager.default.createSymbolicLink(at: allowed.appendingPathComponent("dir"), withDestinationURL: outside)
+        try Data("return 'inside'".utf8).write(to: allowed.appendingPathComponent("real.lua"))
+        try FileManager.default.createSymbolicLink(
+            at: allowed.appendingPathComponent("alias.lua"), withDestinationURL: allowed.appendingPathComponent("real.lua"))
+        let state = try makeState(sandbox: .init(requirePaths: [allowed.path]))
+        for module in ["link", "dir.data"] {
+            let error = try #require(throws: LuaError.self) { try state.run("return require('\(module)')", chunkName: "=t") }
+            #expect(error.message.contains("outside the script's folder"), "\(error.message)")
+        }
+        #expect(try eval(state, "return require('alias')") == "inside") // a link that stays inside is fine
+    }
+
+    @Test("require returns the standard libraries, and the reduced os")
+    func requireStandardLibraries() throws {
+        let state = try makeState()
+        #expect(try eval(state, "return require('string') == string and require('table') == table and require('_G') == _G") == true)
+        #expect(try eval(state, "return require('os') == os and require('os').execute == nil") == true)
+    }
+
     @Test("load accepts text chunks with a custom environment")
     func loadText() throws {
         let state = try makeState()

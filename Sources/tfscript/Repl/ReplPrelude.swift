@@ -3,9 +3,8 @@
 /// Loaded once into the session's state before the user types anything. Every library
 /// function it uses is captured as a local first, so a user who redefines `print`, `pairs` or
 /// `string.format` at the prompt cannot break the printer. Tables are read with raw access
-/// (`rawget`, `next`): printing never runs `__index`, `__tostring` or `__pairs` of user tables
-/// (read-only library proxies, whose metatable is hidden, are listed through their own
-/// `__pairs`, under `pcall`). Cycles print as `<cycle>`; depth, item count, string length and
+/// (`rawget`, `next`): printing never runs `__index`, `__tostring` or `__pairs` of user tables.
+/// Cycles print as `<cycle>`; depth, item count, string length and
 /// line width are bounded, so printing a huge or self-referencing table stays cheap.
 enum ReplPrelude {
     /// The chunk name; traceback lines naming it are the REPL's own frames and are hidden.
@@ -63,8 +62,7 @@ local function before(a, b)
   return format("%p", a) < format("%p", b)
 end
 
--- The entries of t: n array items (1..n), then the other keys sorted. Raw access; a
--- read-only proxy (rawly empty, hidden metatable) is listed through its own __pairs.
+-- The entries of t: n array items (1..n), then the other keys sorted. Raw access only.
 local function entries(t)
   local values, n = {}, 0
   while n < LIMIT.scan do
@@ -74,14 +72,9 @@ local function entries(t)
     values[n] = v
   end
   local keys, map, total = {}, {}, 0
-  local iterate, state, control = next, t, nil
-  if next(t) == nil and getmetatable(t) ~= nil then
-    local ok, f, s, c = pcall(pairs, t)
-    if ok and type(f) == "function" then iterate, state, control = f, s, c end
-  end
-  local k = control
+  local k = nil
   while true do
-    local ok, key, value = pcall(iterate, state, k)
+    local ok, key, value = pcall(next, t, k)
     if not ok or key == nil then break end
     k = key
     if not (mtype(key) == "integer" and key >= 1 and key <= n) then
