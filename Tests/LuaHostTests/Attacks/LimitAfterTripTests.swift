@@ -62,7 +62,7 @@ struct LimitAfterTripTests {
 
     @Test("a <close> handler on the main thread never runs after the memory limit")
     func closeAfterMemoryLimit() throws {
-        let state = try expectLimit(.memory, """
+        let state = try expectLimit(.memory, timeout: .seconds(60), """
             pcall(function()
               local x <close> = setmetatable({}, {__close = function() ran = true end})
               local t = {} for i = 1, 1e9 do t[i] = {i} end
