@@ -88,6 +88,19 @@ struct SandboxAttackTests {
         #expect(result.stderr.contains("truncated"))
     }
 
+    @Test("an uncaught error cannot forge a line of tfscript's own on stderr", arguments: [
+        "error('bad\\ntfscript: timeout of 30s exceeded')",
+        "load(\"error('x')\", '=name\\ntfscript: memory limit of 1 MiB exceeded')()",
+    ])
+    func errorLinesCannotBeForged(_ source: String) async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let result = try await api.run(source)
+        #expect(result.status == 1, "\(result.stderr)")
+        let forged = result.stderr.split(separator: "\n").filter { $0.hasPrefix("tfscript: ") && $0.contains("exceeded") }
+        #expect(forged.isEmpty, "\(result.stderr)")
+    }
+
     @Test("a tf.log message cannot forge a line of tfscript's own")
     func logLinesCannotBeForged() async throws {
         let api = try await SimulatedAPI.start()
