@@ -3,8 +3,14 @@
 #include "CLuaShims.h"
 #include <stdatomic.h>
 
+#include <pthread.h>
+
+/// The stop request of one state, shared with other threads and outliving the state: the
+/// REPL's Ctrl-C, task cancellation and the deadline timer fire it from any thread.
 struct tfs_interrupt {
-    atomic_int requested;
+    atomic_int requested;         // TFS_LIMIT_INTERRUPT or TFS_LIMIT_TIMEOUT, 0 for none
+    pthread_mutex_t lock;         // orders firing against the state closing
+    struct tfs_sandbox *sandbox;  // NULL once the state is closed (guarded by `lock`)
 };
 
 /// The last allocation the budget refused, so the allocator can tell Lua's retry after its
@@ -28,7 +34,8 @@ typedef struct tfs_sandbox {
     tfs_dispatch_fn dispatch;
     int host_call_resumed;  // 1 while the dispatcher re-runs a host call that had suspended
     lua_State *main;        // the state's main thread
-    lua_State *running;     // the thread running Lua code now (kept by the sandbox's coroutine functions)
+    _Atomic(lua_State *) running; // the thread running Lua code now (kept by the sandbox's coroutine functions)
+    uint64_t deadline_generation; // which startClock the pending deadline timer belongs to (guarded by interrupt->lock)
     int close_depth;        // nesting of coroutine closes (Lua 5.4.4 recurses in C there)
     size_t max_output, output_written;
     int output_truncated;
@@ -44,11 +51,17 @@ static inline tfs_sandbox *tfs_sb(lua_State *L) {
 }
 
 void tfs_hook(lua_State *L, lua_Debug *ar);
+/// Sets `running` to `co` and returns the previous running thread. When a stop was requested
+/// meanwhile, the caller's next tfs_guard raises it (the request and the switch cannot miss
+/// each other: both sides store, then load, sequentially consistent).
+lua_State *tfs_switch_running(tfs_sandbox *s, lua_State *co);
+/// Turns a pending stop request (interrupt, deadline) into a tripped limit. Never raises.
+void tfs_take_request(tfs_sandbox *s);
 /// Pushes the message of the tripped limit and raises it. Only from C code run by Lua.
 int tfs_raise_limit(lua_State *L);
 /// Raises the tripped limit if there is one; otherwise returns. For every sandbox entry point:
 /// once a limit trips, no script code runs again, not even in a `<close>` handler.
-void tfs_guard(lua_State *L);
+void tfs_guard(lua_State *L); // also takes a pending stop request (tfs_take_request)
 /// After a protected call that caught `status`: a memory error is the memory limit (sticky).
 void tfs_note_status(lua_State *L, int status);
 /// Trips `limit` (if none is tripped yet) and arms the hook on the running thread, so the
@@ -72,7 +85,6 @@ int tfs_check_source(const char *text, size_t size, int max_chain, char *err, si
 /// with the function or the message on top. Never raises (lua_load is protected).
 int tfs_load_checked(lua_State *L, const char *text, size_t size, const char *chunkname, const char *mode);
 
-#define TFS_HOOK_INTERVAL 10000
 #define TFS_MAX_INDEX_CHAIN 200
 #define TFS_MAX_SOURCE_BYTES (32 << 20)
 #define TFS_MAX_CLOSE_DEPTH 32

@@ -1,4 +1,11 @@
-// The budgeted allocator, the count hook and the interrupt flag (DESIGN.md §4 limits).
+// The budgeted allocator, the hook, the stop requests and the deadline (DESIGN.md §4 limits).
+//
+// No hook runs while a script runs normally: any Lua hook routes every instruction through
+// luaG_traceexec, which made CPU-bound Lua about twice as slow as in lua5.4. The hook is armed
+// only when it must fire: when a limit trips (on this thread), when an interrupt or the
+// deadline timer fires (from another thread: lua_sethook only stores fields and sets the
+// running frames' `trap`, which the VM rereads at every backward jump, as lua.c relies on for
+// SIGINT), and from then on at every instruction and call of the running coroutine.
 #include "internal.h"
 #include <stdlib.h>
 #include <string.h>
@@ -6,14 +13,36 @@
 #include <time.h>
 
 tfs_interrupt *tfs_interrupt_new(void) {
-    tfs_interrupt *flag = malloc(sizeof *flag);
-    if (flag) atomic_init(&flag->requested, 0);
+    tfs_interrupt *flag = calloc(1, sizeof *flag);
+    if (!flag) return NULL;
+    atomic_init(&flag->requested, 0);
+    pthread_mutex_init(&flag->lock, NULL);
     return flag;
 }
-void tfs_interrupt_free(tfs_interrupt *flag) { free(flag); }
-void tfs_interrupt_request(tfs_interrupt *flag) { atomic_store(&flag->requested, 1); }
+
+void tfs_interrupt_free(tfs_interrupt *flag) {
+    pthread_mutex_destroy(&flag->lock);
+    free(flag);
+}
+
+/// Arms the hook at every instruction and every call of the running thread, so whatever runs
+/// next there raises the tripped or requested limit.
+static void arm(tfs_sandbox *s) {
+    lua_State *running = atomic_load(&s->running);
+    if (running) lua_sethook(running, tfs_hook, LUA_MASKCOUNT | LUA_MASKCALL, 1);
+}
+
+static void fire(tfs_interrupt *flag, int reason) {
+    int none = 0;
+    atomic_compare_exchange_strong(&flag->requested, &none, reason);
+    pthread_mutex_lock(&flag->lock);
+    if (flag->sandbox) arm(flag->sandbox);
+    pthread_mutex_unlock(&flag->lock);
+}
+
+void tfs_interrupt_request(tfs_interrupt *flag) { fire(flag, TFS_LIMIT_INTERRUPT); }
 void tfs_interrupt_clear(tfs_interrupt *flag) { atomic_store(&flag->requested, 0); }
-int tfs_interrupt_is_requested(tfs_interrupt *flag) { return atomic_load(&flag->requested); }
+int tfs_interrupt_is_requested(tfs_interrupt *flag) { return atomic_load(&flag->requested) == TFS_LIMIT_INTERRUPT; }
 
 static int64_t now_ns(void) {
     struct timespec ts;
@@ -21,11 +50,23 @@ static int64_t now_ns(void) {
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/// Arms the hook at every instruction and every call of the running thread, so whatever runs
-/// next there raises the tripped limit. lua_sethook only stores fields (lua.c calls it from a
-/// signal handler), so this is safe from inside the allocator.
-static void arm(tfs_sandbox *s) {
-    if (s->running) lua_sethook(s->running, tfs_hook, LUA_MASKCOUNT | LUA_MASKCALL, 1);
+void tfs_deadline_fire(tfs_interrupt *flag, uint64_t generation) {
+    pthread_mutex_lock(&flag->lock);
+    tfs_sandbox *s = flag->sandbox;
+    int due = s && s->deadline_generation == generation && s->deadline_ns && now_ns() >= s->deadline_ns;
+    pthread_mutex_unlock(&flag->lock);
+    if (due) fire(flag, TFS_LIMIT_TIMEOUT);
+}
+
+lua_State *tfs_switch_running(tfs_sandbox *s, lua_State *co) {
+    return atomic_exchange(&s->running, co);
+}
+
+void tfs_take_request(tfs_sandbox *s) {
+    if (s->tripped) return;
+    int requested = s->interrupt ? atomic_load(&s->interrupt->requested) : 0;
+    if (requested) tfs_trip(s, requested);
+    else if (s->deadline_ns && now_ns() >= s->deadline_ns) tfs_trip(s, TFS_LIMIT_TIMEOUT);
 }
 
 void tfs_trip(tfs_sandbox *s, int limit) {
@@ -101,7 +142,13 @@ lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispa
     lua_State *L = lua_newstate(tfs_alloc, s);
     s->relaxed = 0;
     if (!L) { free(s); return NULL; }
-    s->main = s->running = L;
+    s->main = L;
+    atomic_init(&s->running, L);
+    if (interrupt) {
+        pthread_mutex_lock(&interrupt->lock);
+        interrupt->sandbox = s;
+        pthread_mutex_unlock(&interrupt->lock);
+    }
     lua_atpanic(L, tfs_panic);
     // Lua makes this string when an error handler fails (luaE_seterrorobj), possibly with the
     // budget spent and outside any protected call; kept alive and interned, it never allocates
@@ -110,8 +157,7 @@ lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispa
     lua_pushliteral(L, "error in error handling");
     lua_rawsetp(L, LUA_REGISTRYINDEX, &error_in_error_handling_key);
     s->relaxed = 0;
-    lua_sethook(L, tfs_hook, LUA_MASKCOUNT, TFS_HOOK_INTERVAL);
-    return L;
+    return L; // no hook until one must fire (see the top of this file)
 }
 
 /// Closing runs no script code: scripts cannot own finalizers (setmetatable refuses `__gc`,
@@ -119,15 +165,31 @@ lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispa
 /// meets a tripped limit and an armed hook at its first instruction or call.
 void tfs_close(lua_State *L) {
     tfs_sandbox *s = tfs_sb(L);
-    s->running = L;
+    if (s->interrupt) { // from now on a stop request or a late deadline timer touches nothing
+        pthread_mutex_lock(&s->interrupt->lock);
+        s->interrupt->sandbox = NULL;
+        pthread_mutex_unlock(&s->interrupt->lock);
+    }
+    atomic_store(&s->running, L);
     tfs_trip(s, TFS_LIMIT_INTERRUPT);
     s->relaxed = 1;
     lua_close(L);
     free(s);
 }
 
-void tfs_set_deadline_after_ns(lua_State *L, int64_t nanoseconds) {
-    tfs_sb(L)->deadline_ns = nanoseconds > 0 ? now_ns() + nanoseconds : 0;
+uint64_t tfs_set_deadline_after_ns(lua_State *L, int64_t nanoseconds) {
+    tfs_sandbox *s = tfs_sb(L);
+    if (s->interrupt) pthread_mutex_lock(&s->interrupt->lock);
+    s->deadline_ns = nanoseconds > 0 ? now_ns() + nanoseconds : 0;
+    uint64_t generation = ++s->deadline_generation;
+    if (s->interrupt) {
+        // A new deadline supersedes the old one's timer, which may have fired while the state
+        // was idle (between two REPL chunks); an interrupt request stays.
+        int timeout = TFS_LIMIT_TIMEOUT;
+        atomic_compare_exchange_strong(&s->interrupt->requested, &timeout, 0);
+        pthread_mutex_unlock(&s->interrupt->lock);
+    }
+    return generation;
 }
 
 static void copy_message(char *dst, size_t size, const char *src) {
@@ -149,9 +211,9 @@ void tfs_reset_limits(lua_State *L) {
     tfs_sandbox *s = tfs_sb(L);
     s->tripped = TFS_LIMIT_NONE;
     s->refusal.pending = 0;
-    s->running = s->main;
+    atomic_store(&s->running, s->main);
     if (s->interrupt) tfs_interrupt_clear(s->interrupt);
-    lua_sethook(s->main, tfs_hook, LUA_MASKCOUNT, TFS_HOOK_INTERVAL);
+    lua_sethook(s->main, NULL, 0, 0);
 }
 
 size_t tfs_memory_used(lua_State *L) { return tfs_sb(L)->used + tfs_sb(L)->charged; }
@@ -207,7 +269,9 @@ int tfs_raise_limit(lua_State *L) {
 }
 
 void tfs_guard(lua_State *L) {
-    if (tfs_sb(L)->tripped) tfs_raise_limit(L);
+    tfs_sandbox *s = tfs_sb(L);
+    tfs_take_request(s);
+    if (s->tripped) tfs_raise_limit(L);
 }
 
 void tfs_note_status(lua_State *L, int status) {
@@ -215,18 +279,20 @@ void tfs_note_status(lua_State *L, int status) {
     if (status == LUA_ERRMEM && s->limit) tfs_trip(s, TFS_LIMIT_MEMORY);
 }
 
-/// Every TFS_HOOK_INTERVAL instructions: deadline and interrupt; once tripped, every
-/// instruction and call. A limit raised here leaves the thread's hooks off if the error ends
-/// a coroutine (Lua restores `allowhook` only in protected calls of the same thread), so the
-/// thread is marked and the sandbox never runs it again.
+/// Armed only when a stop is due (see the top of this file): raises the limit at the next
+/// instruction or call. A limit raised here leaves the thread's hooks off if the error ends a
+/// coroutine (Lua restores `allowhook` only in protected calls of the same thread), so the
+/// thread is marked and the sandbox never runs it again. Armed with nothing due (a request
+/// cleared meanwhile), it disarms itself.
 void tfs_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     tfs_sandbox *s = tfs_sb(L);
+    tfs_take_request(s);
     if (!s->tripped) {
-        if (s->interrupt && atomic_load(&s->interrupt->requested)) s->tripped = TFS_LIMIT_INTERRUPT;
-        else if (s->deadline_ns && now_ns() >= s->deadline_ns) s->tripped = TFS_LIMIT_TIMEOUT;
+        lua_sethook(L, NULL, 0, 0);
+        return;
     }
-    if (s->tripped) {
+    {
         if (L != s->main) {
             s->relaxed++;
             tfs_mark_killed(L, L);
@@ -278,10 +344,7 @@ int tfs_flush_stdout(int blocking) {
 
 int tfs_check_limits(lua_State *L) {
     tfs_sandbox *s = tfs_sb(L);
-    if (!s->tripped) {
-        if (s->interrupt && atomic_load(&s->interrupt->requested)) tfs_trip(s, TFS_LIMIT_INTERRUPT);
-        else if (s->deadline_ns && now_ns() >= s->deadline_ns) tfs_trip(s, TFS_LIMIT_TIMEOUT);
-    }
+    tfs_take_request(s);
     return s->tripped;
 }
 

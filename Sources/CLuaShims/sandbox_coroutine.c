@@ -56,10 +56,15 @@ static int auxresume(lua_State *L, lua_State *co, int narg) {
     }
     lua_xmove(L, co, narg);
     int nres = 0;
-    lua_State *previous = s->running;
-    s->running = co;
+    lua_State *previous = tfs_switch_running(s, co);
+    tfs_take_request(s); // a stop requested before the switch would have armed `previous`
+    if (s->tripped) {
+        tfs_switch_running(s, previous);
+        lua_pop(co, narg);
+        tfs_raise_limit(L);
+    }
     int status = lua_resume(co, L, narg, &nres);
-    s->running = previous;
+    tfs_switch_running(s, previous);
     s->relaxed = 0; // Lua code ran: nothing the host relaxed can still be in force
     if (status != LUA_OK && status != LUA_YIELD) tfs_note_status(L, status);
     tfs_guard(L);
@@ -101,10 +106,15 @@ static int close_thread(lua_State *L, lua_State *co, int idx) {
         luaL_error(L, "coroutine.close nested too deeply (more than %d levels of closes inside <close> handlers)",
                    TFS_MAX_CLOSE_DEPTH);
     s->close_depth++;
-    lua_State *previous = s->running;
-    s->running = co;
+    lua_State *previous = tfs_switch_running(s, co);
+    tfs_take_request(s);
+    if (s->tripped) {
+        tfs_switch_running(s, previous);
+        s->close_depth--;
+        tfs_raise_limit(L);
+    }
     int status = lua_resetthread(co);
-    s->running = previous;
+    tfs_switch_running(s, previous);
     s->close_depth--;
     s->relaxed = 0;
     if (status != LUA_OK) tfs_note_status(L, status);

@@ -48,6 +48,11 @@ extension LuaState {
         defer { lua_settop(L, base) }
         tfs_relax_begin(self.L)
         defer { _ = tfs_relax_end(self.L) }
+        // A tripped limit is sticky: even a call that returned normally (no sandbox path should
+        // let one) ends as the limit, so no catch inside the script can change how a run ends.
+        if status == LUA_OK, let limit = trippedLimit {
+            throw LuaError(kind: .limit(limit), message: configuration.message(for: limit))
+        }
         if status == LUA_OK {
             do {
                 return try (base + 1 ..< stack.top + 1).map { try stack.value(at: $0) }

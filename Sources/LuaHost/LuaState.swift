@@ -63,15 +63,36 @@ public final class LuaState {
     public private(set) var deadline: ContinuousClock.Instant?
 
     /// Starts the wall-clock timeout (if configured) from now.
+    ///
+    /// No hook watches the clock while the script runs (that would make every instruction
+    /// slower): a timer fires at the deadline and arms the hook of whichever coroutine is
+    /// running. A later `startClock` (the REPL's next chunk) makes an earlier timer a no-op.
     public func startClock() {
         deadline = configuration.timeout.map { ContinuousClock.now + $0 }
-        if let timeout = configuration.timeout {
-            let (seconds, atto) = timeout.components
-            tfs_set_deadline_after_ns(L, seconds * 1_000_000_000 + atto / 1_000_000_000)
-        } else {
-            tfs_set_deadline_after_ns(L, 0)
+        guard let timeout = configuration.timeout else {
+            _ = tfs_set_deadline_after_ns(L, 0)
+            return
+        }
+        let (seconds, attoseconds) = timeout.components
+        let (whole, overflow) = max(0, seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let nanoseconds = overflow ? Int64.max / 2 : whole + max(0, attoseconds) / 1_000_000_000
+        let generation = tfs_set_deadline_after_ns(L, max(1, nanoseconds))
+        let handle = interruptHandle
+        let delay = DispatchTimeInterval.nanoseconds(Int(clamping: min(nanoseconds, Self.longestTimer)))
+        Self.deadlineQueue.asyncAfter(deadline: .now() + delay) {
+            handle.fireDeadline(generation: generation)
         }
     }
+
+    /// Where deadline timers fire: a serial queue of its own, which libdispatch serves with a
+    /// thread of its own (overcommit) even when every worker of the shared pool is busy — the
+    /// global queues share their threads with Swift concurrency, so scripts blocking them (an
+    /// embedder running Lua on the pool) would starve their own timeouts. The callbacks only
+    /// store a flag and arm a hook, so one queue serves every state.
+    private static let deadlineQueue = DispatchQueue(label: "tfscript.lua.deadlines")
+
+    /// Timers further out than this (a century) are not scheduled at their full length.
+    private static let longestTimer: Int64 = 100 * 365 * 24 * 3600 * 1_000_000_000
 
     /// The limit that stopped the script, if any (sticky until ``resetLimits()``).
     public var trippedLimit: LuaLimit? { Self.limit(fromCode: tfs_limit_tripped(L)) }

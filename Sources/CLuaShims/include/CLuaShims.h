@@ -37,7 +37,11 @@ int tfs_interrupt_is_requested(tfs_interrupt *flag);
 /// A fresh state with the budgeted allocator and the count hook; NULL if out of memory.
 lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispatch_fn dispatch);
 void tfs_close(lua_State *L);
-void tfs_set_deadline_after_ns(lua_State *L, int64_t nanoseconds); // <= 0: no deadline
+/// Sets the deadline (<= 0: none) and returns its generation, for tfs_deadline_fire.
+uint64_t tfs_set_deadline_after_ns(lua_State *L, int64_t nanoseconds);
+/// Called by a timer at the deadline of `generation` (from any thread, even after the state
+/// closed): stops the script if that deadline is still the state's and has passed.
+void tfs_deadline_fire(tfs_interrupt *flag, uint64_t generation);
 void tfs_set_limit_messages(lua_State *L, const char *memory, const char *timeout, const char *interrupt);
 int tfs_limit_tripped(lua_State *L);
 void tfs_reset_limits(lua_State *L);
