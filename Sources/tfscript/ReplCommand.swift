@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ScriptRuntime
+import TFScriptRuntime
 
 /// `tfscript repl`: an interactive Lua session with the `tf` module, like `lua -i`.
 struct ReplCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ScriptRuntime
+import TFScriptRuntime
 
 /// `tfscript run SCRIPT.lua [ARGS...]`: runs a Lua script in a fresh sandbox.
 struct RunCommand: AsyncParsableCommand {

@@ -1,5 +1,5 @@
 internal import AsyncHTTPClient
-internal import JSON
+internal import TFScriptJSON
 public import Logging
 
 /// Client for the Token Factory control plane (dedicated endpoints and templates).

@@ -1,6 +1,6 @@
 import ArgumentParser
-import LuaHost
-import ScriptRuntime
+import TFScriptLuaHost
+import TFScriptRuntime
 import TokenFactory
 
 /// A byte count as users write it: `64M`, `1G`, `512K` or plain bytes.

@@ -1,5 +1,5 @@
 import Foundation
-import ScriptRuntime
+import TFScriptRuntime
 import Synchronization
 import TokenFactory
 

@@ -1,5 +1,5 @@
 import Foundation
-import LuaHost
+import TFScriptLuaHost
 
 /// Where the REPL reports errors and notes: stderr, in red on a terminal (unless `NO_COLOR`
 /// is set), plain when piped so scripted sessions can match the text.

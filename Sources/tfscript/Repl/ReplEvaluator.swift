@@ -1,5 +1,5 @@
 import Foundation
-import LuaHost
+import TFScriptLuaHost
 
 /// Compiles and runs what the user typed, on the session's Lua thread, the way `lua -i` does.
 ///

@@ -1,6 +1,6 @@
 import Foundation
-import LuaHost
-import ScriptRuntime
+import TFScriptLuaHost
+import TFScriptRuntime
 
 /// Read, evaluate, print: the session itself, run on the Lua thread.
 ///

@@ -1,8 +1,8 @@
 import Foundation
-import JSON
+import TFScriptJSON
 import Logging
-import LuaHost
-import ScriptRuntime
+import TFScriptLuaHost
+import TFScriptRuntime
 import TokenFactory
 
 /// One `tfscript repl`: opens the control plane like `run`, builds the sandboxed state with the

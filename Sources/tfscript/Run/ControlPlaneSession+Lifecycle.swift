@@ -1,7 +1,7 @@
 import Foundation
-import JSON
+import TFScriptJSON
 import Logging
-import ScriptRuntime
+import TFScriptRuntime
 
 extension ControlPlaneSession {
     /// Opens the journal (when asked for) and the control plane, runs `body`, and closes the

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import JSON
-import ScriptRuntime
+import TFScriptJSON
+import TFScriptRuntime
 import Logging
 import TokenFactory
 import TokenFactorySimulator

@@ -1,7 +1,7 @@
 import Foundation
-import JSON
+import TFScriptJSON
 import Logging
-import ScriptRuntime
+import TFScriptRuntime
 import TokenFactory
 
 /// The steps of `tfscript apply`: read, check freshness, confirm, apply, report.

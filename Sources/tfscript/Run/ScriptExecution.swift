@@ -1,8 +1,8 @@
 import Foundation
-import JSON
+import TFScriptJSON
 import Logging
-import LuaHost
-import ScriptRuntime
+import TFScriptLuaHost
+import TFScriptRuntime
 import TokenFactory
 
 /// One `tfscript run`: opens the control plane, runs the script with the `tf` module, then

@@ -1,4 +1,4 @@
-import JSON
+import TFScriptJSON
 import Logging
 import TokenFactory
 import TokenFactorySimulator

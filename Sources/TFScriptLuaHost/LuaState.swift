@@ -1,0 +1,142 @@
+internal import TFScriptLuaShims
+internal import TFScriptCLua
+import Foundation
+
+/// One Lua 5.4 state with its memory budget, count hook and (optionally) the sandbox.
+///
+/// Confined to the thread that created it (see ``LuaThread``); never Sendable. Every call that
+/// could raise a Lua error goes through the C shim under `lua_pcall`, so a Lua error never
+/// unwinds through Swift. Each script run should get a fresh state.
+public final class LuaState {
+    let L: OpaquePointer
+    /// The configuration the state was built with.
+    public let configuration: LuaStateConfiguration
+    /// Stops the running script from any thread.
+    public let interruptHandle: LuaInterruptHandle
+    /// Host closures owned by the state; Lua closures point at them unretained.
+    var hostFunctions: [HostFunctionBox] = []
+    /// Host calls whose coroutine is suspended, by coroutine (see ``LuaHostSuspension``).
+    var suspendedHostCalls: [LuaCoroutineID: LuaHostCallJournal] = [:]
+    /// Which host scheduler runs which coroutine (see ``setOwner(_:of:)``).
+    var coroutineOwners: [LuaCoroutineID: AnyObject] = [:]
+
+    /// Builds a state: allocator with the memory limit, count hook, then the sandboxed library.
+    /// Throws if the sandbox cannot be built or its self-check fails (never run a script then).
+    public init(configuration: LuaStateConfiguration = LuaStateConfiguration()) throws {
+        self.configuration = configuration
+        self.interruptHandle = LuaInterruptHandle()
+        let limit = max(0, configuration.memoryLimit ?? 0)
+        guard let L = tfs_newstate(limit, interruptHandle.flag, luaHostDispatch) else {
+            throw LuaError(kind: .limit(.memory), message: "cannot create a Lua state: out of memory")
+        }
+        self.L = L
+        tfs_set_limit_messages(
+            L, configuration.message(for: .memory), configuration.message(for: .timeout),
+            configuration.message(for: .interrupt))
+        if let max = configuration.maxOutputBytes {
+            tfs_set_output(L, max, "tfscript: output truncated at \(LimitSyntax.formatBytes(max)) (--max-output)")
+        }
+        if let sandbox = configuration.sandbox { try openSandbox(sandbox) }
+    }
+
+    deinit { tfs_close(L) }
+
+    private func openSandbox(_ sandbox: LuaStateConfiguration.Sandbox) throws {
+        let status = withCStrings(sandbox.requirePaths) { dirs in
+            withCStrings(sandbox.environmentNames) { names in
+                var options = tfs_sandbox_options(
+                    search_dirs: dirs.baseAddress, search_dir_count: Int32(dirs.count),
+                    env_names: names.baseAddress, env_name_count: Int32(names.count),
+                    has_seed: sandbox.randomSeed == nil ? 0 : 1, seed: sandbox.randomSeed ?? 0)
+                return relaxed { tfs_open_sandbox(L, &options) }
+            }
+        }
+        if status != LUA_OK {
+            let message = relaxed { LuaStack(L: L, state: self).popString() }
+            throw LuaError(kind: .runtime, message: "sandbox self-check failed: \(message)")
+        }
+    }
+
+    /// When the timeout expires (set by ``startClock()``); nil without a timeout. Host functions
+    /// that block (waiting for HTTP, `tf.sleep`) should give up by then: the hook cannot fire
+    /// while Swift code runs.
+    public private(set) var deadline: ContinuousClock.Instant?
+
+    /// Starts the wall-clock timeout (if configured) from now.
+    public func startClock() {
+        deadline = configuration.timeout.map { ContinuousClock.now + $0 }
+        if let timeout = configuration.timeout {
+            let (seconds, atto) = timeout.components
+            tfs_set_deadline_after_ns(L, seconds * 1_000_000_000 + atto / 1_000_000_000)
+        } else {
+            tfs_set_deadline_after_ns(L, 0)
+        }
+    }
+
+    /// The limit that stopped the script, if any (sticky until ``resetLimits()``).
+    public var trippedLimit: LuaLimit? { Self.limit(fromCode: tfs_limit_tripped(L)) }
+
+    /// Clears a tripped limit and a pending interrupt, e.g. after Ctrl-C in the REPL.
+    public func resetLimits() { tfs_reset_limits(L) }
+
+    /// Bytes the Lua heap uses now.
+    public var memoryUsed: Int { Int(tfs_memory_used(L)) }
+
+    /// Bytes left in the memory budget (nil without a limit), for host work that builds
+    /// something for the script and must not outgrow it.
+    public var memoryRemaining: Int? {
+        let limit = Int(tfs_memory_limit(L))
+        guard limit > 0 else { return nil }
+        return max(0, limit - memoryUsed)
+    }
+
+    /// Charges `bytes` of host memory held for the script (an API page, a plan entry) to its
+    /// budget, after a full collection if needed. False, with the memory limit tripped (the
+    /// script's next step raises it), when they do not fit. Give them back with ``uncharge(_:)``.
+    public func charge(_ bytes: Int) -> Bool { tfs_charge(L, max(0, bytes)) != 0 }
+
+    /// Gives back bytes charged with ``charge(_:)``.
+    public func uncharge(_ bytes: Int) { tfs_uncharge(L, max(0, bytes)) }
+
+    /// The most bytes the Lua heap has used so far.
+    public var memoryPeak: Int { Int(tfs_memory_peak(L)) }
+
+    /// Whether `print` output was truncated by the output cap.
+    public var outputWasTruncated: Bool { tfs_output_truncated(L) != 0 }
+
+    static func limit(fromCode code: Int32) -> LuaLimit? {
+        switch code {
+        case TFS_LIMIT_MEMORY: .memory
+        case TFS_LIMIT_TIMEOUT: .timeout
+        case TFS_LIMIT_INTERRUPT: .interrupt
+        default: nil
+        }
+    }
+
+    /// Runs host work that allocates in Lua with the memory limit relaxed; the budget is
+    /// checked when it ends (a breach trips the memory limit for the script's next step).
+    func relaxed<T>(_ body: () throws -> T) rethrows -> T {
+        tfs_relax_begin(L)
+        defer { _ = tfs_relax_end(L) }
+        return try body()
+    }
+}
+
+@available(*, unavailable)
+extension LuaState: Sendable {}
+
+/// Calls `body` with a NULL-free array of C strings valid for the call.
+func withCStrings<R>(_ strings: [String], _ body: (UnsafeBufferPointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    let pointers = copies.map { UnsafePointer($0) }
+    return pointers.withUnsafeBufferPointer(body)
+}
+
+extension LuaState {
+    /// Flushes what scripts printed (stdout is buffered when piped). With `blocking: false` it
+    /// gives up instead of waiting for a thread that is writing (the watchdog must not hang).
+    public static func flushStandardOutput(blocking: Bool = true) {
+        _ = tfs_flush_stdout(blocking ? 1 : 0)
+    }
+}

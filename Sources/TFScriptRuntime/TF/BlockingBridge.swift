@@ -1,0 +1,48 @@
+import Dispatch
+import TFScriptLuaHost
+import Synchronization
+
+/// Runs async work (HTTP, sleeps) from a host function and blocks the Lua thread until it ends.
+///
+/// The Lua state lives on its own thread (never on Swift concurrency's pool), so blocking it
+/// is safe. While blocked, the bridge keeps checking the script's timeout and interrupt
+/// (Ctrl-C in the REPL): a request in flight cannot be interrupted by Lua's count hook, so
+/// the bridge cancels the work itself and raises the limit error, which scripts cannot catch.
+///
+/// Inside a `tf.parallel` worker the same call does not block: ``run(_:suspending:_:)``
+/// hands the work to the worker's ``ParallelRun`` and suspends the worker's coroutine.
+enum BlockingBridge {
+    /// Runs a host call's async work: suspends the calling coroutine when it is a
+    /// `tf.parallel` worker that can yield (and `suspending` is true), blocks otherwise
+    /// (the main chunk, a script's own coroutines, inside `table.sort` callbacks, …).
+    static func run<T: Sendable>(
+        _ call: LuaHostCall, suspending: Bool = true, _ operation: @escaping @Sendable () async throws -> T
+    ) throws -> T {
+        if suspending, call.canSuspend, let run = call.state.owner(of: call.coroutine) as? ParallelRun {
+            return try run.perform(call, operation)
+        }
+        return try run(on: call.state, operation)
+    }
+
+    private final class Slot<T: Sendable>: Sendable {
+        let value = Mutex<Result<T, any Error>?>(nil)
+    }
+
+    static func run<T: Sendable>(on state: LuaState, _ operation: @escaping @Sendable () async throws -> T) throws -> T {
+        let slot = Slot<T>()
+        let done = DispatchSemaphore(value: 0)
+        let task = Task {
+            let result: Result<T, any Error>
+            do { result = .success(try await operation()) } catch { result = .failure(error) }
+            slot.value.withLock { $0 = result }
+            done.signal()
+        }
+        while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            if let limit = state.limitReachedDuringHostCall() {
+                task.cancel()
+                throw limit
+            }
+        }
+        return try slot.value.withLock { $0! }.get()
+    }
+}
