@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tfscript", targets: ["tfscript"]),
+        // What embedders import: the engine, with the JSON value type and plans re-exported.
+        .library(name: "TFScript", targets: ["TFScript"]),
         .library(name: "TFScriptLuaHost", targets: ["TFScriptLuaHost"]),
         .library(name: "TFScriptJSON", targets: ["TFScriptJSON"]),
         .library(name: "TokenFactory", targets: ["TokenFactory"]),
@@ -72,10 +74,29 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The composition root the CLI, the REPL and embedders share: ScriptEngine, sessions,
+        // options, results. Touches nothing of the process (no stdout, exit, signals, env).
+        .target(
+            name: "TFScript",
+            dependencies: [
+                "TFScriptRuntime", "TFScriptLuaHost", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Helpers every test suite shares: scoped simulators and engines (not a product).
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "TFScript", "TokenFactory", "TokenFactorySimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .executableTarget(
             name: "tfscript",
             dependencies: [
-                "TFScriptRuntime", "TFScriptLuaHost", "TokenFactory", "TokenFactorySimulator", "TFScriptJSON", "TFScriptLibEdit",
+                "TFScript", "TFScriptRuntime", "TFScriptLuaHost", "TokenFactory", "TokenFactorySimulator", "TFScriptJSON", "TFScriptLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -103,6 +124,8 @@ let package = Package(
             name: "ScriptRuntimeTests",
             dependencies: ["TFScriptRuntime", "TokenFactorySimulator", "TokenFactory", "TFScriptLuaHost", "TFScriptJSON"]
         ),
+        // The embedding API in-process: engines, concurrent runs, limits, cancellation, sessions.
+        .testTarget(name: "TFScriptTests", dependencies: ["TFScript", "TestSupport"]),
         // End-to-end tests that run the built `tfscript` binary as a user would.
         .testTarget(name: "tfscriptTests", dependencies: ["tfscript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator"]),
     ]

@@ -2,12 +2,13 @@ internal import TFScriptLuaShims
 
 /// A thread-safe switch that stops the running script at its next hook check.
 ///
-/// The REPL's Ctrl-C handler holds one; it may be used from any thread and outlives the state
-/// it belongs to (the flag is freed only when the last handle goes away).
+/// The REPL's Ctrl-C handler and a run's task-cancellation handler hold one; it may be used
+/// from any thread, before the state exists, and outlives the state it belongs to (the flag is
+/// freed only when the last handle goes away). One handle per state: states never share one.
 public final class LuaInterruptHandle: Sendable {
     nonisolated(unsafe) let flag: OpaquePointer
 
-    init() {
+    public init() {
         guard let flag = tfs_interrupt_new() else { fatalError("tfscript: out of memory") }
         self.flag = flag
     }

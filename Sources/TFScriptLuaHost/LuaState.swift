@@ -19,12 +19,18 @@ public final class LuaState {
     var suspendedHostCalls: [LuaCoroutineID: LuaHostCallJournal] = [:]
     /// Which host scheduler runs which coroutine (see ``setOwner(_:of:)``).
     var coroutineOwners: [LuaCoroutineID: AnyObject] = [:]
+    /// The output sink, kept alive for the C side (released after `tfs_close`).
+    private let outputBox: OutputSinkBox?
 
     /// Builds a state: allocator with the memory limit, count hook, then the sandboxed library.
     /// Throws if the sandbox cannot be built or its self-check fails (never run a script then).
-    public init(configuration: LuaStateConfiguration = LuaStateConfiguration()) throws {
+    ///
+    /// - Parameter interruptHandle: pass one made beforehand when another thread may need to
+    ///   stop the script before the state exists (task cancellation races the set-up).
+    public init(configuration: LuaStateConfiguration = LuaStateConfiguration(), interruptHandle: LuaInterruptHandle = LuaInterruptHandle()) throws {
         self.configuration = configuration
-        self.interruptHandle = LuaInterruptHandle()
+        self.interruptHandle = interruptHandle
+        self.outputBox = configuration.output.map(OutputSinkBox.init)
         let limit = max(0, configuration.memoryLimit ?? 0)
         guard let L = tfs_newstate(limit, interruptHandle.flag, luaHostDispatch) else {
             throw LuaError(kind: .limit(.memory), message: "cannot create a Lua state: out of memory")
@@ -33,6 +39,11 @@ public final class LuaState {
         tfs_set_limit_messages(
             L, configuration.message(for: .memory), configuration.message(for: .timeout),
             configuration.message(for: .interrupt))
+        if let outputBox {
+            tfs_set_output_sink(L, luaOutputDispatch, Unmanaged.passUnretained(outputBox).toOpaque())
+        } else {
+            tfs_set_output_sink(L, nil, nil)
+        }
         if let max = configuration.maxOutputBytes {
             tfs_set_output(L, max, "tfscript: output truncated at \(LimitSyntax.formatBytes(max)) (--max-output)")
         }
@@ -131,12 +142,4 @@ func withCStrings<R>(_ strings: [String], _ body: (UnsafeBufferPointer<UnsafePoi
     defer { copies.forEach { free($0) } }
     let pointers = copies.map { UnsafePointer($0) }
     return pointers.withUnsafeBufferPointer(body)
-}
-
-extension LuaState {
-    /// Flushes what scripts printed (stdout is buffered when piped). With `blocking: false` it
-    /// gives up instead of waiting for a thread that is writing (the watchdog must not hang).
-    public static func flushStandardOutput(blocking: Bool = true) {
-        _ = tfs_flush_stdout(blocking ? 1 : 0)
-    }
 }

@@ -6,8 +6,11 @@ public struct LuaStateConfiguration: Sendable {
     public var memoryLimit: Int?
     /// Wall-clock budget from ``LuaState/startClock()``; nil for none.
     public var timeout: Duration?
-    /// Bytes `print` may write per run (then output is truncated, marked once on stderr).
+    /// Bytes `print` may write per run (then output is truncated: see
+    /// ``LuaState/outputWasTruncated``).
     public var maxOutputBytes: Int?
+    /// Where `print` writes; nil discards it (LuaHost never writes to the process's stdout).
+    public var output: LuaOutputSink?
     /// The sandboxed standard library; nil opens no library at all (bare state for tests).
     public var sandbox: Sandbox?
     /// Deepest table nesting copied across the boundary (both ways).
@@ -34,8 +37,10 @@ public struct LuaStateConfiguration: Sendable {
         timeout: Duration? = nil,
         maxOutputBytes: Int? = 16 << 20,
         sandbox: Sandbox? = Sandbox(),
-        maxValueDepth: Int = 1000
+        maxValueDepth: Int = 1000,
+        output: LuaOutputSink? = nil
     ) {
+        self.output = output
         self.memoryLimit = memoryLimit
         self.timeout = timeout
         self.maxOutputBytes = maxOutputBytes

@@ -256,12 +256,7 @@ void tfs_write_output(tfs_sandbox *s, const char *p, size_t n) {
         size_t room = s->max_output - s->output_written;
         if (s->output && room) s->output(s->output_context, p, room);
         s->output_written = s->max_output;
-        s->output_truncated = 1;
-        if (s->output == stdout_output) {
-            fflush(stdout);
-            fprintf(stderr, "%s\n", s->truncation_message);
-            fflush(stderr);
-        }
+        s->output_truncated = 1; // the host reports it (tfs_output_truncated): C never writes to stderr
         return;
     }
     if (s->output) s->output(s->output_context, p, n);

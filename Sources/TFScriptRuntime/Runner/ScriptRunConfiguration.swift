@@ -22,9 +22,8 @@ public struct ScriptRunConfiguration: Sendable {
     public var timeout: Duration?
     /// `--max-output` in bytes for `print`; nil for none. Default 16 MiB.
     public var maxOutputBytes: Int?
-    /// How long past the timeout the watchdog waits before ending the process (exit 3), for C
-    /// calls the count hook cannot interrupt (pattern matching on huge inputs).
-    public var watchdogGrace: Duration
+    /// Where `print` writes; nil discards it (the runner never writes to the process's stdout).
+    public var output: LuaOutputSink?
 
     public init(
         scriptPath: String,
@@ -36,7 +35,7 @@ public struct ScriptRunConfiguration: Sendable {
         memoryLimit: Int? = 256 << 20,
         timeout: Duration? = nil,
         maxOutputBytes: Int? = 16 << 20,
-        watchdogGrace: Duration = .seconds(2)
+        output: LuaOutputSink? = nil
     ) {
         self.scriptPath = scriptPath
         self.arguments = arguments
@@ -47,18 +46,20 @@ public struct ScriptRunConfiguration: Sendable {
         self.memoryLimit = memoryLimit
         self.timeout = timeout
         self.maxOutputBytes = maxOutputBytes
-        self.watchdogGrace = watchdogGrace
+        self.output = output
     }
 
-    /// The Lua state configuration for this run (sandbox with `require` rooted at `scriptFolder`).
-    public func stateConfiguration(scriptFolder: String) -> LuaStateConfiguration {
+    /// The Lua state configuration for this run: the sandbox with `require` searching
+    /// `requireFolders` (a file script's own folder), then ``libraryPaths``.
+    public func stateConfiguration(requireFolders: [String]) -> LuaStateConfiguration {
         LuaStateConfiguration(
             memoryLimit: memoryLimit,
             timeout: timeout,
             maxOutputBytes: maxOutputBytes,
             sandbox: LuaStateConfiguration.Sandbox(
-                requirePaths: [scriptFolder] + libraryPaths,
+                requirePaths: requireFolders + libraryPaths,
                 environmentNames: environmentNames,
-                randomSeed: randomSeed))
+                randomSeed: randomSeed),
+            output: output)
     }
 }

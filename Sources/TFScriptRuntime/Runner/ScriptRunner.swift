@@ -1,44 +1,57 @@
 public import TFScriptLuaHost
+public import TFScriptJSON
 import Foundation
 
-/// Runs one Lua script in a fresh sandboxed state on a dedicated thread (`tfscript run`).
+/// Runs one Lua script in a fresh sandboxed state on a dedicated thread.
 ///
-/// Order of a run: read the script, build the state (sandbox + self-check), set `arg` and
-/// `tf.vars`, call ``prepare`` (where the `tf` module is installed), load the script, start the
-/// clock and the watchdog, call the main chunk with the script arguments as `...`, and map the
-/// end to a ``ScriptOutcome``.
+/// Order of a run: build the state (sandbox + self-check), set `arg` and `tf.vars`, call
+/// ``prepare`` (where the `tf` module is installed), load the script, start the clock, call
+/// the main chunk with the script arguments as `...`, and map the end to a ``ScriptOutcome``.
+/// Nothing here touches the process: output goes to the configuration's sink, and a limit
+/// ends the run (the CLI alone keeps a last-resort watchdog).
 public struct ScriptRunner: Sendable {
     /// Installs extra modules into the fresh state before the script loads. Runs on the Lua
     /// thread; throwing aborts the run with an internal error.
     public typealias Prepare = @Sendable (LuaState, ScriptRunConfiguration) throws -> Void
 
     public var configuration: ScriptRunConfiguration
+    /// The script's source (already read; a first `#` line skipped).
+    public var source: [UInt8]
+    /// The folder `require` searches first (a file script's own folder); nil for none.
+    public var requireFolder: String?
     public var prepare: Prepare?
+    /// Set from any thread to stop the script (task cancellation, Ctrl-C); nil for none.
+    public var interruptHandle: LuaInterruptHandle?
 
-    public init(configuration: ScriptRunConfiguration, prepare: Prepare? = nil) {
+    public init(configuration: ScriptRunConfiguration, source: [UInt8], requireFolder: String?, prepare: Prepare? = nil) {
         self.configuration = configuration
+        self.source = source
+        self.requireFolder = requireFolder
         self.prepare = prepare
+    }
+
+    /// How a run ended and what it left behind.
+    public struct Completion: Sendable {
+        public var outcome: ScriptOutcome
+        /// What the main chunk returned, as JSON (unrepresentable values as their type name).
+        public var values: [JSONValue]
+        /// Whether `print` output was cut at the output cap.
+        public var outputTruncated: Bool
     }
 
     /// Runs the script to its end and reports how it ended. Never throws: every failure is an
     /// outcome with an exit code.
-    public func run() async -> ScriptOutcome {
-        let configuration = configuration
-        let prepare = prepare
-        let source: [UInt8]
+    public func run() async -> Completion {
+        let runner = self
         do {
-            source = try Self.readScript(configuration.scriptPath)
+            return try await LuaThread.run { runner.runOnLuaThread() }
         } catch {
-            return .usageError("\(error)")
-        }
-        do {
-            return try await LuaThread.run { Self.runOnLuaThread(source: source, configuration, prepare) }
-        } catch {
-            return .internalError("\(error)")
+            return Completion(outcome: .internalError("\(error)"), values: [], outputTruncated: false)
         }
     }
 
-    static func readScript(_ path: String) throws -> [UInt8] {
+    /// Reads a script file (exit code 2 when it cannot be used), skipping a `#!` first line.
+    public static func readScript(_ path: String) throws -> [UInt8] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ScriptFileError("cannot open script '\(path)': no such file (check the path)")
@@ -47,9 +60,13 @@ public struct ScriptRunner: Sendable {
         guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
             throw ScriptFileError("cannot read script '\(path)' (check its permissions)")
         }
-        var bytes = [UInt8](data)
-        // Like lua.c: a first line starting with '#' (a shebang) is skipped; its newline stays
-        // so line numbers match the file.
+        return skippingShebang([UInt8](data))
+    }
+
+    /// Like lua.c: a first line starting with '#' (a shebang) is skipped; its newline stays
+    /// so line numbers match the file.
+    public static func skippingShebang(_ source: [UInt8]) -> [UInt8] {
+        var bytes = source
         if bytes.first == UInt8(ascii: "#") {
             let end = bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
             bytes.removeSubrange(0..<end)
@@ -57,38 +74,42 @@ public struct ScriptRunner: Sendable {
         return bytes
     }
 
-    static func runOnLuaThread(source: [UInt8], _ configuration: ScriptRunConfiguration, _ prepare: Prepare?) -> ScriptOutcome {
-        let folder = URL(fileURLWithPath: configuration.scriptPath).deletingLastPathComponent().path
+    func runOnLuaThread() -> Completion {
         let state: LuaState
         do {
-            state = try LuaState(configuration: configuration.stateConfiguration(scriptFolder: folder))
+            state = try LuaState(
+                configuration: configuration.stateConfiguration(requireFolders: requireFolder.map { [$0] } ?? []),
+                interruptHandle: interruptHandle ?? LuaInterruptHandle())
         } catch {
-            return .internalError("cannot build the sandbox: \(error)")
+            return Completion(outcome: .internalError("cannot build the sandbox: \(error)"), values: [], outputTruncated: false)
         }
-        defer { LuaState.flushStandardOutput() }
+        func end(_ outcome: ScriptOutcome, _ values: [JSONValue] = []) -> Completion {
+            Completion(outcome: outcome, values: values, outputTruncated: state.outputWasTruncated)
+        }
         do {
-            try installArguments(state, configuration)
+            try Self.installArguments(state, configuration)
             try prepare?(state, configuration)
         } catch {
-            return .internalError("cannot prepare the script environment: \(error)")
+            return end(.internalError("cannot prepare the script environment: \(error)"))
         }
         let main: LuaFunctionReference
         do {
             main = try state.load(source, chunkName: "@" + configuration.scriptPath)
         } catch {
-            return outcome(for: error)
+            return end(Self.outcome(for: error))
         }
         state.startClock()
-        let watchdog = configuration.timeout.map {
-            Watchdog(after: $0 + configuration.watchdogGrace, message: state.configuration.message(for: .timeout))
-        }
-        defer { watchdog?.cancel() }
         do {
-            _ = try main.call(configuration.arguments.map { .string(LuaString($0)) })
-            return .success
+            let values = try main.call(configuration.arguments.map { .string(LuaString($0)) })
+            return end(.success, values.map(Self.json))
         } catch {
-            return outcome(for: error)
+            return end(Self.outcome(for: error))
         }
+    }
+
+    static func json(_ value: LuaValue) -> JSONValue {
+        if case .nil = value { return .null }
+        return (try? LuaJSON.jsonValue(value, path: "result")) ?? .string(value.typeName)
     }
 
     static func outcome(for error: LuaError) -> ScriptOutcome {
@@ -96,8 +117,8 @@ public struct ScriptRunner: Sendable {
         return .scriptError(error)
     }
 
-    /// `arg` as in the standalone interpreter (arg[0] = script) and `tf.vars`; the REPL uses
-    /// it too, so sessions and scripts see the same globals.
+    /// `arg` as in the standalone interpreter (arg[0] = script) and `tf.vars`; sessions use
+    /// it too, so they and scripts see the same globals.
     public static func installArguments(_ state: LuaState, _ configuration: ScriptRunConfiguration) throws {
         var arg = LuaTable(array: configuration.arguments.map { .string(LuaString($0)) })
         arg.entries.append(.init(key: 0, value: .string(LuaString(configuration.scriptPath))))
@@ -109,7 +130,7 @@ public struct ScriptRunner: Sendable {
 }
 
 /// The script file cannot be used (exit code 2).
-struct ScriptFileError: Error, CustomStringConvertible {
-    var description: String
+public struct ScriptFileError: Error, CustomStringConvertible {
+    public var description: String
     init(_ description: String) { self.description = description }
 }

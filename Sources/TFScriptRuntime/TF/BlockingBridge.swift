@@ -1,5 +1,5 @@
 import Dispatch
-import TFScriptLuaHost
+public import TFScriptLuaHost
 import Synchronization
 
 /// Runs async work (HTTP, sleeps) from a host function and blocks the Lua thread until it ends.
@@ -11,11 +11,11 @@ import Synchronization
 ///
 /// Inside a `tf.parallel` worker the same call does not block: ``run(_:suspending:_:)``
 /// hands the work to the worker's ``ParallelRun`` and suspends the worker's coroutine.
-enum BlockingBridge {
+public enum BlockingBridge {
     /// Runs a host call's async work: suspends the calling coroutine when it is a
     /// `tf.parallel` worker that can yield (and `suspending` is true), blocks otherwise
     /// (the main chunk, a script's own coroutines, inside `table.sort` callbacks, …).
-    static func run<T: Sendable>(
+    public static func run<T: Sendable>(
         _ call: LuaHostCall, suspending: Bool = true, _ operation: @escaping @Sendable () async throws -> T
     ) throws -> T {
         if suspending, call.canSuspend, let run = call.state.owner(of: call.coroutine) as? ParallelRun {
@@ -28,7 +28,9 @@ enum BlockingBridge {
         let value = Mutex<Result<T, any Error>?>(nil)
     }
 
-    static func run<T: Sendable>(on state: LuaState, _ operation: @escaping @Sendable () async throws -> T) throws -> T {
+    /// Blocks the Lua thread until `operation` ends, cancelling it when the run's timeout or
+    /// interrupt trips (then the limit error is thrown).
+    public static func run<T: Sendable>(on state: LuaState, _ operation: @escaping @Sendable () async throws -> T) throws -> T {
         let slot = Slot<T>()
         let done = DispatchSemaphore(value: 0)
         let task = Task {
@@ -44,5 +46,20 @@ enum BlockingBridge {
             }
         }
         return try slot.value.withLock { $0! }.get()
+    }
+
+    /// Waits for async work that cannot be interrupted and takes no part in a run's limits
+    /// (reading a session's plan), from a plain thread that may block (never from Swift
+    /// concurrency's pool).
+    public static func wait<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+        let slot = Slot<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let value = await body()
+            slot.value.withLock { $0 = .success(value) }
+            done.signal()
+        }
+        done.wait()
+        return try! slot.value.withLock { $0! }.get()
     }
 }

@@ -1,4 +1,5 @@
-/// The REPL's helpers written in Lua: the pretty printer, `tf.show` and the statement runner.
+/// A session's helpers written in Lua (the REPL's): the pretty printer, `tf.show` and the
+/// statement runner.
 ///
 /// Loaded once into the session's state before the user types anything. Every library
 /// function it uses is captured as a local first, so a user who redefines `print`, `pairs` or
@@ -6,7 +7,7 @@
 /// (`rawget`, `next`): printing never runs `__index`, `__tostring` or `__pairs` of user tables.
 /// Cycles print as `<cycle>`; depth, item count, string length and
 /// line width are bounded, so printing a huge or self-referencing table stays cheap.
-enum ReplPrelude {
+enum SessionPrelude {
     /// The chunk name; traceback lines naming it are the REPL's own frames and are hidden.
     static let chunkName = "=[repl]"
     /// The global through which the prelude hands its functions to the host (then removed).
@@ -15,7 +16,7 @@ enum ReplPrelude {
     static let source = #"""
 local print, type, tostring, next, rawget, rawequal, getmetatable, pcall, select, error, load, pairs, ipairs =
       print, type, tostring, next, rawget, rawequal, getmetatable, pcall, select, error, load, pairs, ipairs
-local sort, concat = table.sort, table.concat
+local sort, concat, pack, unpack = table.sort, table.concat, table.pack, table.unpack
 local format, gsub, byte, sub, find, rep = string.format, string.gsub, string.byte, string.sub, string.find, string.rep
 local mtype = math.type
 local ulen = utf8.len
@@ -235,10 +236,15 @@ local function show_table(list, columns)
   end
 end
 
--- Runs one statement (already checked to compile) and prints its results.
-local function run(code)
+-- Runs one statement (already checked to compile) and prints its results, or, when quiet,
+-- returns them to the host.
+local function run(code, quiet)
   local chunk, message = load(code, "=stdin", "t")
   if not chunk then error(message, 0) end
+  if quiet then
+    local results = pack(chunk())
+    return unpack(results, 1, results.n)
+  end
   show_results(chunk())
 end
 

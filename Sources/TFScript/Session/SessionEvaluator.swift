@@ -1,36 +1,45 @@
 import Foundation
-import TFScriptLuaHost
+public import TFScriptLuaHost
+import TFScriptJSON
+import TFScriptRuntime
 
-/// Compiles and runs what the user typed, on the session's Lua thread, the way `lua -i` does.
+/// Compiles and runs chunks in a session's one Lua state, the way `lua -i` does: the REPL's
+/// evaluator, usable by any line-oriented front end (a terminal, a chat-ops prompt).
 ///
 /// A buffer is first tried as an expression (`return <buffer>`), so `1 + 1` and
-/// `tf.endpoints.list()` print their values; otherwise it runs as statements. When either form
+/// `tf.endpoints.list()` give their values; otherwise it runs as statements. When either form
 /// fails only because the input ended too early (Lua's message ends with `<eof>`, as `lua.c`
-/// checks), the buffer is incomplete and the REPL asks for more on the `>>` prompt.
+/// checks), the buffer is incomplete and the front end should ask for more.
 ///
-/// Owns the ``LuaState``: create and use it on one thread only.
-final class ReplEvaluator {
+/// Owns the ``LuaState``: it lives on the session's thread and is reached only through
+/// ``ScriptSession/withEvaluator(_:)``; never store it elsewhere.
+public final class SessionEvaluator {
     /// What happened to a submitted buffer.
-    enum Outcome: Equatable {
+    public enum Outcome: Equatable, Sendable {
         /// Needs more lines (unfinished `function`, `{`, string...).
         case incomplete
-        /// Ran to its end; results were printed.
+        /// Ran to its end.
         case succeeded
-        /// A syntax or runtime error, already printed on stderr.
-        case failed
-        /// Stopped by Ctrl-C (or a limit), already reported; the session goes on.
+        /// A syntax or runtime error (message and traceback without the session's own frames);
+        /// the session goes on.
+        case failed(String)
+        /// The memory limit or the timeout stopped the chunk (`timeout of 5s exceeded`); the
+        /// session goes on with its limits reset.
+        case limitExceeded(String)
+        /// Stopped by an interrupt (Ctrl-C, ``ScriptSession/interrupt()``, task cancellation).
         case interrupted
     }
 
-    let state: LuaState
+    /// The session's state, for completion and inspection on the session's thread.
+    public let state: LuaState
     private let runChunk: LuaFunctionReference
     private let showLast: LuaFunctionReference
-    private let errorOutput: ReplErrorOutput
+    /// The JSON values of the last ``evaluate(_:)``.
+    public private(set) var lastValues: [JSONValue] = []
 
     /// Loads the prelude into `state` (which already has the `tf` module) and adds `tf.show`.
-    init(state: LuaState, errorOutput: ReplErrorOutput) throws {
+    init(state: LuaState) throws {
         self.state = state
-        self.errorOutput = errorOutput
         let functions = try Self.loadPrelude(into: state)
         runChunk = functions[0]
         showLast = functions[2]
@@ -43,14 +52,14 @@ final class ReplEvaluator {
     private static func loadPrelude(into state: LuaState) throws -> [LuaFunctionReference] {
         final class Slot { var functions: [LuaFunctionReference] = [] }
         let slot = Slot()
-        try state.setGlobal(ReplPrelude.receiverName) { call in
+        try state.setGlobal(SessionPrelude.receiverName) { call in
             slot.functions = (1...3).compactMap { call.function($0) }
             return []
         }
-        defer { try? state.setGlobal(ReplPrelude.receiverName, .nil) }
-        _ = try state.load(Array(ReplPrelude.source.utf8), chunkName: ReplPrelude.chunkName).call()
+        defer { try? state.setGlobal(SessionPrelude.receiverName, .nil) }
+        _ = try state.load(Array(SessionPrelude.source.utf8), chunkName: SessionPrelude.chunkName).call()
         guard slot.functions.count == 3 else {
-            throw LuaValueError("the REPL prelude did not hand over its functions")
+            throw LuaValueError("the session prelude did not hand over its functions")
         }
         return slot.functions
     }
@@ -68,24 +77,33 @@ final class ReplEvaluator {
         }
     }
 
-    /// Compiles `buffer` (expression first, then statements), runs it and prints the results.
-    func submit(_ buffer: String) -> Outcome {
+    /// Compiles `buffer` (expression first, then statements), runs it and prints its results
+    /// with the REPL's printer (through the session's output).
+    public func submit(_ buffer: String) -> Outcome {
+        run(buffer, printing: true)
+    }
+
+    /// Like ``submit(_:)``, but keeps the results in ``lastValues`` instead of printing them.
+    public func evaluate(_ buffer: String) -> Outcome {
+        run(buffer, printing: false)
+    }
+
+    private func run(_ buffer: String, printing: Bool) -> Outcome {
+        lastValues = []
         let expression = "return " + buffer
         let code: String
         switch (compile(expression), compile(buffer)) {
         case (.ok, _): code = expression
         case (_, .ok): code = buffer
         case (.incomplete, _), (_, .incomplete): return .incomplete
-        case (_, .error(let error)):
-            errorOutput.report(error.message)
-            return .failed
-        default: return .failed
+        case (_, .error(let error)): return .failed(error.message)
+        default: return .failed("cannot compile the input")
         }
-        return run(runChunk, [.string(LuaString(code))])
+        return run(runChunk, [.string(LuaString(code)), .boolean(!printing)])
     }
 
     /// The syntax error of a buffer that input ended in the middle of.
-    func unfinishedError(_ buffer: String) -> String {
+    public func unfinishedError(_ buffer: String) -> String {
         do {
             _ = try state.load(Array(buffer.utf8), chunkName: "=stdin")
         } catch {
@@ -95,32 +113,36 @@ final class ReplEvaluator {
     }
 
     /// Shows `expression`'s value (or the last result when nil) with `tf.show`'s table layout.
-    func showAsTable(_ expression: String?) -> Outcome {
+    public func showAsTable(_ expression: String?) -> Outcome {
         run(showLast, expression.map { [.string(LuaString($0))] } ?? [])
+    }
+
+    /// Sets `tf.dry_run` (the session's ``ScriptSession/setDryRun(_:)`` switches the calls).
+    func setDryRunFlag(_ on: Bool) {
+        try? state.setModuleField(["tf"], "dry_run", .boolean(on))
     }
 
     /// Runs a prelude function with the limits armed; maps the end to an outcome.
     private func run(_ function: LuaFunctionReference, _ arguments: [LuaValue]) -> Outcome {
         state.resetLimits()
         state.startClock()
-        defer {
-            LuaState.flushStandardOutput()
-            state.resetLimits()
-        }
+        defer { state.resetLimits() }
         do {
-            _ = try function.call(arguments)
+            let values = try function.call(arguments)
+            lastValues = values.map { value in
+                if case .nil = value { return .null }
+                return (try? LuaJSON.jsonValue(value, path: "result")) ?? .string(value.typeName)
+            }
             return .succeeded
         } catch {
             if let limit = error.limit {
-                errorOutput.report(limit == .interrupt ? "interrupted" : "tfscript: \(error.message)")
-                return limit == .interrupt ? .interrupted : .failed
+                return limit == .interrupt ? .interrupted : .limitExceeded(error.message)
             }
-            errorOutput.report(Self.trimmed(error))
-            return .failed
+            return .failed(Self.trimmed(error))
         }
     }
 
-    /// The error text and traceback without the REPL's own frames.
+    /// The error text and traceback without the session's own frames.
     static func trimmed(_ error: LuaError) -> String {
         let lines = error.traceback.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
             !line.contains("[repl]") && !line.contains("[C]: in ?") && !line.contains("in function 'load'")

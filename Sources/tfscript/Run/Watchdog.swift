@@ -1,11 +1,11 @@
 import Foundation
-import TFScriptLuaHost
 
-/// The last resort behind the timeout: if the run is still going at `deadline`, it writes the
-/// limit message to stderr and ends the process with exit code 3.
+/// The CLI's last resort behind the timeout: if the run is still going at `deadline`, it
+/// writes the limit message to stderr and ends the process with exit code 3.
 ///
-/// Needed because Lua's count hook cannot interrupt a long C call (`string.find` with a
-/// catastrophic pattern) and finalizers run with hooks off.
+/// The CLI's own policy, never the library's: in `TFScript` a limit ends the run, not the
+/// process. S1's input bounds mean the count hook can always end a run, so this should never
+/// fire; it stays because a command-line run must end, whatever a future bug does.
 final class Watchdog: @unchecked Sendable {
     private let condition = NSCondition()
     private var finished = false // guarded by condition
@@ -20,7 +20,7 @@ final class Watchdog: @unchecked Sendable {
             let expired = !finished
             condition.unlock()
             guard expired else { return }
-            LuaState.flushStandardOutput(blocking: false)
+            StandardOutput.flush(blocking: false)
             line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
             _exit(3)
         }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import TFScript
 
 @main
-struct TFScript: AsyncParsableCommand {
+struct TFScriptCommand: AsyncParsableCommand {
     /// The release version, shown by `--version` and to scripts as `tf.version`.
-    static let version = "0.1.0"
+    static let version = ScriptEngine.version
 
     static let configuration = CommandConfiguration(
         commandName: "tfscript",
