@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
+import TFScript
 
-/// `tf.json` through the real binary: the mapping DESIGN.md §3 promises.
-@Suite(.serialized)
+/// `tf.json` in-process: the mapping DESIGN.md §3 promises.
 struct TFJSONTests {
-    private func run(_ source: String) async throws -> TFScriptProcess.Result {
+    private func run(_ source: String) async throws -> SimulatedEngine.Run {
         try await runJSONScript(source)
     }
 
@@ -64,9 +65,8 @@ struct TFJSONTests {
 }
 
 /// `tf.json.decode` is a C decoder; these pin it to the same rules as the Swift JSON module.
-@Suite(.serialized)
 struct TFJSONDecoderTests {
-    private func run(_ source: String) async throws -> TFScriptProcess.Result {
+    private func run(_ source: String) async throws -> SimulatedEngine.Run {
         try await runJSONScript(source)
     }
 
@@ -113,8 +113,10 @@ struct TFJSONDecoderTests {
     }
 }
 
-/// Runs `source` as a script (no API needed for tf.json).
-private func runJSONScript(_ source: String) async throws -> TFScriptProcess.Result {
-    let script = try TFScriptProcess.writeTemporaryFile(named: "json.lua", contents: source)
-    return try await TFScriptProcess.run(["run", script.path])
+/// Runs `source` as a script (no API needed for tf.json: the engine has no control plane).
+private func runJSONScript(_ source: String) async throws -> SimulatedEngine.Run {
+    let engine = try await ScriptEngine(controlPlane: .unconfigured(TokenFactoryError(kind: .configuration, message: "no control plane in tf.json tests")))
+    let result = await engine.run(.text(source, name: "json.lua"))
+    try await engine.shutdown()
+    return SimulatedEngine.Run(result: result)
 }

@@ -1,15 +1,14 @@
-import Foundation
-import TFScriptJSON
 import Testing
+import TestSupport
+import TFScript
 import TokenFactorySimulator
 
-/// The `tf` module through the real binary against a simulator the test owns, so assertions
-/// can read the server's request log.
-@Suite(.serialized)
+/// The `tf` module in-process through `ScriptEngine` against a simulator the test owns, so
+/// assertions can read the server's request log.
 struct TFModuleTests {
     @Test("list returns every endpoint with the API's fields plus endpoint_id and state")
     func list() async throws {
-        let api = try await SimulatedAPI.start()
+        let api = try await SimulatedEngine.start()
         defer { Task { await api.stop() } }
         let result = try await api.run("""
             local eps = tf.endpoints.list()
@@ -21,7 +20,7 @@ struct TFModuleTests {
 
     @Test("list follows pagination to the end")
     func pagination() async throws {
-        let api = try await SimulatedAPI.start(pageSize: 5)
+        let api = try await SimulatedEngine.start(pageSize: 5)
         defer { Task { await api.stop() } }
         let result = try await api.run("print(#tf.endpoints.list())")
         #expect(result.stdout == "12\n", "\(result.stderr)")
@@ -30,7 +29,7 @@ struct TFModuleTests {
 
     @Test("list filters by glob, region, state and enabled")
     func listFilter() async throws {
-        let api = try await SimulatedAPI.start()
+        let api = try await SimulatedEngine.start()
         defer { Task { await api.stop() } }
         let result = try await api.run("""
             print(#tf.endpoints.list{name = "test-*"})
@@ -42,7 +41,7 @@ struct TFModuleTests {
 
     @Test("get of an unknown id raises an api error with status 404 that pcall can inspect")
     func getNotFound() async throws {
-        let api = try await SimulatedAPI.start()
+        let api = try await SimulatedEngine.start()
         defer { Task { await api.stop() } }
         let result = try await api.run("""
             local ok, err = pcall(function() return tf.endpoints.get("ep-nope") end)
@@ -57,7 +56,7 @@ struct TFModuleTests {
 
     @Test("create, patch and delete change the fleet and return the API's answers")
     func mutations() async throws {
-        let api = try await SimulatedAPI.start()
+        let api = try await SimulatedEngine.start()
         defer { Task { await api.stop() } }
         let result = try await api.run("""
             local ep = tf.endpoints.create{name = "new-one", model_name = "openai/gpt-oss-20b", flavor_name = "base",
@@ -76,7 +75,7 @@ struct TFModuleTests {
 
     @Test("patch sends only the given fields")
     func patchBody() async throws {
-        let api = try await SimulatedAPI.start()
+        let api = try await SimulatedEngine.start()
         defer { Task { await api.stop() } }
         _ = try await api.run(#"tf.endpoints.patch("ep-demo-01", {enabled = false})"#)
         let patch = await api.simulator.requestLog().first { $0.method == "PATCH" }
@@ -97,7 +96,7 @@ struct TFModuleTests {
             (#"tf.sleep(-1)"#, "tf.sleep: seconds must be a number ≥ 0"),
           ])
     func validation(call: String, message: String) async throws {
-        let api = try await SimulatedAPI.start()
+        let api = try await SimulatedEngine.start()
         defer { Task { await api.stop() } }
         let result = try await api.run("""
             local ok, err = pcall(function() \(call) end)
@@ -111,7 +110,7 @@ struct TFModuleTests {
 
     @Test("an uncaught API error exits 4 with the script line and a traceback")
     func uncaughtAPIError() async throws {
-        let api = try await SimulatedAPI.start()
+        let api = try await SimulatedEngine.start()
         defer { Task { await api.stop() } }
         let result = try await api.run("\ntf.endpoints.get('ep-nope')")
         #expect(result.status == 4)
@@ -121,29 +120,29 @@ struct TFModuleTests {
 
     @Test("an uncaught validation error exits 1 like any script error")
     func uncaughtValidationError() async throws {
-        let api = try await SimulatedAPI.start()
+        let api = try await SimulatedEngine.start()
         defer { Task { await api.stop() } }
         let result = try await api.run("tf.endpoints.get('')")
         #expect(result.status == 1)
     }
 
-    @Test("a transport failure is a transport error (exit 4)")
+    @Test("a transport failure is a transport error (exit 4), and the token never shows")
     func transportError() async throws {
-        let result = try await TFScriptProcess.run(
-            ["run", "--base-url", "http://127.0.0.1:9", try TFScriptProcess.writeTemporaryFile(named: "s.lua", contents: """
-                local ok, err = pcall(function() return tf.endpoints.list() end)
-                print(err.kind, err.retryable)
-                tf.endpoints.list()
-                """).path],
-            environment: ["TOKEN_FACTORY_API_KEY": "secret-token-123"])
-        #expect(result.stdout == "transport\ttrue\n")
-        #expect(result.status == 4)
-        #expect(!result.stderr.contains("secret-token-123"))
+        let engine = try await ScriptEngine(controlPlane: .api(baseURL: "http://127.0.0.1:9", token: "secret-token-123"))
+        let result = await engine.run(.text("""
+            local ok, err = pcall(function() return tf.endpoints.list() end)
+            print(err.kind, err.retryable)
+            tf.endpoints.list()
+            """, name: "s.lua"))
+        try await engine.shutdown()
+        #expect(result.output == "transport\ttrue\n")
+        #expect(result.exitCode == 4)
+        #expect(result.error?.contains("secret-token-123") == false)
     }
 
     @Test("wait returns once the endpoint is running")
     func waitRunning() async throws {
-        let api = try await SimulatedAPI.start(speed: 100)
+        let api = try await SimulatedEngine.start(speed: 100)
         defer { Task { await api.stop() } }
         let result = try await api.run("""
             local ep = tf.endpoints.patch("ep-demo-04", {enabled = true})
@@ -155,7 +154,7 @@ struct TFModuleTests {
 
     @Test("wait raises a timeout error with the last state when time runs out")
     func waitTimeout() async throws {
-        let api = try await SimulatedAPI.start(speed: 1)
+        let api = try await SimulatedEngine.start(speed: 1)
         defer { Task { await api.stop() } }
         let result = try await api.run("""
             tf.endpoints.patch("ep-demo-04", {enabled = true})
@@ -167,7 +166,7 @@ struct TFModuleTests {
 
     @Test("wait for deleted returns true once the endpoint is gone")
     func waitDeleted() async throws {
-        let api = try await SimulatedAPI.start()
+        let api = try await SimulatedEngine.start()
         defer { Task { await api.stop() } }
         let result = try await api.run("""
             tf.endpoints.delete("ep-demo-08")
@@ -178,7 +177,7 @@ struct TFModuleTests {
 
     @Test("templates.list returns the catalogue with prices")
     func templates() async throws {
-        let api = try await SimulatedAPI.start()
+        let api = try await SimulatedEngine.start()
         defer { Task { await api.stop() } }
         let result = try await api.run("""
             local ts = tf.templates.list()
@@ -189,7 +188,7 @@ struct TFModuleTests {
 
     @Test("a script changing its own tf table cannot turn dry-run off or break the host's Lua code")
     func scriptOwnsItsTable() async throws {
-        let api = try await SimulatedAPI.start()
+        let api = try await SimulatedEngine.start()
         defer { Task { await api.stop() } }
         let result = try await api.run("""
             local patch = tf.endpoints.patch
@@ -200,7 +199,7 @@ struct TFModuleTests {
             local eps = tf.endpoints.list()
             local results = tf.parallel(eps, function(ep) return patch(ep.endpoint_id, {enabled = false}).enabled end)
             print(#results, results[1].value)
-            """, flags: ["--dry-run"])
+            """, { $0.dryRun = true })
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("false\t"), "\(result.stdout)")
         #expect(result.stdout.hasSuffix("\tfalse\n"), "\(result.stdout)")
@@ -209,29 +208,11 @@ struct TFModuleTests {
 
     @Test("tf.sleep pauses and counts against --timeout, which pcall cannot catch")
     func sleepTimeout() async throws {
-        let api = try await SimulatedAPI.start()
+        let api = try await SimulatedEngine.start()
         defer { Task { await api.stop() } }
-        let result = try await api.run("print(pcall(tf.sleep, 30)); print('after')", flags: ["--timeout", "300ms"])
+        let result = try await api.run("print(pcall(tf.sleep, 30)); print('after')", { $0.timeout = .milliseconds(300) })
         #expect(result.status == 3)
         #expect(result.stderr.contains("timeout of 300ms exceeded"))
         #expect(!result.stdout.contains("after"))
-    }
-
-    @Test("without a token and without --simulator, API calls fail saying how to fix it (exit 2)")
-    func noToken() async throws {
-        let script = try TFScriptProcess.writeTemporaryFile(named: "s.lua", contents: "print(#tf.endpoints.list())")
-        let result = try await TFScriptProcess.run(["run", script.path])
-        #expect(result.status == 2)
-        #expect(result.stderr.contains("TOKEN_FACTORY_API_KEY"))
-        #expect(result.stderr.contains("--simulator"))
-    }
-
-    @Test("--simulator runs against an in-process simulated control plane and says so")
-    func simulatorFlag() async throws {
-        let script = try TFScriptProcess.writeTemporaryFile(named: "s.lua", contents: "print(#tf.endpoints.list())")
-        let result = try await TFScriptProcess.run(["run", "--simulator", script.path])
-        #expect(result.status == 0)
-        #expect(result.stdout == "12\n")
-        #expect(result.stderr.contains("simulated control plane"))
     }
 }
