@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "TFScript", "TokenFactory", "TokenFactorySimulator",
+                "TFScript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport"
@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "TokenFactoryTests",
             dependencies: [
-                "TokenFactory", "TokenFactorySimulator", "TFScriptJSON",
+                "TokenFactory", "TokenFactorySimulator", "TFScriptJSON", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

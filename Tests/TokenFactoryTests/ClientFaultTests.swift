@@ -3,6 +3,7 @@ import TFScriptJSON
 import TokenFactory
 import TokenFactorySimulator
 import Testing
+import TestSupport
 
 @Suite("Retries and faults")
 struct ClientFaultTests {

@@ -2,6 +2,7 @@ import TFScriptJSON
 import TokenFactory
 import TokenFactorySimulator
 import Testing
+import TestSupport
 
 @Suite("Client operations against the simulator")
 struct ClientOperationTests {

@@ -22,7 +22,7 @@ public struct HostModule: Sendable {
     public var functions: [String: HostFunction]
     /// Functions that change something outside the script. Under dry-run they are not called:
     /// the call returns nothing and is listed in ``ScriptResult/skippedMutations``, as `tf`
-    /// mutations are recorded instead of sent. Inside `tf.parallel` they run in call order.
+    /// mutations are recorded instead of sent.
     public var mutations: Set<String>
 
     public init(_ name: String, functions: [String: HostFunction], mutations: Set<String> = []) {

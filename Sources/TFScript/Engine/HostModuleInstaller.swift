@@ -53,9 +53,7 @@ struct HostModuleInstaller: Sendable {
         let results: [JSONValue]
         let arguments = converted
         do {
-            // Mutations run in call order inside tf.parallel (they block the worker's thread
-            // instead of suspending it), as tf's own mutations do under dry-run.
-            results = try BlockingBridge.run(call, suspending: !isMutation) { try await body(arguments) }
+            results = try BlockingBridge.run(call) { try await body(arguments) }
         } catch let error as LuaError {
             throw error // a limit or interrupt: raised as is, scripts cannot catch it
         } catch let suspension as LuaHostSuspension {

@@ -34,7 +34,7 @@ extension TFModule {
                 do throws(TokenFactoryError) { spec = try EndpointSpec(validating: .object(fields)) } catch {
                     throw ScriptError(error, function: function, argument: "spec")
                 }
-                return [EndpointView.lua(try api(function, call) { try await planes.current.createEndpoint(spec) })]
+                return [EndpointView.lua(try api(function, call, mutation: true) { try await planes.current.createEndpoint(spec) })]
             },
             "patch": { call in
                 let function = "tf.endpoints.patch"
@@ -44,12 +44,12 @@ extension TFModule {
                 do throws(TokenFactoryError) { patch = try EndpointPatch(validating: .object(fields)) } catch {
                     throw ScriptError(error, function: function, argument: "fields")
                 }
-                return [EndpointView.lua(try api(function, call) { try await planes.current.patchEndpoint(id: id, patch) })]
+                return [EndpointView.lua(try api(function, call, mutation: true) { try await planes.current.patchEndpoint(id: id, patch) })]
             },
             "delete": { call in
                 let function = "tf.endpoints.delete"
                 let id = try Arguments.id(call, 1, function: function)
-                try api(function, call) { try await planes.current.deleteEndpoint(id: id) }
+                try api(function, call, mutation: true) { try await planes.current.deleteEndpoint(id: id) }
                 return [.boolean(true)]
             },
             "wait": { call in try wait(call) },

@@ -45,12 +45,12 @@ extension TFModule {
         try state.run(ParallelSchedulerSource.source, chunkName: ParallelSchedulerSource.chunkName)
     }
 
-    /// Whether `function`'s request may suspend a `tf.parallel` worker. Under dry-run, changes
-    /// are recorded at call time instead (they send nothing; the recorder reads `before`
-    /// snapshots), so the plan's order is the order in which workers made them.
-    func suspends(_ function: String) -> Bool {
-        guard context.controlPlanes.isDryRun else { return true }
-        return !["tf.endpoints.create", "tf.endpoints.patch", "tf.endpoints.delete"].contains(function)
+    /// Whether a request may suspend a `tf.parallel` worker. Under dry-run, changes (flagged
+    /// `mutation` where each function is registered) are recorded at call time instead (they
+    /// send nothing; the recorder reads `before` snapshots), so the plan's order is the order in
+    /// which workers made them.
+    func suspends(mutation: Bool) -> Bool {
+        !(mutation && context.controlPlanes.isDryRun)
     }
 
     /// Checks `tf.parallel`'s arguments; errors name the script line that called it.

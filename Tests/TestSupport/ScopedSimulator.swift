@@ -1,12 +1,13 @@
-import TFScriptJSON
-import Logging
-import TokenFactory
-import TokenFactorySimulator
+public import TFScriptJSON
+public import Logging
+public import TokenFactory
+public import TokenFactorySimulator
 
-/// Starts a simulator and a client pointed at it, runs `body`, and tears both down.
+/// Starts a simulator and a client pointed at it, runs `body`, and tears both down: the
+/// scoped simulator every suite that talks HTTP shares.
 ///
 /// Retries are fast (1 ms base delay) so fault tests take milliseconds, not seconds.
-func withSimulator<T>(
+public func withSimulator<T>(
     _ configuration: TokenFactorySimulator.Configuration = .init(speed: .infinity),
     retry: TokenFactoryClient.Retry = .init(maxAttempts: 4, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5), totalBudget: .seconds(20)),
     maxResponseBytes: Int = 64 << 20,
@@ -41,21 +42,8 @@ func withSimulator<T>(
     }
 }
 
-/// Runs `body` and returns the ``TokenFactoryError`` it throws (nil when it succeeds).
-func captureError(_ body: () async throws -> Void) async -> TokenFactoryError? {
-    do {
-        try await body()
-        return nil
-    } catch let error as TokenFactoryError {
-        return error
-    } catch {
-        Issue.record("unexpected error type: \(error)")
-        return nil
-    }
-}
-
 /// A valid create spec for the built-in catalogue.
-func sampleSpec(name: String = "test-new", region: String = "eu-west1") -> JSONValue {
+public func sampleSpec(name: String = "test-new", region: String = "eu-west1") -> JSONValue {
     [
         "name": .string(name), "model_name": "openai/gpt-oss-20b", "flavor_name": "base",
         "gpu_type": "gpu-h100-sxm", "gpu_count": 1, "region": .string(region),
@@ -63,4 +51,3 @@ func sampleSpec(name: String = "test-new", region: String = "eu-west1") -> JSONV
     ]
 }
 
-import Testing
