@@ -88,4 +88,20 @@ struct ConcurrentRunTests {
             #expect(result.status == .interrupted)
         }
     }
+
+    @Test("a run whose task is already cancelled does not start")
+    func cancelledBeforeStart() async throws {
+        try await withSimulatedEngine { engine in
+            let calls = Recorder<String>()
+            let module = HostModule("probe", functions: ["hit": { _ in calls.append("hit"); return [] }])
+            let run = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return await engine.run(lua: "probe.hit() return 1", { $0.modules = [module] })
+            }
+            let result = await run.value
+            #expect(result.exitCode == 3)
+            #expect(result.status == .interrupted)
+            #expect(calls.all.isEmpty)
+        }
+    }
 }

@@ -58,4 +58,20 @@ struct SessionTests {
             await untimed.close()
         }
     }
+
+    @Test("host mutations follow the session's dry-run switch, reported per chunk")
+    func hostMutationsFollowSwitch() async throws {
+        let calls = Recorder<String>()
+        var options = ScriptOptions()
+        options.modules = [HostModule("chat", functions: ["say": { args in calls.append(args.first?.stringValue ?? ""); return [] }], mutations: ["say"])]
+        try await withSimulatedEngine { engine in
+            let session = try await engine.session(options)
+            #expect(await session.evaluate("chat.say('live')").skippedMutations == [])
+            await session.setDryRun(true)
+            #expect(await session.evaluate("chat.say('dry') chat.say('dry again')").skippedMutations == ["chat.say", "chat.say"])
+            #expect(await session.evaluate("1").skippedMutations == [])
+            await session.close()
+        }
+        #expect(calls.all == ["live"])
+    }
 }

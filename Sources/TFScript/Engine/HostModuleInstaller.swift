@@ -9,14 +9,21 @@ import TFScriptRuntime
 /// converts the results back. Errors are raised by the C trampoline, never from Swift.
 struct HostModuleInstaller: Sendable {
     let modules: [HostModule]
-    let dryRun: Bool
+    /// Whether calls are being recorded now (a session can switch it between chunks).
+    let isDryRun: @Sendable () -> Bool
     /// Mutations a dry run did not call, in call order.
     let skipped = SkippedCalls()
+
+    init(modules: [HostModule], isDryRun: @escaping @Sendable () -> Bool) {
+        self.modules = modules
+        self.isDryRun = isDryRun
+    }
 
     final class SkippedCalls: Sendable {
         private let names = Mutex<[String]>([])
         func append(_ name: String) { names.withLock { $0.append(name) } }
-        func withLock<T>(_ body: ([String]) -> T) -> T { names.withLock { body($0) } }
+        /// The names so far, emptying the list (a session reports them per chunk).
+        func take() -> [String] { names.withLock { names in defer { names = [] }; return names } }
     }
 
     func install(into state: LuaState) throws {
@@ -46,7 +53,7 @@ struct HostModuleInstaller: Sendable {
                 throw HostModuleError(message: "\(name): \(error)")
             }
         }
-        if isMutation && dryRun {
+        if isMutation && isDryRun() {
             skipped.append(name)
             return []
         }

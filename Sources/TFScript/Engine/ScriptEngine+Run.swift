@@ -18,6 +18,11 @@ extension ScriptEngine {
         } catch {
             return ScriptResult(failure: .usageError, code: 2, message: "\(error)")
         }
+        // Cancelled before it started: do not start it (a short script would end before its
+        // first hook check and look as if it had not been cancelled).
+        if Task.isCancelled {
+            return await prepared.result(of: .init(outcome: .limitExceeded(.interrupt, message: "interrupted"), values: [], outputTruncated: false), cancelled: true)
+        }
         let interrupt = LuaInterruptHandle()
         let runner = prepared.runner(interrupt: interrupt)
         let completion = await withTaskCancellationHandler {
@@ -60,7 +65,8 @@ struct PreparedRun {
         self.module = TFModule(context: TFModule.Context(
             controlPlanes: ControlPlaneSelector(plane: plane, recorder: recorder),
             logger: logger, waitProgress: options.waitProgress, version: ScriptEngine.version))
-        self.hostModules = HostModuleInstaller(modules: options.modules, dryRun: options.dryRun)
+        let dryRun = options.dryRun
+        self.hostModules = HostModuleInstaller(modules: options.modules, isDryRun: { dryRun })
         let capture = options.output == nil ? OutputCapture() : nil
         self.capture = capture
         self.baseURL = engine.baseURL
@@ -99,7 +105,7 @@ struct PreparedRun {
         return ScriptResult(
             exitCode: completion.outcome.exitCode, status: status, output: capture?.take() ?? "",
             values: completion.values, plan: plan, error: message,
-            outputTruncated: completion.outputTruncated, skippedMutations: hostModules.skipped.withLock { $0 })
+            outputTruncated: completion.outputTruncated, skippedMutations: hostModules.skipped.take())
     }
 
     static func status(of outcome: ScriptOutcome, cancelled: Bool) -> (ScriptStatus, String?) {

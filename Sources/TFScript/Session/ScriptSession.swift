@@ -13,6 +13,7 @@ public final class ScriptSession: Sendable {
     let dryRun: SessionDryRun
     let capture: OutputCapture?
     let interruptHandle: LuaInterruptHandle
+    let skipped: HostModuleInstaller.SkippedCalls
 
     init(engine: ScriptEngine, options: ScriptOptions) async throws {
         let dryRun = SessionDryRun(on: options.dryRun, connection: engine.connection, journal: options.journal)
@@ -23,7 +24,7 @@ public final class ScriptSession: Sendable {
         let module = TFModule(context: TFModule.Context(
             controlPlanes: dryRun.controlPlanes, logger: options.logger ?? engine.logger,
             waitProgress: options.waitProgress, version: ScriptEngine.version))
-        let hostModules = HostModuleInstaller(modules: options.modules, dryRun: options.dryRun)
+        let hostModules = HostModuleInstaller(modules: options.modules, isDryRun: { dryRun.isOn })
         let stateConfiguration = configuration.stateConfiguration(requireFolders: [])
         let runConfiguration = configuration
         let executor = LuaExecutor<SessionEvaluator>(name: "tfscript.session") {
@@ -44,6 +45,7 @@ public final class ScriptSession: Sendable {
         self.dryRun = dryRun
         self.capture = capture
         self.interruptHandle = interrupt
+        self.skipped = hostModules.skipped
     }
 
     /// Runs `code` (an expression's value is returned, as in `lua -i`) and reports how it
@@ -66,6 +68,7 @@ public final class ScriptSession: Sendable {
         result.values = evaluated.1
         result.plan = plan
         result.output = capture?.take() ?? ""
+        result.skippedMutations = skipped.take()
         switch evaluated.0 {
         case .succeeded: break
         case .incomplete: (result.status, result.exitCode, result.error) = (.usageError, 2, "incomplete chunk: input ended too early")

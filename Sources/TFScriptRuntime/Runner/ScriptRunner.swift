@@ -37,6 +37,12 @@ public struct ScriptRunner: Sendable {
         public var values: [JSONValue]
         /// Whether `print` output was cut at the output cap.
         public var outputTruncated: Bool
+
+        public init(outcome: ScriptOutcome, values: [JSONValue] = [], outputTruncated: Bool = false) {
+            self.outcome = outcome
+            self.values = values
+            self.outputTruncated = outputTruncated
+        }
     }
 
     /// Runs the script to its end and reports how it ended. Never throws: every failure is an

@@ -31,7 +31,7 @@ struct PlanApplication {
             throw CommandFailure(exitCode: 2, message: missing.description)
         }
         try checkBaseURL(plan, engine: engine)
-        let applier = PlanApplier(controlPlane: engine.liveControlPlane(journal: journal))
+        let applier = engine.planApplier(journal: journal)
 
         let stale: [PlanApplier.StaleTarget]
         let resume: PlanApplier.Resume
