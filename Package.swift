@@ -125,7 +125,14 @@ let package = Package(
             dependencies: ["TFScriptRuntime", "TokenFactorySimulator", "TokenFactory", "TFScriptLuaHost", "TFScriptJSON"]
         ),
         // The embedding API in-process: engines, concurrent runs, limits, cancellation, sessions.
-        .testTarget(name: "TFScriptTests", dependencies: ["TFScript", "TestSupport"]),
+        .testTarget(
+            name: "TFScriptTests",
+            dependencies: [
+                "TFScript", "TestSupport", "TokenFactorySimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // End-to-end tests that run the built `tfscript` binary as a user would.
         .testTarget(name: "tfscriptTests", dependencies: ["tfscript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator"]),
     ]
