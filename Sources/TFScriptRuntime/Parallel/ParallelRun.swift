@@ -126,8 +126,17 @@ final class ParallelRun {
 
     /// Ends the run: cancels what is still in flight (a limit or an error ended it early) and
     /// releases the workers, whose coroutines Lua then collects.
+    ///
+    /// Cancelled requests get up to ``BlockingBridge/cancellationGrace`` to wind down, so what
+    /// they do on cancellation (a journal's `unknown` outcome) is done before the run goes on.
     func finish() {
         for (_, entry) in inFlight { entry.task.cancel() }
+        let deadline = DispatchTime.now() + BlockingBridge.cancellationGrace
+        while !inFlight.isEmpty, DispatchTime.now() < deadline {
+            collect()
+            if inFlight.isEmpty { break }
+            _ = mailbox.signal.wait(timeout: min(deadline, .now() + .milliseconds(20)))
+        }
         inFlight.removeAll()
         undelivered.removeAll()
         for coroutine in workers.keys { state.setOwner(nil, of: coroutine) }

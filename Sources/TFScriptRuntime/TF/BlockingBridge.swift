@@ -28,8 +28,15 @@ public enum BlockingBridge {
         let value = Mutex<Result<T, any Error>?>(nil)
     }
 
+    /// How long a cancelled operation may take to wind down before the run ends anyway.
+    static let cancellationGrace: DispatchTimeInterval = .seconds(1)
+
     /// Blocks the Lua thread until `operation` ends, cancelling it when the run's timeout or
     /// interrupt trips (then the limit error is thrown).
+    ///
+    /// After cancelling, it waits for the operation to wind down (up to
+    /// ``cancellationGrace``), so what the operation does on cancellation (a journal's
+    /// `unknown` outcome for a request in flight) is done before the run ends.
     public static func run<T: Sendable>(on state: LuaState, _ operation: @escaping @Sendable () async throws -> T) throws -> T {
         let slot = Slot<T>()
         let done = DispatchSemaphore(value: 0)
@@ -42,6 +49,7 @@ public enum BlockingBridge {
         while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
             if let limit = state.limitReachedDuringHostCall() {
                 task.cancel()
+                _ = done.wait(timeout: .now() + cancellationGrace)
                 throw limit
             }
         }
