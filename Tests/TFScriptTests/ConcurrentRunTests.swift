@@ -47,7 +47,7 @@ struct ConcurrentRunTests {
                 #expect(results[1]?.error?.contains("memory limit of 8 MiB exceeded") == true, "\(results[1]?.error ?? "")")
                 #expect(results[2]?.exitCode == 3)
                 #expect(results[2]?.status == .interrupted)
-                let fleet = try await first.run(lua: "return #tf.endpoints.list()").values.first?.integerValue ?? -1
+                let fleet = await first.run(lua: "return #tf.endpoints.list()").values.first?.integerValue ?? -1
                 for index in 3..<10 {
                     let result = try #require(results[index])
                     #expect(result.exitCode == 0, "\(result.error ?? "")")
@@ -102,6 +102,18 @@ struct ConcurrentRunTests {
             #expect(result.exitCode == 3)
             #expect(result.status == .interrupted)
             #expect(calls.all.isEmpty)
+        }
+    }
+
+    @Test("a catastrophic pattern ends its run at the timeout; the process (this test) lives on")
+    func catastrophicPattern() async throws {
+        try await withSimulatedEngine { engine in
+            let result = await engine.run(lua: "print('before') return string.rep('a', 200000):find('.-.-.-.-.-.-b')", {
+                $0.timeout = .milliseconds(300)
+            })
+            #expect(result.exitCode == 3)
+            #expect(result.error == "timeout of 300ms exceeded")
+            #expect(result.output == "before\n")
         }
     }
 }

@@ -10,7 +10,7 @@ struct OutputTests {
     @Test("output is captured and nothing reaches the process's stdout")
     func nothingOnStdout() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-stdout-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: file) }
         let result: ScriptResult = try await withSimulatedEngine { engine in
             fflush(nil)
