@@ -8,6 +8,7 @@ internal import TFScriptLuaShims
 public struct LuaOutputSink: Sendable {
     let write: @Sendable (UnsafeRawBufferPointer) -> Void
 
+    /// A sink calling `write` with each write's bytes (valid only during the call).
     public init(_ write: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
         self.write = write
     }

@@ -25,6 +25,7 @@ public struct HostModule: Sendable {
     /// mutations are recorded instead of sent.
     public var mutations: Set<String>
 
+    /// A module `name` with `functions`; the names in `mutations` are skipped under dry-run.
     public init(_ name: String, functions: [String: HostFunction], mutations: Set<String> = []) {
         self.name = name
         self.functions = functions

@@ -29,7 +29,8 @@ public struct ScriptOptions: Sendable {
     public var libraryPaths: [String] = []
     /// Host modules the script can call, installed as globals before it loads.
     public var modules: [HostModule] = []
-    /// Where `print` goes; nil captures it into ``ScriptResult/output``.
+    /// Where `print` goes; nil captures it into ``ScriptResult/output`` (kept in memory, so
+    /// keep ``maxOutput`` set when scripts may print a lot).
     public var output: OutputSink?
     /// Where `tf.log` records go; nil uses the engine's logger (which logs nothing by default).
     public var logger: Logger?
@@ -39,5 +40,6 @@ public struct ScriptOptions: Sendable {
     /// Receives `tf.endpoints.wait` progress lines (the CLI shows them on a terminal only).
     public var waitProgress: (@Sendable (String) -> Void)?
 
+    /// The defaults of `tfscript run` without flags; set what you need field by field.
     public init() {}
 }

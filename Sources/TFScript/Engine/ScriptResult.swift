@@ -26,8 +26,11 @@ public struct ScriptResult: Sendable {
 /// Why a run ended. A struct with static values rather than an enum, so new reasons can be
 /// added without breaking embedders' `switch` statements.
 public struct ScriptStatus: Hashable, Sendable, CustomStringConvertible {
+    /// The stable name (`"limit-exceeded"`), for logs and metrics.
     public let rawValue: String
+    /// A status by name; prefer the static values.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The stable name.
     public var description: String { rawValue }
 
     /// The script returned normally.

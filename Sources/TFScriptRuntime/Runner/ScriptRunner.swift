@@ -14,15 +14,18 @@ public struct ScriptRunner: Sendable {
     /// thread; throwing aborts the run with an internal error.
     public typealias Prepare = @Sendable (LuaState, ScriptRunConfiguration) throws -> Void
 
+    /// Limits, arguments and the sandbox of the run.
     public var configuration: ScriptRunConfiguration
     /// The script's source (already read; a first `#` line skipped).
     public var source: [UInt8]
     /// The folder `require` searches first (a file script's own folder); nil for none.
     public var requireFolder: String?
+    /// Installs the host's modules (the `tf` module, host modules) before the script loads.
     public var prepare: Prepare?
     /// Set from any thread to stop the script (task cancellation, Ctrl-C); nil for none.
     public var interruptHandle: LuaInterruptHandle?
 
+    /// A run of `source`; nothing happens until ``run()``.
     public init(configuration: ScriptRunConfiguration, source: [UInt8], requireFolder: String?, prepare: Prepare? = nil) {
         self.configuration = configuration
         self.source = source
@@ -32,12 +35,14 @@ public struct ScriptRunner: Sendable {
 
     /// How a run ended and what it left behind.
     public struct Completion: Sendable {
+        /// How the run ended, with its exit code.
         public var outcome: ScriptOutcome
         /// What the main chunk returned, as JSON (unrepresentable values as their type name).
         public var values: [JSONValue]
         /// Whether `print` output was cut at the output cap.
         public var outputTruncated: Bool
 
+        /// A completion, e.g. for a run that never started.
         public init(outcome: ScriptOutcome, values: [JSONValue] = [], outputTruncated: Bool = false) {
             self.outcome = outcome
             self.values = values
@@ -137,6 +142,7 @@ public struct ScriptRunner: Sendable {
 
 /// The script file cannot be used (exit code 2).
 public struct ScriptFileError: Error, CustomStringConvertible {
+    /// What is wrong with the file and what to do.
     public var description: String
     init(_ description: String) { self.description = description }
 }
