@@ -14,7 +14,11 @@ struct SessionTests {
             #expect(failed.exitCode == 1)
             #expect(failed.error?.contains("nope") == true)
             #expect(await session.evaluate("x").values == [.integer(41)])
+            let unfinished = await session.evaluate("function f()")
+            #expect(unfinished.exitCode == 1)
+            #expect(unfinished.error?.contains("<eof>") == true, "\(unfinished.error ?? "")")
             await session.close()
+            #expect(await session.evaluate("x").status == .internalError)
         }
     }
 

@@ -128,7 +128,10 @@ struct TFModuleTests {
 
     @Test("a transport failure is a transport error (exit 4), and the token never shows")
     func transportError() async throws {
-        let engine = try await ScriptEngine(controlPlane: .api(baseURL: "http://127.0.0.1:9", token: "secret-token-123"))
+        // Fast retries: the test is about the error, not the back-off.
+        let engine = try await ScriptEngine(controlPlane: .api(TokenFactoryClient.Configuration(
+            baseURL: "http://127.0.0.1:9", token: "secret-token-123",
+            retry: .init(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5), totalBudget: .seconds(5)))))
         let result = await engine.run(.text("""
             local ok, err = pcall(function() return tf.endpoints.list() end)
             print(err.kind, err.retryable)

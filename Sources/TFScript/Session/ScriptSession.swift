@@ -52,10 +52,13 @@ public final class ScriptSession: Sendable {
     /// ended. Cancelling the calling task interrupts the chunk; the session goes on.
     public func evaluate(_ code: String) async -> ScriptResult {
         let interrupt = interruptHandle
-        let evaluated: (SessionEvaluator.Outcome, [JSONValue])
+        let evaluated: (SessionEvaluator.Outcome, [JSONValue], String?)
         do {
             evaluated = try await withTaskCancellationHandler {
-                try await executor.run { evaluator in (evaluator.evaluate(code), evaluator.lastValues) }
+                try await executor.run { evaluator in
+                    let outcome = evaluator.evaluate(code)
+                    return (outcome, evaluator.lastValues, outcome == .incomplete ? evaluator.unfinishedError(code) : nil)
+                }
             } onCancel: {
                 interrupt.requestInterrupt()
             }
@@ -71,7 +74,7 @@ public final class ScriptSession: Sendable {
         result.skippedMutations = skipped.take()
         switch evaluated.0 {
         case .succeeded: break
-        case .incomplete: (result.status, result.exitCode, result.error) = (.usageError, 2, "incomplete chunk: input ended too early")
+        case .incomplete: (result.status, result.exitCode, result.error) = (.scriptError, 1, evaluated.2)
         case .failed(let message): (result.status, result.exitCode, result.error) = (.scriptError, 1, message)
         case .limitExceeded(let message): (result.status, result.exitCode, result.error) = (.limitExceeded, 3, message)
         case .interrupted: (result.status, result.exitCode, result.error) = (.interrupted, 3, "interrupted")
@@ -118,6 +121,9 @@ public final class ScriptSession: Sendable {
     public func close() async {
         executor.shutdown()
     }
+
+    deinit { executor.shutdown() } // a session dropped without close() must not keep its thread
+
 }
 
 extension ScriptEngine {
