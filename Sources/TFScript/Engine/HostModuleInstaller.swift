@@ -60,7 +60,7 @@ struct HostModuleInstaller: Sendable {
         let results: [JSONValue]
         let arguments = converted
         do {
-            results = try BlockingBridge.run(call) { try await body(arguments) }
+            results = try HostBridge.run(call) { try await body(arguments) }
         } catch let error as LuaError {
             throw error // a limit or interrupt: raised as is, scripts cannot catch it
         } catch let suspension as LuaHostSuspension {

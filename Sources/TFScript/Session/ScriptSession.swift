@@ -114,7 +114,7 @@ public final class ScriptSession: Sendable {
     /// (never call it from Swift concurrency's pool).
     public func planFromSessionThread() -> Plan? {
         let dryRun = dryRun
-        return BlockingBridge.wait { await dryRun.plan() }
+        return HostBridge.wait { await dryRun.plan() }
     }
 
     /// Ends the session: the state is released on its thread after the queued chunks.

@@ -80,7 +80,7 @@ final class ParallelRun {
             }
             return try result.get() as! T
         }
-        guard let worker = workers[call.coroutine] else { return try BlockingBridge.run(on: state, operation) }
+        guard let worker = workers[call.coroutine] else { return try HostBridge.run(on: state, operation) }
         let started = Operation(sequence: nextSequence, worker: worker)
         nextSequence += 1
         let mailbox = mailbox
@@ -127,11 +127,11 @@ final class ParallelRun {
     /// Ends the run: cancels what is still in flight (a limit or an error ended it early) and
     /// releases the workers, whose coroutines Lua then collects.
     ///
-    /// Cancelled requests get up to ``BlockingBridge/cancellationGrace`` to wind down, so what
+    /// Cancelled requests get up to ``HostBridge/cancellationGrace`` to wind down, so what
     /// they do on cancellation (a journal's `unknown` outcome) is done before the run goes on.
     func finish() {
         for (_, entry) in inFlight { entry.task.cancel() }
-        let deadline = DispatchTime.now() + BlockingBridge.cancellationGrace
+        let deadline = DispatchTime.now() + HostBridge.cancellationGrace
         while !inFlight.isEmpty, DispatchTime.now() < deadline {
             collect()
             if inFlight.isEmpty { break }

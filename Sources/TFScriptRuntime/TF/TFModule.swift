@@ -68,7 +68,7 @@ public struct TFModule: Sendable {
     private func sleep(_ call: LuaHostCall) throws -> [LuaValue] {
         let seconds = try Arguments.number(call, 1, name: "seconds", function: "tf.sleep")
         let duration = try Arguments.duration(seconds, allowZero: true, name: "seconds", function: "tf.sleep")
-        try BlockingBridge.run(call) { try await Task.sleep(for: duration) }
+        try HostBridge.run(call) { try await Task.sleep(for: duration) }
         return []
     }
 
@@ -86,7 +86,7 @@ public struct TFModule: Sendable {
     ) throws -> T {
         let budget = call.state.memoryRemaining.map { ResponseBudget(bytes: $0) }
         do {
-            return try BlockingBridge.run(call, suspending: suspends(mutation: mutation)) {
+            return try HostBridge.run(call, suspending: suspends(mutation: mutation)) {
                 try await ResponseBudget.$current.withValue(budget) { try await operation() }
             }
         } catch let error as TokenFactoryError {

@@ -2,16 +2,17 @@ import Dispatch
 public import TFScriptLuaHost
 import Synchronization
 
-/// Runs async work (HTTP, sleeps) from a host function and blocks the Lua thread until it ends.
+/// The one bridge from a Lua host call to async Swift work: the `tf` functions (HTTP, sleeps)
+/// and embedders' host modules all go through ``run(_:suspending:_:)``.
 ///
-/// The Lua state lives on its own thread (never on Swift concurrency's pool), so blocking it
+/// It blocks the Lua thread until the work ends. The Lua state lives on its own thread (never on Swift concurrency's pool), so blocking it
 /// is safe. While blocked, the bridge keeps checking the script's timeout and interrupt
 /// (Ctrl-C in the REPL): a request in flight cannot be interrupted by Lua's count hook, so
 /// the bridge cancels the work itself and raises the limit error, which scripts cannot catch.
 ///
 /// Inside a `tf.parallel` worker the same call does not block: ``run(_:suspending:_:)``
 /// hands the work to the worker's ``ParallelRun`` and suspends the worker's coroutine.
-public enum BlockingBridge {
+public enum HostBridge {
     /// Runs a host call's async work: suspends the calling coroutine when it is a
     /// `tf.parallel` worker that can yield (and `suspending` is true), blocks otherwise
     /// (the main chunk, a script's own coroutines, inside `table.sort` callbacks, …).
