@@ -27,6 +27,7 @@ struct JSONWriter {
             if elements.isEmpty { return append("[]") }
             output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
+                if overflowed { return }
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 newline(indent + 1)
                 write(element, indent: indent + 1)
@@ -37,6 +38,7 @@ struct JSONWriter {
             if members.isEmpty { return append("{}") }
             output.append(UInt8(ascii: "{"))
             for (index, key) in members.keys.sorted().enumerated() {
+                if overflowed { return }
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 newline(indent + 1)
                 Self.writeString(key, into: &output)

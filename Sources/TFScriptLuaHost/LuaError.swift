@@ -39,7 +39,44 @@ public struct LuaError: Error, Sendable, CustomStringConvertible {
         return nil
     }
 
-    public var description: String { traceback.isEmpty ? message : message + "\n" + traceback }
+    /// The diagnostic for people and logs: the message, then the traceback, one line per frame.
+    ///
+    /// The text comes from the script (its error message, chunk names it gave `load`), so line
+    /// breaks and other control characters inside it are shown escaped: a script cannot print a
+    /// line on stderr that looks like tfscript's own (`tfscript: timeout … exceeded`).
+    public var description: String {
+        let shown = Self.escaped(message)
+        guard !traceback.isEmpty else { return shown }
+        // Lua starts every frame line with a tab; any other line break is part of a name.
+        var lines: [String] = []
+        for (index, line) in traceback.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if index > 0, !line.hasPrefix("\t"), !lines.isEmpty {
+                lines[lines.count - 1] += "\\n" + Self.escaped(String(line))
+            } else {
+                lines.append(index == 0 ? String(line) : "\t" + Self.escaped(String(line.dropFirst())))
+            }
+        }
+        return shown + "\n" + lines.joined(separator: "\n")
+    }
+
+    /// Line breaks and other control characters (but tabs) as visible escapes.
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case _ where isControl(scalar): result += "\\u{\(String(scalar.value, radix: 16))}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar != "\t" && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}")
+    }
 }
 
 /// An error a host function throws to raise a specific Lua value.

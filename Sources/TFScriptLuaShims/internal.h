@@ -74,5 +74,6 @@ int tfs_load_checked(lua_State *L, const char *text, size_t size, const char *ch
 
 #define TFS_HOOK_INTERVAL 10000
 #define TFS_MAX_INDEX_CHAIN 200
+#define TFS_MAX_SOURCE_BYTES (32 << 20)
 #define TFS_MAX_CLOSE_DEPTH 32
 #endif

@@ -108,6 +108,13 @@ int tfs_load_checked(lua_State *L, const char *text, size_t size, const char *ch
         lua_pushstring(L, binary_refused);
         return LUA_ERRSYNTAX;
     }
+    if (size > TFS_MAX_SOURCE_BYTES) {
+        // Compiling is one C call no hook can interrupt: bound it (about 0.3 s at this size).
+        lua_pushfstring(L, "%s: chunk of %I bytes is larger than the %d MiB the tfscript sandbox compiles",
+                        chunkname[0] == '=' || chunkname[0] == '@' ? chunkname + 1 : "chunk",
+                        (lua_Integer)size, TFS_MAX_SOURCE_BYTES >> 20);
+        return LUA_ERRSYNTAX;
+    }
     char problem[300];
     if (!tfs_check_source(text, size, TFS_MAX_INDEX_CHAIN, problem, sizeof problem)) {
         lua_pushfstring(L, "%s: %s", chunkname[0] == '=' || chunkname[0] == '@' ? chunkname + 1 : "chunk", problem);

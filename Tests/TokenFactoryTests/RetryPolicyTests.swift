@@ -90,6 +90,19 @@ struct ByteRedactionTests {
         #expect(!Array(redacted.utf8).containsSubsequence(Array(token.utf8)))
         #expect(redacted == "Bearer [REDACTED]\u{301} and [REDACTED]")
     }
+
+    @Test("URL-encoded and HTML-escaped echoes of the token are redacted too")
+    func otherSpellings() {
+        let token = #"tk-&<>"'/+=?é"#
+        let redactor = TokenRedactor(token: token)
+        let encoded = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))!
+        let html = token.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "'", with: "&#39;")
+        for echo in [encoded, encoded.lowercased(), html] {
+            #expect(redactor.redact("<p>token=\(echo)</p>") == "<p>token=[REDACTED]</p>", "\(echo)")
+        }
+    }
 }
 
 extension Array where Element == UInt8 {

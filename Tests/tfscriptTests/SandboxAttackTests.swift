@@ -36,6 +36,18 @@ struct SandboxAttackTests {
         #expect(result.status == 3, "\(result.stderr)")
     }
 
+    @Test("a dry-run plan that grows without end is charged to the memory limit")
+    func planGrowth() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let result = try await api.run("""
+            local ep = tf.endpoints.list()[1]
+            for i = 1, 1e7 do tf.endpoints.patch(ep.endpoint_id, {description = "x" .. i}) end
+            """, flags: ["--dry-run", "--memory-limit", "16M", "--timeout", "60s"])
+        #expect(result.status == 3, "\(result.stderr.suffix(300))")
+        #expect(await api.mutatingRequests().isEmpty)
+    }
+
     @Test("numbers a script passes to Swift are range-checked, never a crash", arguments: [
         "tf.sleep(1e300)", "tf.sleep(9.3e18)", "tf.sleep(-1)", "tf.sleep(0/0)", "tf.sleep(math.huge)",
         "tf.endpoints.wait('ep-1', 'running', {timeout = 1e300})",
@@ -74,6 +86,19 @@ struct SandboxAttackTests {
         #expect(result.status == 0, "\(result.stderr.suffix(300))")
         #expect(result.stderr.utf8.count < 80 << 10, "wrote \(result.stderr.utf8.count) bytes")
         #expect(result.stderr.contains("truncated"))
+    }
+
+    @Test("an uncaught error cannot forge a line of tfscript's own on stderr", arguments: [
+        "error('bad\\ntfscript: timeout of 30s exceeded')",
+        "load(\"error('x')\", '=name\\ntfscript: memory limit of 1 MiB exceeded')()",
+    ])
+    func errorLinesCannotBeForged(_ source: String) async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let result = try await api.run(source)
+        #expect(result.status == 1, "\(result.stderr)")
+        let forged = result.stderr.split(separator: "\n").filter { $0.hasPrefix("tfscript: ") && $0.contains("exceeded") }
+        #expect(forged.isEmpty, "\(result.stderr)")
     }
 
     @Test("a tf.log message cannot forge a line of tfscript's own")

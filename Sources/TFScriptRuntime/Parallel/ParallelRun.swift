@@ -47,7 +47,10 @@ final class ParallelRun {
         }
     }
 
-    let state: LuaState
+    /// Unowned: the state owns this run (through its host functions and coroutine owners), and a
+    /// strong reference back made a cycle that kept a state, and its whole Lua heap, alive
+    /// after a run that a limit ended before the run's `<close>` could clear it.
+    unowned let state: LuaState
     /// Under `--dry-run`: answers are handed out in the order requests were made, so workers
     /// resume in the same order on every run and the plan is reproducible.
     let inIssueOrder: Bool

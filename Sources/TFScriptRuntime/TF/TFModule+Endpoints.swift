@@ -34,7 +34,9 @@ extension TFModule {
                 do throws(TokenFactoryError) { spec = try EndpointSpec(validating: .object(fields)) } catch {
                     throw ScriptError(error, function: function, argument: "spec")
                 }
-                return [EndpointView.lua(try api(function, call, mutation: true) { try await planes.current.createEndpoint(spec) })]
+                let created = try api(function, call, mutation: true) { try await planes.current.createEndpoint(spec) }
+                try chargePlanned(call, body: .object(fields), planes: planes)
+                return [EndpointView.lua(created)]
             },
             "patch": { call in
                 let function = "tf.endpoints.patch"
@@ -44,17 +46,36 @@ extension TFModule {
                 do throws(TokenFactoryError) { patch = try EndpointPatch(validating: .object(fields)) } catch {
                     throw ScriptError(error, function: function, argument: "fields")
                 }
-                return [EndpointView.lua(try api(function, call, mutation: true) { try await planes.current.patchEndpoint(id: id, patch) })]
+                let patched = try api(function, call, mutation: true) { try await planes.current.patchEndpoint(id: id, patch) }
+                try chargePlanned(call, body: .object(fields), planes: planes)
+                return [EndpointView.lua(patched)]
             },
             "delete": { call in
                 let function = "tf.endpoints.delete"
                 let id = try Arguments.id(call, 1, function: function)
                 try api(function, call, mutation: true) { try await planes.current.deleteEndpoint(id: id) }
+                try chargePlanned(call, body: nil, planes: planes)
                 return [.boolean(true)]
             },
             "wait": { call in try wait(call) },
         ])
     }
+
+    /// Under dry-run each recorded change stays in the host's plan (body, `before` snapshot,
+    /// overlay) until the run ends: host memory held for the script, so it is charged to the
+    /// script's memory budget for good. A loop planning changes without end trips the memory
+    /// limit (exit 3) instead of growing the host.
+    private func chargePlanned(_ call: LuaHostCall, body: JSONValue?, planes: ControlPlaneSelector) throws {
+        guard planes.isDryRun else { return }
+        let cost = Self.plannedOperationOverhead + (body.map { $0.serializedBytes().count } ?? 0) * 4
+        guard call.state.charge(cost) else {
+            throw ScriptError(kind: .limit, message: "the dry-run plan no longer fits in the memory limit")
+        }
+    }
+
+    /// What one planned operation costs the host besides its body: the `before` snapshot of the
+    /// endpoint, the overlay entry and the operation record (measured at 2–3 KiB for the demo fleet).
+    static let plannedOperationOverhead = 4096
 
     /// `tf.endpoints.wait(id, state [, {timeout=600, interval=5}])`.
     private func wait(_ call: LuaHostCall) throws -> [LuaValue] {

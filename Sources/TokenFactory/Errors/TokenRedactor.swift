@@ -8,6 +8,8 @@ internal import TFScriptJSON
 /// "contained" in the text and slipped through whole (issue 10, item 1). A JSON body is
 /// redacted twice: once on its raw bytes (the token as sent back verbatim) and once on every
 /// decoded string and key (the token written with JSON escapes such as `\u00e9` or `\/`).
+/// Servers also echo what they received URL-encoded (a query or form value) or HTML-escaped (an
+/// error page), so those spellings of the token are redacted too.
 struct TokenRedactor: Sendable {
     static let placeholder = "[REDACTED]"
     private static let placeholderBytes = Array(placeholder.utf8)
@@ -15,14 +17,62 @@ struct TokenRedactor: Sendable {
     /// destroy every message while protecting nothing (real tokens are far longer).
     static let minimumLength = 4
     let token: [UInt8]
+    /// The token and the other spellings a server may echo it in (see the type's comment).
+    let spellings: [[UInt8]]
 
     init(token: String) {
         self.token = Array(token.utf8)
+        var spellings = [self.token]
+        for variant in [Self.percentEncoded(self.token, upper: true), Self.percentEncoded(self.token, upper: false),
+                        Self.htmlEscaped(self.token)] where !spellings.contains(variant) {
+            spellings.append(variant)
+        }
+        self.spellings = spellings
     }
 
-    /// `bytes` with every occurrence of the token's bytes replaced by `[REDACTED]`.
+    /// Every byte outside RFC 3986's unreserved set as `%XX`.
+    private static func percentEncoded(_ bytes: [UInt8], upper: Bool) -> [UInt8] {
+        let hex = Array((upper ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+        var output: [UInt8] = []
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                 UInt8(ascii: "_"), UInt8(ascii: "~"):
+                output.append(byte)
+            default:
+                output += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            }
+        }
+        return output
+    }
+
+    /// `&`, `<`, `>`, `"` and `'` as HTML entities.
+    private static func htmlEscaped(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "&"): output += Array("&amp;".utf8)
+            case UInt8(ascii: "<"): output += Array("&lt;".utf8)
+            case UInt8(ascii: ">"): output += Array("&gt;".utf8)
+            case UInt8(ascii: "\""): output += Array("&quot;".utf8)
+            case UInt8(ascii: "'"): output += Array("&#39;".utf8)
+            default: output.append(byte)
+            }
+        }
+        return output
+    }
+
+    /// `bytes` with every spelling of the token replaced by `[REDACTED]`.
     func redact(bytes: [UInt8]) -> [UInt8] {
-        guard token.count >= Self.minimumLength, bytes.count >= token.count, let first = token.first else { return bytes }
+        guard token.count >= Self.minimumLength else { return bytes }
+        var result = bytes
+        for spelling in spellings { result = Self.replace(spelling, in: result) }
+        return result
+    }
+
+    private static func replace(_ token: [UInt8], in bytes: [UInt8]) -> [UInt8] {
+        guard bytes.count >= token.count, let first = token.first else { return bytes }
         var output: [UInt8] = []
         var index = 0
         var copiedUpTo = 0
