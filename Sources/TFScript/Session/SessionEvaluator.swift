@@ -58,10 +58,14 @@ public final class SessionEvaluator {
         }
         defer { try? state.setGlobal(SessionPrelude.receiverName, .nil) }
         _ = try state.load(Array(SessionPrelude.source.utf8), chunkName: SessionPrelude.chunkName).call()
-        guard slot.functions.count == 3 else {
+        // The slot is captured by a host function the state owns, and the references hold the
+        // state: emptying it breaks that cycle, so a closed session frees its state.
+        let functions = slot.functions
+        slot.functions = []
+        guard functions.count == 3 else {
             throw LuaValueError("the session prelude did not hand over its functions")
         }
-        return slot.functions
+        return functions
     }
 
     /// Whether `source` compiles, and if not whether it is merely unfinished.
