@@ -1,6 +1,7 @@
 public import TFScriptLuaHost
 
-/// How a run ended, with the exit code DESIGN.md §4 assigns and the text for stderr.
+/// How a run ended, with the exit code DESIGN.md §4 assigns. Wording for people is the
+/// caller's (the CLI prefixes `tfscript: `; `TFScript` hands the message to the embedder).
 public enum ScriptOutcome: Sendable {
     /// The script returned normally (exit 0).
     case success
@@ -23,17 +24,6 @@ public enum ScriptOutcome: Sendable {
         case .scriptError, .internalError: 1
         case .usageError: 2
         case .limitExceeded: 3
-        }
-    }
-
-    /// What to print on stderr, if anything.
-    public var diagnostic: String? {
-        switch self {
-        case .success: nil
-        case .scriptError(let error): error.description
-        case .limitExceeded(_, let message): "tfscript: \(message)"
-        case .usageError(let message): "tfscript: \(message)"
-        case .internalError(let message): "tfscript: internal error: \(message)"
         }
     }
 }
