@@ -6,10 +6,13 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tfscript", targets: ["tfscript"]),
-        .library(name: "LuaHost", targets: ["LuaHost"]),
+        // What embedders import: the engine, with the JSON value type and plans re-exported.
+        .library(name: "TFScript", targets: ["TFScript"]),
+        .library(name: "TFScriptLuaHost", targets: ["TFScriptLuaHost"]),
+        .library(name: "TFScriptJSON", targets: ["TFScriptJSON"]),
         .library(name: "TokenFactory", targets: ["TokenFactory"]),
         .library(name: "TokenFactorySimulator", targets: ["TokenFactorySimulator"]),
-        .library(name: "ScriptRuntime", targets: ["ScriptRuntime"]),
+        .library(name: "TFScriptRuntime", targets: ["TFScriptRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,31 +22,33 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
+    // Every module name is project-specific: SwiftPM needs module names unique across an
+    // embedder's whole package graph (LuaSwift has a `CLua`, many packages a `JSON`).
     targets: [
         // Lua 5.4 from the system (Debian liblua5.4-dev), found through pkg-config.
         .systemLibrary(
-            name: "CLua",
+            name: "TFScriptCLua",
             pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]
         ),
         // libedit (Debian libedit-dev) for `tfscript repl`: line editing, history, completion.
         .systemLibrary(
-            name: "CLibEdit",
+            name: "TFScriptLibEdit",
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
         // C: Lua's function-like macros as inline functions, the host-call trampoline,
         // the sandbox's C pieces (allocator, count hook, limit-aware pcall).
-        .target(name: "CLuaShims", dependencies: ["CLua"]),
+        .target(name: "TFScriptLuaShims", dependencies: ["TFScriptCLua"]),
         // Swift <-> Lua bridge. Knows nothing of Token Factory.
-        .target(name: "LuaHost", dependencies: ["CLuaShims", "CLua"]),
+        .target(name: "TFScriptLuaHost", dependencies: ["TFScriptLuaShims", "TFScriptCLua"]),
         // JSON value type, parser and writer with the exact mapping DESIGN.md §3 asks for.
-        .target(name: "JSON"),
+        .target(name: "TFScriptJSON"),
         // Control-plane client. Knows nothing of Lua.
         .target(
             name: "TokenFactory",
             dependencies: [
-                "JSON",
+                "TFScriptJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -54,7 +59,7 @@ let package = Package(
         .target(
             name: "TokenFactorySimulator",
             dependencies: [
-                "JSON", "TokenFactory",
+                "TFScriptJSON", "TokenFactory",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -63,33 +68,52 @@ let package = Package(
         ),
         // The `tf` Lua module, dry-run recording, plans, the runner. Where LuaHost meets TokenFactory.
         .target(
-            name: "ScriptRuntime",
+            name: "TFScriptRuntime",
             dependencies: [
-                "LuaHost", "JSON", "TokenFactory",
+                "TFScriptLuaHost", "TFScriptJSON", "TokenFactory",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The composition root the CLI, the REPL and embedders share: ScriptEngine, sessions,
+        // options, results. Touches nothing of the process (no stdout, exit, signals, env).
+        .target(
+            name: "TFScript",
+            dependencies: [
+                "TFScriptRuntime", "TFScriptLuaHost", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Helpers every test suite shares: scoped simulators and engines (not a product).
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "TFScript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
         ),
         .executableTarget(
             name: "tfscript",
             dependencies: [
-                "ScriptRuntime", "LuaHost", "TokenFactory", "TokenFactorySimulator", "JSON", "CLibEdit",
+                "TFScript", "TFScriptRuntime", "TFScriptLuaHost", "TokenFactory", "TokenFactorySimulator", "TFScriptJSON", "TFScriptLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "JSONTests", dependencies: ["TFScriptJSON"]),
+        .testTarget(name: "LuaHostTests", dependencies: ["TFScriptLuaHost"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TokenFactoryTests",
             dependencies: [
-                "TokenFactory", "TokenFactorySimulator", "JSON",
+                "TokenFactory", "TokenFactorySimulator", "TFScriptJSON", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "TokenFactorySimulatorTests",
             dependencies: [
-                "TokenFactorySimulator", "TokenFactory", "JSON",
+                "TokenFactorySimulator", "TokenFactory", "TFScriptJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -98,10 +122,19 @@ let package = Package(
         ),
         .testTarget(
             name: "ScriptRuntimeTests",
-            dependencies: ["ScriptRuntime", "TokenFactorySimulator", "TokenFactory", "LuaHost", "JSON"]
+            dependencies: ["TFScriptRuntime", "TokenFactorySimulator", "TokenFactory", "TFScriptLuaHost", "TFScriptJSON"]
+        ),
+        // The embedding API in-process: engines, concurrent runs, limits, cancellation, sessions.
+        .testTarget(
+            name: "TFScriptTests",
+            dependencies: [
+                "TFScript", "TestSupport", "TokenFactorySimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // End-to-end tests that run the built `tfscript` binary as a user would.
-        .testTarget(name: "tfscriptTests", dependencies: ["tfscript", "JSON", "TokenFactory", "TokenFactorySimulator"]),
+        .testTarget(name: "tfscriptTests", dependencies: ["tfscript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator"]),
     ]
 )
 

@@ -1,4 +1,4 @@
-public import JSON
+public import TFScriptJSON
 public import Logging
 
 extension TokenFactorySimulator {

@@ -1,5 +1,5 @@
 internal import Hummingbird
-public import JSON
+public import TFScriptJSON
 internal import Logging
 internal import NIOCore
 

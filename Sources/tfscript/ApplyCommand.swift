@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import JSON
-import ScriptRuntime
+import TFScriptJSON
+import TFScriptRuntime
 
 /// `tfscript apply PLAN.json`: execute a plan saved by `run --dry-run --plan-out`.
 struct ApplyCommand: AsyncParsableCommand {

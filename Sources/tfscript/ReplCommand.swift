@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ScriptRuntime
+import TFScriptRuntime
 
 /// `tfscript repl`: an interactive Lua session with the `tf` module, like `lua -i`.
 struct ReplCommand: AsyncParsableCommand {
@@ -50,7 +50,7 @@ struct ReplCommand: AsyncParsableCommand {
 
     func run() async throws {
         let session = ReplSession(
-            runConfiguration: sandbox.runConfiguration(scriptPath: "repl", arguments: []),
+            options: sandbox.scriptOptions(arguments: []),
             connection: connection, dryRun: dryRun, journalPath: journal, logger: logging.bootstrap())
         let code: Int32
         do {

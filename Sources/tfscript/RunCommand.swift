@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ScriptRuntime
+import TFScript
 
 /// `tfscript run SCRIPT.lua [ARGS...]`: runs a Lua script in a fresh sandbox.
 struct RunCommand: AsyncParsableCommand {
@@ -79,8 +79,10 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        var options = sandbox.scriptOptions(arguments: arguments)
+        options.dryRun = dryRun.enabled
         let execution = ScriptExecution(
-            runConfiguration: sandbox.runConfiguration(scriptPath: script, arguments: arguments),
+            script: script, options: options,
             connection: connection, dryRun: dryRun, journalPath: journal, logger: logging.bootstrap())
         let code: Int32
         do {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import JSON
+import TFScriptJSON
 import TokenFactorySimulator
 
 /// `tfscript simulator`: a simulated Token Factory control plane on loopback, until interrupted.

@@ -5,7 +5,7 @@
 // it is called from the count hook and from the bounded C loops. Exit: 0 ok, 1 error,
 // 3 limit reached (prints "LIMIT after X.XXXs").
 #define _POSIX_C_SOURCE 200809L
-#include "../../Sources/CLuaShims/bounded.h"
+#include "../../Sources/TFScriptLuaShims/bounded.h"
 
 #include <lualib.h>
 #include <stdio.h>

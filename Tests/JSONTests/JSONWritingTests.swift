@@ -1,4 +1,4 @@
-import JSON
+import TFScriptJSON
 import Testing
 
 struct JSONWritingTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import LuaHost
+@testable import TFScriptLuaHost
 
 /// Host functions: registration, arguments, results and errors raised into Lua.
 struct HostFunctionTests {

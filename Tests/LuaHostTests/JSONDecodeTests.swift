@@ -1,4 +1,4 @@
-@testable import LuaHost
+@testable import TFScriptLuaHost
 import Testing
 
 /// The C JSON decoder behind `returnDecodedJSON`, exercised here so the ASan run covers it.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import LuaHost
+@testable import TFScriptLuaHost
 
 /// Memory, timeout and interrupt limits, including the crash-safety cases run under ASan.
 struct LimitTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import LuaHost
+@testable import TFScriptLuaHost
 
 /// The REPL's two host-side reads and writes of modules: `setModuleField` (for `tf.dry_run`,
 /// `tf.show`) and `fieldNames` (tab completion). Both use raw access only.

@@ -1,5 +1,5 @@
 import Testing
-@testable import LuaHost
+@testable import TFScriptLuaHost
 
 /// The escape corpus: each attempt must end in a clear error or a limit, never a crash,
 /// a hang or access to something the sandbox removed (DESIGN.md §4).

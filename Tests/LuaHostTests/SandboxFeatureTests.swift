@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import LuaHost
+@testable import TFScriptLuaHost
 
 /// What the sandbox still allows: the libraries scripts need keep working.
 struct SandboxFeatureTests {

@@ -1,4 +1,4 @@
-@testable import LuaHost
+@testable import TFScriptLuaHost
 
 /// A sandboxed state with small limits, so limit tests stay fast.
 func makeState(

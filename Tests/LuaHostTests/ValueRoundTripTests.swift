@@ -1,5 +1,5 @@
 import Testing
-@testable import LuaHost
+@testable import TFScriptLuaHost
 
 /// Values pushed from Swift and read back, and values made in Lua read into Swift.
 struct ValueRoundTripTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import LuaHost
+@testable import TFScriptLuaHost
 
 /// Host functions that suspend their coroutine (the mechanism behind `tf.parallel`): the
 /// yield happens in C, the host function re-runs on resume and answers from its journal.

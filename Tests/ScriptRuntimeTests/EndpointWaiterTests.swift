@@ -1,5 +1,5 @@
-import JSON
-@testable import ScriptRuntime
+import TFScriptJSON
+@testable import TFScriptRuntime
 import Synchronization
 import Testing
 

@@ -1,4 +1,4 @@
-@testable import ScriptRuntime
+@testable import TFScriptRuntime
 import Testing
 
 struct GlobPatternTests {

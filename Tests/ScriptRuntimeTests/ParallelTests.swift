@@ -1,8 +1,8 @@
 import Foundation
-import JSON
+import TFScriptJSON
 import Logging
-import LuaHost
-import ScriptRuntime
+import TFScriptLuaHost
+import TFScriptRuntime
 import Synchronization
 import Testing
 import TokenFactory

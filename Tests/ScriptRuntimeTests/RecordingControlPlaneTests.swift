@@ -1,5 +1,5 @@
-import JSON
-import ScriptRuntime
+import TFScriptJSON
+import TFScriptRuntime
 import TokenFactory
 import Testing
 

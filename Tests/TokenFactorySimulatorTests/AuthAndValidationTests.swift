@@ -1,5 +1,5 @@
 import HTTPTypes
-import JSON
+import TFScriptJSON
 import Testing
 @testable import TokenFactorySimulator
 

@@ -1,6 +1,6 @@
 import HTTPTypes
 import Foundation
-import JSON
+import TFScriptJSON
 import Testing
 @testable import TokenFactorySimulator
 

@@ -1,8 +1,9 @@
 import Foundation
-import JSON
+import TFScriptJSON
 import TokenFactory
 import TokenFactorySimulator
 import Testing
+import TestSupport
 
 @Suite("Retries and faults")
 struct ClientFaultTests {

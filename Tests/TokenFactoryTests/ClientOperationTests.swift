@@ -1,7 +1,8 @@
-import JSON
+import TFScriptJSON
 import TokenFactory
 import TokenFactorySimulator
 import Testing
+import TestSupport
 
 @Suite("Client operations against the simulator")
 struct ClientOperationTests {

@@ -1,6 +1,7 @@
-import JSON
+import TFScriptJSON
 import TokenFactory
 import Testing
+import TestSupport
 
 @Suite("EndpointSpec validation")
 struct EndpointSpecValidationTests {

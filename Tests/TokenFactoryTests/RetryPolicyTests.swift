@@ -2,6 +2,7 @@ import Foundation
 @testable import TokenFactory
 import TokenFactorySimulator
 import Testing
+import TestSupport
 
 @Suite("Retry policy pieces")
 struct RetryPolicyTests {

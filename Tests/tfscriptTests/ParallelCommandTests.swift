@@ -1,5 +1,5 @@
 import Foundation
-import JSON
+import TFScriptJSON
 import Testing
 
 /// `tf.parallel` through the real binary and the built-in simulator.

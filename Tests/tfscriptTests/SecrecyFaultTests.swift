@@ -1,5 +1,5 @@
 import Foundation
-import JSON
+import TFScriptJSON
 import Testing
 
 /// Issue 10, items 1-4: the token appears in 0 bytes of stdout, stderr, plans and journals,

@@ -1,5 +1,5 @@
 internal import AsyncHTTPClient
-internal import JSON
+internal import TFScriptJSON
 internal import NIOCore
 internal import NIOHTTP1
 

@@ -1,6 +1,6 @@
 internal import AsyncHTTPClient
 internal import Foundation
-internal import JSON
+internal import TFScriptJSON
 internal import NIOCore
 
 extension TokenFactoryClient {

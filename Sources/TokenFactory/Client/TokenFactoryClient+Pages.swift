@@ -1,4 +1,4 @@
-internal import JSON
+internal import TFScriptJSON
 
 extension TokenFactoryClient {
     /// Follows `next_page_token` from the first page until a page has none.

@@ -1,5 +1,5 @@
-internal import AsyncHTTPClient
-internal import JSON
+public import AsyncHTTPClient
+internal import TFScriptJSON
 public import Logging
 
 /// Client for the Token Factory control plane (dedicated endpoints and templates).
@@ -17,17 +17,24 @@ public final class TokenFactoryClient: Sendable {
     public let retryAfterGate: RetryAfterGate
     let baseURL: BaseURL
     let http: HTTPClient
+    /// False when the embedder passed the `HTTPClient` (it shuts it down, not us).
+    let ownsHTTPClient: Bool
     let logger: Logger
     let redactor: TokenRedactor
 
     /// Creates a client. The logger logs nothing unless the caller passes one that does.
     ///
     /// - Parameter retryAfterGate: pass one gate to several clients to make them back off together.
+    /// - Parameter httpClient: an `HTTPClient` to share instead of making one; the caller keeps
+    ///   ownership (``shutdown()`` leaves it running). Configure it with
+    ///   `redirectConfiguration = .disallow` (a followed redirect would carry the bearer token
+    ///   to another host); per-attempt deadlines still apply, its connect/read timeouts are its own.
     /// - Throws: a ``TokenFactoryError/Kind/configuration`` error for an unusable base URL
     ///   (including `http://` to a non-loopback host) or an empty token.
     public init(
         configuration: Configuration,
         retryAfterGate: RetryAfterGate = RetryAfterGate(),
+        httpClient: HTTPClient? = nil,
         logger: Logger = Logger(label: "tokenfactory", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(TokenFactoryError) {
         self.baseURL = try BaseURL(configuration.baseURL)
@@ -38,11 +45,13 @@ public final class TokenFactoryClient: Sendable {
         self.retryAfterGate = retryAfterGate
         self.logger = logger
         self.redactor = TokenRedactor(token: configuration.token)
-        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.httpConfiguration(configuration))
+        self.http = httpClient ?? HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.httpConfiguration(configuration))
+        self.ownsHTTPClient = httpClient == nil
     }
 
     /// Closes pooled connections. Call exactly once, after the last request has finished.
     public func shutdown() async throws {
+        guard ownsHTTPClient else { return }
         try await http.shutdown()
     }
 

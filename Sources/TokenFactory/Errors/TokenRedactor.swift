@@ -1,4 +1,4 @@
-internal import JSON
+internal import TFScriptJSON
 
 /// Removes the API token from anything that came from the network before it can be shown,
 /// logged, journaled, planned or handed to a script.

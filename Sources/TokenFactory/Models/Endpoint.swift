@@ -1,5 +1,5 @@
 internal import Foundation
-public import JSON
+public import TFScriptJSON
 
 /// A dedicated endpoint as the API returned it.
 ///

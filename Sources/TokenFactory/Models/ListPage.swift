@@ -1,4 +1,4 @@
-internal import JSON
+internal import TFScriptJSON
 
 /// One page of a list response, whatever its shape: a bare array, or an object holding the array
 /// under one of a few keys, with an optional `next_page_token`.

@@ -1,4 +1,4 @@
-public import JSON
+public import TFScriptJSON
 
 /// An endpoint's replica bounds (`scaling.min_replicas`, `scaling.max_replicas`).
 public struct Scaling: Sendable, Hashable {

@@ -1,4 +1,4 @@
-public import JSON
+public import TFScriptJSON
 
 /// A deployable combination from the template catalogue (model × flavor × GPU type × GPU count).
 ///

@@ -1,4 +1,4 @@
-internal import JSON
+internal import TFScriptJSON
 
 /// The documented writable fields of a dedicated endpoint (DESIGN.md §1) and their rules.
 ///

@@ -1,4 +1,4 @@
-public import JSON
+public import TFScriptJSON
 
 /// A validated partial update of a dedicated endpoint.
 ///

@@ -1,4 +1,4 @@
-public import JSON
+public import TFScriptJSON
 
 /// A validated create request for a dedicated endpoint.
 ///

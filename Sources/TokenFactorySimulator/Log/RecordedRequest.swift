@@ -1,5 +1,5 @@
 public import Foundation
-public import JSON
+public import TFScriptJSON
 
 /// One request that reached the simulator's API routes, as tests assert on it.
 ///

@@ -1,6 +1,6 @@
 internal import HTTPTypes
 internal import Hummingbird
-internal import JSON
+internal import TFScriptJSON
 
 /// The error thrown mid-body to make the server close the connection (the `drop` fault).
 struct DroppedConnection: Error {}

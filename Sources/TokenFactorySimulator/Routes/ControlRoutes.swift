@@ -1,5 +1,5 @@
 internal import Hummingbird
-internal import JSON
+internal import TFScriptJSON
 
 /// Test and operator controls under `/_simulator`, not recorded in the request log and not
 /// behind the bearer token (the simulator only listens on loopback):

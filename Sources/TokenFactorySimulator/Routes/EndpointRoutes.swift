@@ -1,5 +1,5 @@
 internal import Hummingbird
-internal import JSON
+internal import TFScriptJSON
 
 /// The control-plane API of DESIGN.md §1.
 struct EndpointRoutes {

@@ -1,4 +1,4 @@
-internal import JSON
+internal import TFScriptJSON
 
 /// What an API route answers, before faults and HTTP encoding.
 ///

@@ -1,5 +1,5 @@
 internal import Foundation
-public import JSON
+public import TFScriptJSON
 
 /// The endpoints a simulator starts with.
 public enum Fleet {

@@ -1,5 +1,5 @@
 internal import Foundation
-internal import JSON
+internal import TFScriptJSON
 
 /// One endpoint held by the simulator: its stored fields plus the transition in progress.
 ///

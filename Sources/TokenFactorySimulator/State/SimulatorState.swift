@@ -1,5 +1,5 @@
 internal import Foundation
-internal import JSON
+internal import TFScriptJSON
 internal import TokenFactory
 
 /// The simulator's whole mutable state: endpoints, request log, faults and the simulated clock.

@@ -1,4 +1,4 @@
-public import JSON
+public import TFScriptJSON
 
 /// The built-in template catalogue: models × flavors × GPU types × GPU counts, with prices.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import JSON
+import TFScriptJSON
 import Logging
 import Synchronization
 

@@ -1,6 +1,6 @@
 import ArgumentParser
-import LuaHost
-import ScriptRuntime
+import TFScriptLuaHost
+import TFScript
 import TokenFactory
 
 /// A byte count as users write it: `64M`, `1G`, `512K` or plain bytes.
@@ -79,17 +79,17 @@ struct SandboxOptions: ParsableArguments {
         }
     }
 
-    /// The run configuration these flags describe.
-    func runConfiguration(scriptPath: String, arguments: [String]) -> ScriptRunConfiguration {
-        ScriptRunConfiguration(
-            scriptPath: scriptPath,
-            arguments: arguments,
-            variables: variables,
-            libraryPaths: libraryPaths,
-            environmentNames: environmentNames,
-            randomSeed: seed,
-            memoryLimit: memoryLimit.bytes,
-            timeout: timeout?.duration,
-            maxOutputBytes: maxOutput.bytes)
+    /// The engine options these flags describe.
+    func scriptOptions(arguments: [String]) -> ScriptOptions {
+        var options = ScriptOptions()
+        options.arguments = arguments
+        options.vars = variables
+        options.libraryPaths = libraryPaths
+        options.environment = environmentNames
+        options.seed = seed
+        options.memoryLimit = memoryLimit.bytes
+        options.timeout = timeout?.duration
+        options.maxOutput = maxOutput.bytes
+        return options
     }
 }

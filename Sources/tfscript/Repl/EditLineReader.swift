@@ -1,6 +1,6 @@
-import CLibEdit
+import TFScriptLibEdit
 import Foundation
-import LuaHost
+import TFScriptLuaHost
 
 /// Reads lines on a terminal through libedit: editing, history (saved after every line,
 /// bounded to ``HistoryFile/maxEntries``) and tab completion.

@@ -1,4 +1,4 @@
-import LuaHost
+import TFScriptLuaHost
 
 /// Tab completion candidates for the word before the cursor: globals and keywords, or the
 /// fields of a table after `.` or `:` (`tf.endpoints.` lists `create`, `delete`, ...).

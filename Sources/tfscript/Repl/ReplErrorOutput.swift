@@ -1,5 +1,4 @@
 import Foundation
-import LuaHost
 
 /// Where the REPL reports errors and notes: stderr, in red on a terminal (unless `NO_COLOR`
 /// is set), plain when piped so scripted sessions can match the text.
@@ -13,13 +12,13 @@ struct ReplErrorOutput: Sendable {
 
     /// An error: one message, possibly followed by traceback lines.
     func report(_ message: String) {
-        LuaState.flushStandardOutput() // what Lua printed comes first
+        StandardOutput.flush() // what Lua printed comes first
         StandardError.write(colored ? "\u{1B}[31m\(message)\u{1B}[0m\n" : message + "\n")
     }
 
     /// A note (help, plan, mode changes).
     func note(_ message: String) {
-        LuaState.flushStandardOutput() // what Lua printed comes first
+        StandardOutput.flush() // what Lua printed comes first
         StandardError.write(message.hasSuffix("\n") ? message : message + "\n")
     }
 }

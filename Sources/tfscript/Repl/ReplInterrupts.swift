@@ -1,5 +1,5 @@
 import Foundation
-import LuaHost
+import TFScriptLuaHost
 import Synchronization
 
 /// Ctrl-C in an interactive session: interrupts the running statement, or clears the line at

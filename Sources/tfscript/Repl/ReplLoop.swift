@@ -1,6 +1,6 @@
 import Foundation
-import LuaHost
-import ScriptRuntime
+import TFScript
+import TFScriptLuaHost
 
 /// Read, evaluate, print: the session itself, run on the Lua thread.
 ///
@@ -9,19 +9,19 @@ import ScriptRuntime
 /// when any statement failed (so scripted sessions can be checked), else 0; an interactive one
 /// ends with 0 on Ctrl-D or `:quit`.
 final class ReplLoop {
-    private let evaluator: ReplEvaluator
+    private let evaluator: SessionEvaluator
     private let reader: any LineReader
     private let interrupts: ReplInterrupts?
-    private let dryRun: ReplDryRun
+    private let session: ScriptSession
     private let output: ReplErrorOutput
     private let interactive: Bool
     private var anyFailed = false
 
-    init(evaluator: ReplEvaluator, reader: any LineReader, interrupts: ReplInterrupts?, dryRun: ReplDryRun, output: ReplErrorOutput, interactive: Bool) {
+    init(evaluator: SessionEvaluator, reader: any LineReader, interrupts: ReplInterrupts?, session: ScriptSession, output: ReplErrorOutput, interactive: Bool) {
         self.evaluator = evaluator
         self.reader = reader
         self.interrupts = interrupts
-        self.dryRun = dryRun
+        self.session = session
         self.output = output
         self.interactive = interactive
     }
@@ -55,12 +55,18 @@ final class ReplLoop {
         anyFailed = true
     }
 
-    /// Runs Lua with Ctrl-C armed to interrupt it.
-    private func evaluating(_ body: () -> ReplEvaluator.Outcome) -> ReplEvaluator.Outcome {
+    /// Runs Lua with Ctrl-C armed to interrupt it; reports how it failed, if it did.
+    private func evaluating(_ body: () -> SessionEvaluator.Outcome) -> SessionEvaluator.Outcome {
         interrupts?.beginEvaluation(evaluator.state.interruptHandle)
         let outcome = body()
         interrupts?.endEvaluation()
-        if outcome == .failed || outcome == .interrupted { anyFailed = true }
+        StandardOutput.flush() // what Lua printed shows before the next prompt
+        switch outcome {
+        case .failed(let message): report(message)
+        case .limitExceeded(let message): report("tfscript: \(message)")
+        case .interrupted: report("interrupted")
+        case .succeeded, .incomplete: break
+        }
         return outcome
     }
 
@@ -75,20 +81,18 @@ final class ReplLoop {
         case "dry-run":
             switch command.argument.lowercased() {
             case "on":
-                dryRun.set(true)
-                try? evaluator.state.setModuleField(["tf"], "dry_run", .boolean(true))
+                session.setDryRun(true, in: evaluator)
                 output.note("dry-run on: create, patch and delete are recorded, not sent (:plan shows them)")
             case "off":
-                dryRun.set(false)
-                try? evaluator.state.setModuleField(["tf"], "dry_run", .boolean(false))
+                session.setDryRun(false, in: evaluator)
                 output.note("dry-run off: changes are sent to the control plane again")
             case "":
-                output.note("dry-run is \(dryRun.isOn ? "on" : "off")")
+                output.note("dry-run is \(session.isDryRun ? "on" : "off")")
             default:
                 report(":dry-run expects on or off, got '\(command.argument)'")
             }
         case "plan":
-            guard let plan = dryRun.plan() else {
+            guard let plan = session.planFromSessionThread() else {
                 output.note("No plan: nothing was recorded (turn recording on with :dry-run on)")
                 break
             }

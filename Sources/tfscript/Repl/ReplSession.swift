@@ -1,14 +1,12 @@
 import Foundation
-import JSON
 import Logging
-import LuaHost
-import ScriptRuntime
-import TokenFactory
+import TFScript
 
-/// One `tfscript repl`: opens the control plane like `run`, builds the sandboxed state with the
-/// `tf` module and the REPL prelude on a ``LuaExecutor`` thread, and runs the ``ReplLoop`` there.
+/// One `tfscript repl`: opens the engine like `run`, starts an engine session (the sandboxed
+/// state with the `tf` module and the session prelude, on its own thread) and runs the
+/// ``ReplLoop`` there, reading lines from the terminal or a pipe.
 struct ReplSession {
-    var runConfiguration: ScriptRunConfiguration
+    var options: ScriptOptions
     var connection: ConnectionOptions
     var dryRun: DryRunOptions
     var journalPath: String?
@@ -16,36 +14,36 @@ struct ReplSession {
 
     /// Runs the session to its end; returns the exit code.
     func run() async throws -> Int32 {
-        try await ControlPlaneSession.with(connection, journalPath: journalPath, logger: logger) { session, journal in
-            try await run(session: session, journal: journal)
+        let journal = try Journal.openForCommand(journalPath)
+        return try await connection.withEngine(logger: logger) { engine in
+            var options = options
+            options.dryRun = dryRun.enabled
+            options.journal = journal
+            options.output = StandardOutput.sink
+            options.waitProgress = StandardError.waitProgress
+            // `require` finds modules in the folder the REPL was started from, as `lua` does.
+            options.libraryPaths.insert(FileManager.default.currentDirectoryPath, at: 0)
+            return try await run(engine: engine, options: options)
         }
     }
 
-    private func run(session: ControlPlaneSession, journal: Journal?) async throws -> Int32 {
-        let live = session.controlPlane(journal: journal)
-        let recorder = dryRun.enabled ? ScriptExecution.recorder(reading: session.reader) : nil
-        let selector = ControlPlaneSelector(plane: recorder ?? live, recorder: recorder)
-        let dryRunSwitch = ReplDryRun(selector: selector, live: live, reader: session.reader, baseURL: session.baseURL)
-        let interactive = isatty(0) == 1
-        let module = TFModule(context: ControlPlaneSession.moduleContext(selector, logger: logger))
-        let configuration = runConfiguration
-        let output = ReplErrorOutput.forStandardError(interactive: interactive)
-        let executor = LuaExecutor<ReplEvaluator>(name: "tfscript.repl") {
-            let folder = FileManager.default.currentDirectoryPath
-            let state = try LuaState(configuration: configuration.stateConfiguration(scriptFolder: folder))
-            try ScriptRunner.installArguments(state, configuration)
-            try module.install(into: state)
-            return try ReplEvaluator(state: state, errorOutput: output)
+    private func run(engine: ScriptEngine, options: ScriptOptions) async throws -> Int32 {
+        let session: ScriptSession
+        do {
+            session = try await engine.session(options)
+        } catch {
+            throw CommandFailure(exitCode: 1, message: "cannot start the REPL: \(error)")
         }
-        defer { executor.shutdown() }
+        let interactive = isatty(0) == 1
+        let output = ReplErrorOutput.forStandardError(interactive: interactive)
         let interrupts = interactive ? ReplInterrupts.install() : nil
         if interactive {
-            output.note("tfscript \(TFScript.version) REPL (Lua 5.4)\(dryRun.enabled ? ", dry-run on" : ""). :help for help, Ctrl-D to leave.")
+            output.note("tfscript \(ScriptEngine.version) REPL (Lua 5.4)\(dryRun.enabled ? ", dry-run on" : ""). :help for help, Ctrl-D to leave.")
         }
         let historyPath = HistoryFile.path(environment: ProcessInfo.processInfo.environment)
         let code: Int32
         do {
-            code = try await executor.run { evaluator in
+            code = try await session.withEvaluator { evaluator in
                 let reader: any LineReader
                 if let interrupts {
                     let path = historyPath.flatMap { HistoryFile.prepareFolder(for: $0) ? $0 : nil }
@@ -56,21 +54,24 @@ struct ReplSession {
                     reader = PipedLineReader()
                 }
                 return ReplLoop(
-                    evaluator: evaluator, reader: reader, interrupts: interrupts, dryRun: dryRunSwitch,
+                    evaluator: evaluator, reader: reader, interrupts: interrupts, session: session,
                     output: output, interactive: interactive
                 ).run()
             }
         } catch {
+            await session.close()
             throw CommandFailure(exitCode: 1, message: "cannot start the REPL: \(error)")
         }
-        try await savePlan(dryRunSwitch)
+        await session.close()
+        StandardOutput.flush()
+        try savePlan(await session.plan())
         return code
     }
 
     /// `--plan-out`: writes what the session recorded, when it recorded anything.
     /// Without it, a reminder that recorded changes were not sent.
-    private func savePlan(_ dryRunSwitch: ReplDryRun) async throws {
-        guard let plan = await dryRunSwitch.planAfterSession(), !plan.isEmpty else { return }
+    private func savePlan(_ plan: Plan?) throws {
+        guard let plan, !plan.isEmpty else { return }
         guard let path = dryRun.planOut else {
             let count = plan.operations.count
             StandardError.write(

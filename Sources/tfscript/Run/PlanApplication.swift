@@ -1,8 +1,6 @@
 import Foundation
-import JSON
 import Logging
-import ScriptRuntime
-import TokenFactory
+import TFScript
 
 /// The steps of `tfscript apply`: read, check freshness, confirm, apply, report.
 struct PlanApplication {
@@ -22,17 +20,18 @@ struct PlanApplication {
         } catch {
             throw CommandFailure(exitCode: 2, message: "\(error) (--journal)")
         }
-        try await ControlPlaneSession.with(command.connection, journalPath: command.journal, logger: logger) { session, journal in
-            try await apply(plan, replay: replay, session: session, journal: journal)
+        let journal = try Journal.openForCommand(command.journal)
+        try await command.connection.withEngine(logger: logger) { engine in
+            try await apply(plan, replay: replay, engine: engine, journal: journal)
         }
     }
 
-    private func apply(_ plan: Plan, replay: JournalReplay, session: ControlPlaneSession, journal: Journal?) async throws {
-        if let missing = session.missingCredentials {
+    private func apply(_ plan: Plan, replay: JournalReplay, engine: ScriptEngine, journal: Journal?) async throws {
+        if let missing = engine.configurationError {
             throw CommandFailure(exitCode: 2, message: missing.description)
         }
-        try checkBaseURL(plan, session: session)
-        let applier = PlanApplier(controlPlane: session.controlPlane(journal: journal))
+        try checkBaseURL(plan, engine: engine)
+        let applier = engine.planApplier(journal: journal)
 
         let stale: [PlanApplier.StaleTarget]
         let resume: PlanApplier.Resume
@@ -58,7 +57,7 @@ struct PlanApplication {
         }
 
         StandardError.write(PlanRenderer().render(plan))
-        try confirm(plan, baseURL: session.baseURL)
+        try confirm(plan, baseURL: engine.baseURL)
 
         let report = await applier.apply(plan, resume: resume) { index, operation, result in
             let id = result.flatMap { (try? Endpoint(raw: $0))?.id } ?? operation.target
@@ -82,13 +81,13 @@ struct PlanApplication {
         }
     }
 
-    private func checkBaseURL(_ plan: Plan, session: ControlPlaneSession) throws {
+    private func checkBaseURL(_ plan: Plan, engine: ScriptEngine) throws {
         // A plan made against one simulator applies to a fresh one: their ports differ by design.
-        let bothSimulated = session.simulator != nil && plan.baseURL.hasPrefix("http://127.0.0.1:")
-        guard plan.baseURL != session.baseURL, !bothSimulated, !command.allowOtherBaseURL else { return }
+        let bothSimulated = engine.simulator != nil && plan.baseURL.hasPrefix("http://127.0.0.1:")
+        guard plan.baseURL != engine.baseURL, !bothSimulated, !command.allowOtherBaseURL else { return }
         throw CommandFailure(
             exitCode: 1,
-            message: "the plan was made against \(plan.baseURL), but this apply would go to \(session.baseURL); "
+            message: "the plan was made against \(plan.baseURL), but this apply would go to \(engine.baseURL); "
                 + "pass --base-url \(plan.baseURL), or --allow-other-base-url if that is intended")
     }
 

@@ -1,63 +1,58 @@
 import Foundation
-import JSON
 import Logging
-import LuaHost
-import ScriptRuntime
-import TokenFactory
+import TFScript
+import TFScriptLuaHost
 
-/// One `tfscript run`: opens the control plane, runs the script with the `tf` module, then
-/// prints (and saves) the plan of a dry run. Returns the process exit code.
+/// One `tfscript run`: parses nothing and composes nothing itself; it opens the engine, runs
+/// the script with output streamed to stdout, and applies the CLI's policies around it:
+/// diagnostics on stderr, the last-resort watchdog, plan printing and saving, exit codes.
 struct ScriptExecution {
-    var runConfiguration: ScriptRunConfiguration
+    var script: String
+    var options: ScriptOptions
     var connection: ConnectionOptions
     var dryRun: DryRunOptions
     var journalPath: String?
     var logger: Logger
+    /// How long past the timeout the watchdog waits before ending the process.
+    var watchdogGrace: Duration = .seconds(2)
 
     func run() async throws -> Int32 {
-        try await ControlPlaneSession.with(connection, journalPath: journalPath, logger: logger) { session, journal in
-            try await run(session: session, journal: journal)
+        let journal = try Journal.openForCommand(journalPath)
+        return try await connection.withEngine(logger: logger) { engine in
+            var options = options
+            options.journal = journal
+            options.output = StandardOutput.sink
+            options.waitProgress = StandardError.waitProgress
+            let watchdog = options.timeout.map {
+                Watchdog(after: $0 + watchdogGrace, message: "timeout of \(LimitSyntax.formatDuration($0)) exceeded")
+            }
+            let result = await engine.run(.file(script), options: options)
+            watchdog?.cancel()
+            StandardOutput.flush()
+            return try report(result)
         }
     }
 
-    private func run(session: ControlPlaneSession, journal: Journal?) async throws -> Int32 {
-        let recorder = dryRun.enabled ? Self.recorder(reading: session.reader) : nil
-        let plane: any ControlPlane = recorder ?? session.controlPlane(journal: journal)
-        let module = TFModule(context: ControlPlaneSession.moduleContext(ControlPlaneSelector(plane: plane, recorder: recorder), logger: logger))
-        let runner = ScriptRunner(configuration: runConfiguration) { state, _ in
-            try module.install(into: state)
+    /// Prints the diagnostic and, under dry-run, the plan; returns the exit code.
+    private func report(_ result: ScriptResult) throws -> Int32 {
+        if result.outputTruncated, let max = options.maxOutput {
+            StandardError.write("tfscript: output truncated at \(LimitSyntax.formatBytes(max)) (--max-output)\n")
         }
-        let outcome = await runner.run()
-        if let diagnostic = outcome.diagnostic { StandardError.write(diagnostic + "\n") }
-        var code = outcome.exitCode
-        if let recorder {
-            code = try await finishDryRun(recorder, outcome: outcome, baseURL: session.baseURL, code: code)
+        if let error = result.error {
+            StandardError.write((result.status == .scriptError ? error : "tfscript: \(error)") + "\n")
         }
-        return code
-    }
-
-    /// The dry run's control plane: reads through the client, records changes.
-    static func recorder(reading reader: any EndpointReading) -> RecordingControlPlane {
-        RecordingControlPlane(reader: reader) { id in
-            TokenFactoryError(
-                kind: .api, status: 404, message: "dedicated endpoint \(id) not found (deleted earlier in this dry run)",
-                method: "GET", path: "/v0/dedicated_endpoints/\(id)")
-        }
-    }
-
-    /// Prints the plan; saves it when the script succeeded. A failed script's plan is shown
-    /// (so the operator sees how far it got) but never saved: applying half a plan is a surprise.
-    private func finishDryRun(_ recorder: RecordingControlPlane, outcome: ScriptOutcome, baseURL: String, code: Int32) async throws -> Int32 {
-        let plan = Plan(baseURL: baseURL, script: runConfiguration.scriptPath, operations: await recorder.recordedOperations)
-        guard case .success = outcome else {
+        guard let plan = result.plan else { return result.exitCode }
+        // A failed script's plan is shown (so the operator sees how far it got) but never
+        // saved: applying half a plan is a surprise.
+        guard result.status == .ok else {
             if !plan.isEmpty {
                 StandardError.write("\nThe script failed, so this plan is incomplete and was not saved:\n\n" + PlanRenderer().render(plan))
             }
-            return code
+            return result.exitCode
         }
         StandardError.write("\n" + PlanRenderer().render(plan))
         if let path = dryRun.planOut { try plan.save(to: path) }
         if dryRun.detailedExitCode, !plan.isEmpty { return 5 }
-        return code
+        return result.exitCode
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import LuaHost
+@testable import TFScriptLuaHost
 
 /// No hook runs while a script runs normally (issue 12, P4); a stop (deadline, interrupt)
 /// arms the hook of whichever coroutine runs. These check that no switch of coroutines can

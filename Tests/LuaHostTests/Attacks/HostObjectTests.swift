@@ -1,5 +1,5 @@
 import Testing
-@testable import LuaHost
+@testable import TFScriptLuaHost
 
 /// Issue 9, classes 1, 2 and 7: host metatables are locked and never replaced when protected,
 /// no script finalizer can exist, and host objects are recognised by identity, not `__name`.

@@ -1,5 +1,5 @@
 import Testing
-@testable import LuaHost
+@testable import TFScriptLuaHost
 
 /// Issue 9, classes 3, 4 and 10: once a limit trips no script code runs (not in `<close>`
 /// handlers, other coroutines or message handlers), `load` cannot leave the budget relaxed or

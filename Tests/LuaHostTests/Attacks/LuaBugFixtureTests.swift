@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import LuaHost
+@testable import TFScriptLuaHost
 
 /// Issue 9, classes 10 and 12: the Lua 5.4.4 bugs a script can reach (docs/lua-5.4.4-bugs.md),
 /// each run in the sandbox from its reproduction script in Fixtures/lua-bugs.

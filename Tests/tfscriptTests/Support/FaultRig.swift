@@ -1,5 +1,5 @@
 import Foundation
-import JSON
+import TFScriptJSON
 
 /// Shared fixtures of the fault tests: a token full of characters that break naive redaction,
 /// endpoint objects, and a way to run `tfscript` against a ``FaultServer``.

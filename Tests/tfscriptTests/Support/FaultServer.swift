@@ -1,5 +1,5 @@
 import Foundation
-import JSON
+import TFScriptJSON
 import Synchronization
 
 /// A tiny HTTP/1.1 server on loopback, written with plain POSIX sockets for the fault tests.

@@ -1,5 +1,5 @@
 import Foundation
-import JSON
+import TFScriptJSON
 import TokenFactorySimulator
 
 /// A simulator started by the test process, so tests can run the real `tfscript` binary

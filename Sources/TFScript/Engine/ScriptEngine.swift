@@ -1,0 +1,69 @@
+public import AsyncHTTPClient
+public import Logging
+public import TokenFactorySimulator
+public import TFScriptRuntime
+public import TokenFactory
+
+/// Runs Lua automation scripts in-process: the one composition root the `tfscript` CLI, its
+/// REPL and embedders share.
+///
+/// An engine owns one control-plane connection (client, or in-process simulator) and is
+/// otherwise stateless: every ``run(_:options:)`` gets a fresh sandboxed Lua state on its own
+/// thread, so runs are independent and may overlap freely. Limits end a run, never the host;
+/// nothing in it writes to the process's stdout/stderr, installs signal handlers, reads the
+/// environment or exits. Call ``shutdown()`` once, after the last run.
+public final class ScriptEngine: Sendable {
+    /// The release version, `tf.version` in scripts.
+    public static let version = "0.1.0"
+
+    let connection: OpenControlPlane
+    /// Where the engine logs, and where `tf.log` goes unless a run names its own logger.
+    public let logger: Logger
+
+    /// Opens the control plane (starting the simulator for `.simulator()`).
+    ///
+    /// - Parameters:
+    ///   - logger: logs nothing unless the embedder passes one that does (swift-log's rule for
+    ///     libraries).
+    ///   - httpClient: an `HTTPClient` to share (its configuration, pools and event loops); the
+    ///     engine does not shut it down. Nil: the engine makes and owns one. Configure a shared
+    ///     one with `redirectConfiguration = .disallow`, or a redirect could carry the token away.
+    ///   - httpLogger: where the control-plane client logs requests and retries; nil: `logger`.
+    /// - Throws: `TokenFactoryError` (kind `configuration`) for an unusable base URL or token;
+    ///   the simulator's start error.
+    public init(
+        controlPlane: ControlPlaneConnection = .simulator(),
+        logger: Logger = Logger(label: "tfscript", factory: { _ in SwiftLogNoOpLogHandler() }),
+        httpClient: HTTPClient? = nil,
+        httpLogger: Logger? = nil
+    ) async throws {
+        self.logger = logger
+        self.connection = try await OpenControlPlane.open(controlPlane, httpClient: httpClient, logger: httpLogger ?? logger)
+    }
+
+    /// An engine over the embedder's own control plane (``ControlPlaneConnection/custom(_:baseURL:)``).
+    public convenience init(controlPlane: any ControlPlane, logger: Logger = Logger(label: "tfscript", factory: { _ in SwiftLogNoOpLogHandler() })) async throws {
+        try await self.init(controlPlane: .custom(controlPlane), logger: logger)
+    }
+
+    /// The control plane's base URL; plans record it, and `apply` refuses another one.
+    public var baseURL: String { connection.baseURL }
+
+    /// The in-process simulator of a `.simulator()` engine (for its request log and faults).
+    public var simulator: TokenFactorySimulator? { connection.simulator }
+
+    /// Why API calls fail when the engine is `.unconfigured`, else nil.
+    public var configurationError: TokenFactoryError? { connection.missing }
+
+    /// The control plane a live run's `tf` calls go to, journaled when `journal` is given;
+    /// for applying a saved plan (``PlanApplier``) with the engine's connection.
+    public func liveControlPlane(journal: Journal? = nil) -> any ControlPlane {
+        connection.controlPlane(journal: journal)
+    }
+
+    /// Closes the client's connections and stops the simulator. Runs still going fail their
+    /// API calls with a transport error; call it after the last run has returned.
+    public func shutdown() async throws {
+        try await connection.close()
+    }
+}

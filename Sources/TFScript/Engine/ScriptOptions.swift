@@ -1,0 +1,45 @@
+public import Logging
+public import TFScriptRuntime
+
+/// How one run (or session) goes: dry-run, limits, what the script sees, where output goes.
+///
+/// Every field is defaulted to what `tfscript run` does without flags, so `ScriptOptions()` is
+/// a sandboxed live run with a 256 MiB memory limit, no timeout and output captured.
+public struct ScriptOptions: Sendable {
+    /// Record `tf` mutations into ``ScriptResult/plan`` instead of sending them; reads still go
+    /// to the control plane. Host-module functions flagged as mutations are not called.
+    public var dryRun = false
+    /// Wall-clock budget for the run; past it the script stops (exit 3). Nil: none.
+    public var timeout: Duration?
+    /// Bytes the Lua heap (and API data held for the script) may use; exceeding it ends the
+    /// run (exit 3), never the host. Nil: no limit (only for trusted scripts).
+    public var memoryLimit: Int? = 256 << 20
+    /// Bytes `print` may write; past it output is cut and ``ScriptResult/outputTruncated`` set.
+    /// `tf.log` records have their own cap of the same size. Nil: unbounded.
+    public var maxOutput: Int? = 16 << 20
+    /// The main chunk's `...` and `arg[1...]` (`arg[0]` is the script's name).
+    public var arguments: [String] = []
+    /// `tf.vars`: named string values for the script (the CLI's `--var key=value`).
+    public var vars: [String: String] = [:]
+    /// The only environment variables `os.getenv` may return; all others read as nil.
+    public var environment: [String] = []
+    /// Seeds `math.random` for reproducible runs; nil seeds randomly.
+    public var seed: Int64?
+    /// Folders `require` loads Lua source from (after a file script's own folder).
+    public var libraryPaths: [String] = []
+    /// Host modules the script can call, installed as globals before it loads.
+    public var modules: [HostModule] = []
+    /// Where `print` goes; nil captures it into ``ScriptResult/output`` (kept in memory, so
+    /// keep ``maxOutput`` set when scripts may print a lot).
+    public var output: OutputSink?
+    /// Where `tf.log` records go; nil uses the engine's logger (which logs nothing by default).
+    public var logger: Logger?
+    /// The write-ahead journal of a live run's mutations (ignored under dry-run and by custom
+    /// control planes, which journal themselves if they need to).
+    public var journal: Journal?
+    /// Receives `tf.endpoints.wait` progress lines (the CLI shows them on a terminal only).
+    public var waitProgress: (@Sendable (String) -> Void)?
+
+    /// The defaults of `tfscript run` without flags; set what you need field by field.
+    public init() {}
+}

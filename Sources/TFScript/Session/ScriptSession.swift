@@ -1,0 +1,135 @@
+import TFScriptLuaHost
+import TFScriptRuntime
+
+/// One Lua state kept across chunks: what a REPL or a chat-ops prompt needs (globals defined
+/// by one line are there for the next).
+///
+/// The state lives on the session's own thread; chunks run one at a time, in order. Each chunk
+/// gets the session's limits afresh (the timeout is per chunk; the memory limit is for the
+/// whole state), and a limit or an interrupt ends the chunk, not the session. Call
+/// ``close()`` when done.
+public final class ScriptSession: Sendable {
+    let executor: LuaExecutor<SessionEvaluator>
+    let dryRun: SessionDryRun
+    let capture: OutputCapture?
+    let interruptHandle: LuaInterruptHandle
+    let skipped: HostModuleInstaller.SkippedCalls
+
+    init(engine: ScriptEngine, options: ScriptOptions) async throws {
+        let dryRun = SessionDryRun(on: options.dryRun, connection: engine.connection, journal: options.journal)
+        let capture = options.output == nil ? OutputCapture() : nil
+        let interrupt = LuaInterruptHandle()
+        var configuration = PreparedRun.configuration(options, path: "repl")
+        configuration.output = options.output?.luaSink ?? capture!.sink
+        let module = TFModule(context: TFModule.Context(
+            controlPlanes: dryRun.controlPlanes, logger: options.logger ?? engine.logger,
+            waitProgress: options.waitProgress, version: ScriptEngine.version))
+        let hostModules = HostModuleInstaller(modules: options.modules, isDryRun: { dryRun.isOn })
+        let stateConfiguration = configuration.stateConfiguration(requireFolders: [])
+        let runConfiguration = configuration
+        let executor = LuaExecutor<SessionEvaluator>(name: "tfscript.session") {
+            let state = try LuaState(configuration: stateConfiguration, interruptHandle: interrupt)
+            try ScriptRunner.installArguments(state, runConfiguration)
+            try module.install(into: state)
+            try hostModules.install(into: state)
+            return try SessionEvaluator(state: state)
+        }
+        // Surface a state that cannot be built now, not at the first chunk.
+        do {
+            try await executor.run { _ in }
+        } catch {
+            executor.shutdown()
+            throw error
+        }
+        self.executor = executor
+        self.dryRun = dryRun
+        self.capture = capture
+        self.interruptHandle = interrupt
+        self.skipped = hostModules.skipped
+    }
+
+    /// Runs `code` (an expression's value is returned, as in `lua -i`) and reports how it
+    /// ended. Cancelling the calling task interrupts the chunk; the session goes on.
+    public func evaluate(_ code: String) async -> ScriptResult {
+        let interrupt = interruptHandle
+        let evaluated: (SessionEvaluator.Outcome, [JSONValue], String?)
+        do {
+            evaluated = try await withTaskCancellationHandler {
+                try await executor.run { evaluator in
+                    let outcome = evaluator.evaluate(code)
+                    return (outcome, evaluator.lastValues, outcome == .incomplete ? evaluator.unfinishedError(code) : nil)
+                }
+            } onCancel: {
+                interrupt.requestInterrupt()
+            }
+        } catch {
+            return ScriptResult(failure: .internalError, code: 1, message: "the session is closed: \(error)")
+        }
+        let plan = dryRun.isOn ? await dryRun.plan() : nil
+        var result = ScriptResult(failure: .ok, code: 0, message: "")
+        result.error = nil
+        result.values = evaluated.1
+        result.plan = plan
+        result.output = capture?.take() ?? ""
+        result.skippedMutations = skipped.take()
+        switch evaluated.0 {
+        case .succeeded: break
+        case .incomplete: (result.status, result.exitCode, result.error) = (.scriptError, 1, evaluated.2)
+        case .failed(let message): (result.status, result.exitCode, result.error) = (.scriptError, 1, message)
+        case .limitExceeded(let message): (result.status, result.exitCode, result.error) = (.limitExceeded, 3, message)
+        case .interrupted: (result.status, result.exitCode, result.error) = (.interrupted, 3, "interrupted")
+        }
+        return result
+    }
+
+    /// Runs `body` on the session's thread with its evaluator: for front ends that drive the
+    /// state directly (the `tfscript repl` loop reads lines, completes names and prints there).
+    public func withEvaluator<T: Sendable>(_ body: @escaping @Sendable (SessionEvaluator) throws -> T) async throws -> T {
+        try await executor.run(body)
+    }
+
+    /// Stops the running chunk (from any thread), as Ctrl-C does.
+    public func interrupt() { interruptHandle.requestInterrupt() }
+
+    /// Whether `tf` mutations are recorded instead of sent now.
+    public var isDryRun: Bool { dryRun.isOn }
+
+    /// Switches dry-run for the chunks that follow (`tf.dry_run` follows). Recorded changes
+    /// are kept when it is switched off and on again.
+    public func setDryRun(_ on: Bool) async {
+        dryRun.set(on)
+        _ = try? await executor.run { evaluator in evaluator.setDryRunFlag(on) }
+    }
+
+    /// Switches dry-run from the session's own thread (inside ``withEvaluator(_:)``).
+    public func setDryRun(_ on: Bool, in evaluator: SessionEvaluator) {
+        dryRun.set(on)
+        evaluator.setDryRunFlag(on)
+    }
+
+    /// Everything recorded under dry-run so far; nil when dry-run was never on.
+    public func plan() async -> Plan? { await dryRun.plan() }
+
+    /// ``plan()`` for code on the session's thread (the REPL's `:plan`); blocks that thread
+    /// (never call it from Swift concurrency's pool).
+    public func planFromSessionThread() -> Plan? {
+        let dryRun = dryRun
+        return HostBridge.wait { await dryRun.plan() }
+    }
+
+    /// Ends the session: the state is released on its thread after the queued chunks.
+    public func close() async {
+        executor.shutdown()
+    }
+
+    deinit { executor.shutdown() } // a session dropped without close() must not keep its thread
+
+}
+
+extension ScriptEngine {
+    /// A session: one state across chunks, with `options`' limits per chunk, its host modules
+    /// and its dry-run setting (switchable with ``ScriptSession/setDryRun(_:)``).
+    public func session(_ options: ScriptOptions = ScriptOptions()) async throws -> ScriptSession {
+        try await ScriptSession(engine: self, options: options)
+    }
+}

@@ -1,0 +1,43 @@
+internal import TFScriptLuaShims
+internal import TFScriptCLua
+
+extension LuaState {
+    /// Compiles Lua source (text only; binary chunks are refused) into a callable function.
+    ///
+    /// `chunkName` follows Lua: `@script.lua` makes messages say `script.lua:LINE:`.
+    public func load(_ source: [UInt8], chunkName: String) throws(LuaError) -> LuaFunctionReference {
+        let stack = LuaStack(L: L, state: self)
+        let base = stack.top
+        guard lua_checkstack(L, 4) != 0 else { throw LuaError(kind: .runtime, message: "Lua stack overflow") }
+        let status = source.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                if let base = chars.baseAddress { return tfs_load_text(L, base, chars.count, chunkName) }
+                return tfs_load_text(L, "", 0, chunkName)
+            }
+        }
+        guard status == LUA_OK else {
+            defer { lua_settop(L, base) }
+            throw relaxed { error(from: stack, status: status) }
+        }
+        return LuaFunctionReference(popping: stack)
+    }
+
+    /// Compiles and runs Lua source on the main thread; returns its results.
+    @discardableResult
+    public func run(_ source: String, chunkName: String = "=(host)", arguments: [LuaValue] = []) throws(LuaError) -> [LuaValue] {
+        try load(Array(source.utf8), chunkName: chunkName).call(arguments)
+    }
+}
+
+extension LuaState {
+    /// A real binary chunk (made by `string.dump` in a separate, unsandboxed state), so tests
+    /// can prove `load` refuses it.
+    func binaryChunkForTests(_ source: String) -> [UInt8] {
+        relaxed {
+            tfs_push_binary_chunk(L, source)
+            defer { tfs_pop(L, 1) }
+            guard case .string(let s) = (try? LuaStack(L: L, state: self).value(at: -1)) ?? .nil else { return [] }
+            return s.bytes
+        }
+    }
+}

@@ -1,0 +1,120 @@
+internal import TFScriptLuaShims
+internal import TFScriptCLua
+
+extension LuaState {
+    /// Adds host functions and values to the (nested) global table at `path`, e.g.
+    /// `["tf", "endpoints"]` → `tf.endpoints.list`. Missing tables on the path are created;
+    /// existing ones are extended. Module tables are ordinary tables: a script may change its own
+    /// copy of `tf` as it may change `string` (each run has a fresh state); host Lua code keeps
+    /// local references taken before the script runs.
+    public func registerModule(_ path: [String], functions: [String: LuaHostFunction] = [:], values: [String: LuaValue] = [:]) throws {
+        precondition(!path.isEmpty, "a module needs a name")
+        let stack = LuaStack(L: L, state: self)
+        let base = stack.top
+        defer { lua_settop(L, base) }
+        try relaxed {
+            try stack.ensure(Int32(8))
+            lua_rawgeti(L, tfs_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
+            for name in path {
+                stack.push(string: name)
+                let type = lua_rawget(L, -2)
+                if type == LUA_TNIL {
+                    tfs_pop(L, 1)
+                    lua_createtable(L, 0, 0)
+                    stack.push(string: name)
+                    lua_pushvalue(L, -2)
+                    lua_rawset(L, -4)
+                } else if type != LUA_TTABLE || lua_getmetatable(L, -1) != 0 {
+                    throw LuaValueError("cannot register module \(path.joined(separator: ".")): '\(name)' is not a plain table")
+                }
+                tfs_remove(L, -2)
+            }
+            for (name, function) in functions.sorted(by: { $0.key < $1.key }) {
+                stack.push(string: name)
+                pushHostFunction(function, on: stack)
+                lua_rawset(L, -3)
+            }
+            for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+                stack.push(string: name)
+                try stack.push(value)
+                lua_rawset(L, -3)
+            }
+        }
+    }
+
+    /// Defines (or extends) the metatable registered under `name`, e.g. an error type with
+    /// `__tostring`. Tables pushed with that ``LuaTable/metatableName`` get it.
+    ///
+    /// Host metatables are locked (`__metatable`): `getmetatable` returns `false`, so a script
+    /// can neither read nor change them (a `__gc` added to a shared metatable would install a
+    /// finalizer the sandbox's `setmetatable` refuses). A table has a host metatable only when
+    /// the host set it: reading a table back recognises it by identity, never by `__name`.
+    public func registerMetatable(_ name: String, functions: [String: LuaHostFunction] = [:], values: [String: LuaValue] = [:]) throws {
+        precondition(functions["__gc"] == nil && values["__gc"] == nil, "host metatables never have finalizers")
+        let stack = LuaStack(L: L, state: self)
+        let base = stack.top
+        defer { lua_settop(L, base) }
+        try relaxed {
+            try stack.ensure(Int32(6))
+            if luaL_newmetatable(L, name) != 0 { tfs_lock_metatable(L) }
+            for (key, function) in functions {
+                stack.push(string: key)
+                pushHostFunction(function, on: stack)
+                lua_rawset(L, -3)
+            }
+            for (key, value) in values {
+                stack.push(string: key)
+                try stack.push(value)
+                lua_rawset(L, -3)
+            }
+        }
+    }
+
+    /// Sets global `name` rawly (no `__newindex` runs).
+    public func setGlobal(_ name: String, _ value: LuaValue) throws {
+        let stack = LuaStack(L: L, state: self)
+        let base = stack.top
+        defer { lua_settop(L, base) }
+        try relaxed {
+            try stack.ensure(Int32(4))
+            lua_rawgeti(L, tfs_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
+            stack.push(string: name)
+            try stack.push(value)
+            lua_rawset(L, -3)
+        }
+    }
+
+    /// Sets global `name` to a host function.
+    public func setGlobal(_ name: String, function: @escaping LuaHostFunction) throws {
+        let stack = LuaStack(L: L, state: self)
+        let base = stack.top
+        defer { lua_settop(L, base) }
+        try relaxed {
+            try stack.ensure(Int32(4))
+            lua_rawgeti(L, tfs_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
+            stack.push(string: name)
+            pushHostFunction(function, on: stack)
+            lua_rawset(L, -3)
+        }
+    }
+
+    /// Reads global `name` rawly (a copy).
+    public func global(_ name: String) throws -> LuaValue {
+        let stack = LuaStack(L: L, state: self)
+        let base = stack.top
+        defer { lua_settop(L, base) }
+        return try relaxed {
+            try stack.ensure(Int32(3))
+            lua_rawgeti(L, tfs_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
+            stack.push(string: name)
+            lua_rawget(L, -2)
+            return try stack.value(at: -1)
+        }
+    }
+
+    func pushHostFunction(_ function: @escaping LuaHostFunction, on stack: LuaStack) {
+        let box = HostFunctionBox(body: function, state: self)
+        hostFunctions.append(box)
+        tfs_push_host_function(stack.L, Unmanaged.passUnretained(box).toOpaque())
+    }
+}

@@ -1,0 +1,95 @@
+public import TFScriptJSON
+public import TokenFactory
+
+/// Reads through to the API (no mutation), for dry runs and for apply's staleness checks.
+public struct APIReader: EndpointReading {
+    let client: TokenFactoryClient
+
+    public init(client: TokenFactoryClient) { self.client = client }
+
+    public func listEndpoints() async throws -> [JSONValue] { try await client.listEndpoints().map(\.raw) }
+    public func endpoint(id: String) async throws -> JSONValue { try await client.getEndpoint(id: id).raw }
+    public func listTemplates() async throws -> [JSONValue] { try await client.listTemplates().map(\.raw) }
+}
+
+/// The control plane of a real run: every call goes to the API, and each mutation is journaled
+/// write-ahead (when a journal is configured): the intent before the request is sent, the
+/// outcome when the call ends (see ``Journal``).
+public struct LiveControlPlane: ControlPlane {
+    let reader: APIReader
+    let client: TokenFactoryClient
+    let journal: Journal?
+
+    /// The plan operation being applied, set by ``PlanApplier`` so intents name it and an
+    /// interrupted apply can be resumed from the journal.
+    @TaskLocal public static var planReference: Journal.PlanReference?
+
+    public init(client: TokenFactoryClient, journal: Journal?) {
+        self.reader = APIReader(client: client)
+        self.client = client
+        self.journal = journal
+    }
+
+    public func listEndpoints() async throws -> [JSONValue] { try await reader.listEndpoints() }
+    public func endpoint(id: String) async throws -> JSONValue { try await reader.endpoint(id: id) }
+    public func listTemplates() async throws -> [JSONValue] { try await reader.listTemplates() }
+
+    public func createEndpoint(_ spec: EndpointSpec) async throws -> JSONValue {
+        try await journaled(.create, target: nil, body: spec.body) {
+            let result = try await client.create(spec)
+            return (result.value.raw, result.attempts, nil)
+        }
+    }
+
+    public func patchEndpoint(id: String, _ patch: EndpointPatch) async throws -> JSONValue {
+        try await journaled(.patch, target: id, body: patch.body) {
+            let result = try await client.patch(id: id, patch)
+            return (result.value.raw, result.attempts, nil)
+        }
+    }
+
+    public func deleteEndpoint(id: String) async throws {
+        _ = try await journaled(.delete, target: id, body: nil) {
+            let result = try await client.delete(id: id)
+            let note = result.value == .goneOnRetry
+                ? "deleted: an earlier attempt's answer was lost and the retry found the endpoint gone (404)" : nil
+            return (JSONValue.null, result.attempts, note)
+        }
+    }
+
+    private func journaled(
+        _ kind: PlanOperation.Kind, target: String?, body: JSONValue?,
+        _ send: () async throws -> (JSONValue, Int, String?)
+    ) async throws -> JSONValue {
+        guard let journal else { return try await send().0 }
+        let sequence = try journal.recordIntent(operation: kind, target: target, body: body, plan: Self.planReference)
+        do {
+            let (result, attempts, note) = try await send()
+            try journal.recordOutcome(
+                sequence: sequence, operation: kind, target: target,
+                outcome: .ok(result: result.isNull ? nil : result, note: note), attempts: attempts)
+            return result
+        } catch {
+            let (outcome, attempts) = Self.outcome(of: error)
+            try journal.recordOutcome(sequence: sequence, operation: kind, target: target, outcome: outcome, attempts: attempts)
+            throw error
+        }
+    }
+
+    /// `failed` only when the server answered and no earlier attempt went unanswered; anything
+    /// else (timeouts, lost connections, cancellation, errors we cannot classify) is `unknown`,
+    /// because the change may have been applied.
+    static func outcome(of error: any Error) -> (Journal.Outcome, attempts: Int) {
+        guard let error = error as? TokenFactoryError else {
+            return (.unknown(message: "no answer: \(error)"), 1)
+        }
+        if error.kind == .validation || (error.attempts == 0 && !error.unanswered) {
+            return (.failed(status: error.status, message: "not sent: \(error.description)"), error.attempts)
+        }
+        if error.kind == .api, let status = error.status, !(200..<300).contains(status), !error.unanswered {
+            return (.failed(status: status, message: error.description), error.attempts)
+        }
+        // No answer, or a success answer the client could not read: it may well be applied.
+        return (.unknown(message: error.description), error.attempts)
+    }
+}

@@ -1,0 +1,123 @@
+public import TFScriptJSON
+public import TokenFactory
+
+/// The control plane under `--dry-run`: reads go to the API, changes (already validated: they arrive as `EndpointSpec` and `EndpointPatch`) are
+/// recorded in order and answered with a simulated result.
+///
+/// It holds an `EndpointReading` only, so no code path here can send a change. An overlay
+/// keeps later reads consistent with what was recorded: patched fields show, deleted
+/// endpoints are gone, created ones are listed under placeholder ids (`planned-1`, …).
+public actor RecordingControlPlane: ControlPlane {
+    private let reader: any EndpointReading
+    private let notFound: @Sendable (_ id: String) -> any Error
+    private var operations: [PlanOperation] = []
+    /// Planned creates, in creation order, by placeholder id.
+    private var createdOrder: [String] = []
+    private var created: [String: JSONValue] = [:]
+    /// The script's view of existing endpoints it patched.
+    private var patched: [String: JSONValue] = [:]
+    private var deleted: Set<String> = []
+
+    /// - Parameter notFound: makes the error a real API would give for an unknown id, so a
+    ///   script's `err.status == 404` branch behaves the same in a dry run.
+    public init(reader: any EndpointReading, notFound: @escaping @Sendable (_ id: String) -> any Error) {
+        self.reader = reader
+        self.notFound = notFound
+    }
+
+    /// The operations recorded so far, in order.
+    public var recordedOperations: [PlanOperation] { operations }
+
+    /// True when `id` names an endpoint this run planned to create or change, so waiting on
+    /// it against the real API would never see the planned state.
+    public func isPlannedChange(_ id: String) -> Bool {
+        created[id] != nil || patched[id] != nil || deleted.contains(id)
+    }
+
+    // MARK: Reads
+
+    public func listEndpoints() async throws -> [JSONValue] {
+        let live = try await reader.listEndpoints()
+        var result: [JSONValue] = []
+        result.reserveCapacity(live.count + createdOrder.count)
+        for endpoint in live {
+            guard let id = EndpointIdentity.id(of: endpoint) else {
+                result.append(endpoint)
+                continue
+            }
+            if deleted.contains(id) { continue }
+            result.append(patched[id] ?? endpoint)
+        }
+        result.append(contentsOf: createdOrder.compactMap { created[$0] })
+        return result
+    }
+
+    public func endpoint(id: String) async throws -> JSONValue {
+        if deleted.contains(id) { throw notFound(id) }
+        if let planned = created[id] ?? patched[id] { return planned }
+        if id.hasPrefix(PlanOperation.placeholderPrefix) { throw notFound(id) }
+        return try await reader.endpoint(id: id)
+    }
+
+    public func listTemplates() async throws -> [JSONValue] {
+        try await reader.listTemplates()
+    }
+
+    // MARK: Changes (recorded, never sent)
+
+    public func createEndpoint(_ spec: EndpointSpec) async throws -> JSONValue {
+        let body = spec.body
+        let id = PlanOperation.placeholderPrefix + String(createdOrder.count + 1)
+        var result = body.objectValue ?? [:]
+        result["endpoint_id"] = .string(id)
+        result["routing_key"] = .string("(known after apply)")
+        result["status"] = .string("planned")
+        let after = JSONValue.object(result)
+        createdOrder.append(id)
+        created[id] = after
+        operations.append(PlanOperation(kind: .create, target: id, body: body, before: nil, after: after))
+        return after
+    }
+
+    public func patchEndpoint(id: String, _ patch: EndpointPatch) async throws -> JSONValue {
+        let body = patch.body
+        let before = try await endpoint(id: id)
+        let after = Self.merge(body, into: before)
+        // A patch that changes nothing is not a change: scripts that converge (scale to zero
+        // what is not already at zero) then plan nothing and `--detailed-exitcode` says 0.
+        if WritableFields.differences(before: before, now: after).isEmpty { return before }
+        if created[id] != nil { created[id] = after } else { patched[id] = after }
+        operations.append(PlanOperation(kind: .patch, target: id, body: body, before: before, after: after))
+        return after
+    }
+
+    public func deleteEndpoint(id: String) async throws {
+        let before = try await endpoint(id: id)
+        operations.append(PlanOperation(kind: .delete, target: id, body: nil, before: before, after: nil))
+        deleted.insert(id)
+        patched[id] = nil
+        if created.removeValue(forKey: id) != nil { createdOrder.removeAll { $0 == id } }
+    }
+
+    /// `patch` applied to `base` the way the API applies a PATCH: given fields replace,
+    /// nested objects (`scaling`) merge.
+    static func merge(_ patch: JSONValue, into base: JSONValue) -> JSONValue {
+        guard case .object(let changes) = patch, case .object(var result) = base else { return patch }
+        for (key, value) in changes {
+            if case .object = value, let existing = result[key], case .object = existing {
+                result[key] = merge(value, into: existing)
+            } else {
+                result[key] = value
+            }
+        }
+        return .object(result)
+    }
+}
+
+/// An endpoint's id, whichever field name the API used (DESIGN.md §1): the client's own
+/// tolerant reading, so every layer agrees on it.
+enum EndpointIdentity {
+    static func id(of endpoint: JSONValue) -> String? {
+        (try? Endpoint(raw: endpoint))?.id
+    }
+}

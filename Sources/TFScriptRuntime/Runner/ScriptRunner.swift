@@ -1,0 +1,148 @@
+public import TFScriptLuaHost
+public import TFScriptJSON
+import Foundation
+
+/// Runs one Lua script in a fresh sandboxed state on a dedicated thread.
+///
+/// Order of a run: build the state (sandbox + self-check), set `arg` and `tf.vars`, call
+/// ``prepare`` (where the `tf` module is installed), load the script, start the clock, call
+/// the main chunk with the script arguments as `...`, and map the end to a ``ScriptOutcome``.
+/// Nothing here touches the process: output goes to the configuration's sink, and a limit
+/// ends the run (the CLI alone keeps a last-resort watchdog).
+public struct ScriptRunner: Sendable {
+    /// Installs extra modules into the fresh state before the script loads. Runs on the Lua
+    /// thread; throwing aborts the run with an internal error.
+    public typealias Prepare = @Sendable (LuaState, ScriptRunConfiguration) throws -> Void
+
+    /// Limits, arguments and the sandbox of the run.
+    public var configuration: ScriptRunConfiguration
+    /// The script's source (already read; a first `#` line skipped).
+    public var source: [UInt8]
+    /// The folder `require` searches first (a file script's own folder); nil for none.
+    public var requireFolder: String?
+    /// Installs the host's modules (the `tf` module, host modules) before the script loads.
+    public var prepare: Prepare?
+    /// Set from any thread to stop the script (task cancellation, Ctrl-C); nil for none.
+    public var interruptHandle: LuaInterruptHandle?
+
+    /// A run of `source`; nothing happens until ``run()``.
+    public init(configuration: ScriptRunConfiguration, source: [UInt8], requireFolder: String?, prepare: Prepare? = nil) {
+        self.configuration = configuration
+        self.source = source
+        self.requireFolder = requireFolder
+        self.prepare = prepare
+    }
+
+    /// How a run ended and what it left behind.
+    public struct Completion: Sendable {
+        /// How the run ended, with its exit code.
+        public var outcome: ScriptOutcome
+        /// What the main chunk returned, as JSON (unrepresentable values as their type name).
+        public var values: [JSONValue]
+        /// Whether `print` output was cut at the output cap.
+        public var outputTruncated: Bool
+
+        /// A completion, e.g. for a run that never started.
+        public init(outcome: ScriptOutcome, values: [JSONValue] = [], outputTruncated: Bool = false) {
+            self.outcome = outcome
+            self.values = values
+            self.outputTruncated = outputTruncated
+        }
+    }
+
+    /// Runs the script to its end and reports how it ended. Never throws: every failure is an
+    /// outcome with an exit code.
+    public func run() async -> Completion {
+        let runner = self
+        do {
+            return try await LuaThread.run { runner.runOnLuaThread() }
+        } catch {
+            return Completion(outcome: .internalError("\(error)"), values: [], outputTruncated: false)
+        }
+    }
+
+    /// Reads a script file (exit code 2 when it cannot be used), skipping a `#!` first line.
+    public static func readScript(_ path: String) throws -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ScriptFileError("cannot open script '\(path)': no such file (check the path)")
+        }
+        guard !isDirectory.boolValue else { throw ScriptFileError("cannot run '\(path)': it is a folder, not a Lua script") }
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
+            throw ScriptFileError("cannot read script '\(path)' (check its permissions)")
+        }
+        return skippingShebang([UInt8](data))
+    }
+
+    /// Like lua.c: a first line starting with '#' (a shebang) is skipped; its newline stays
+    /// so line numbers match the file.
+    public static func skippingShebang(_ source: [UInt8]) -> [UInt8] {
+        var bytes = source
+        if bytes.first == UInt8(ascii: "#") {
+            let end = bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            bytes.removeSubrange(0..<end)
+        }
+        return bytes
+    }
+
+    func runOnLuaThread() -> Completion {
+        let state: LuaState
+        do {
+            state = try LuaState(
+                configuration: configuration.stateConfiguration(requireFolders: requireFolder.map { [$0] } ?? []),
+                interruptHandle: interruptHandle ?? LuaInterruptHandle())
+        } catch {
+            return Completion(outcome: .internalError("cannot build the sandbox: \(error)"), values: [], outputTruncated: false)
+        }
+        func end(_ outcome: ScriptOutcome, _ values: [JSONValue] = []) -> Completion {
+            Completion(outcome: outcome, values: values, outputTruncated: state.outputWasTruncated)
+        }
+        do {
+            try Self.installArguments(state, configuration)
+            try prepare?(state, configuration)
+        } catch {
+            return end(.internalError("cannot prepare the script environment: \(error)"))
+        }
+        let main: LuaFunctionReference
+        do {
+            main = try state.load(source, chunkName: "@" + configuration.scriptPath)
+        } catch {
+            return end(Self.outcome(for: error))
+        }
+        state.startClock()
+        do {
+            let values = try main.call(configuration.arguments.map { .string(LuaString($0)) })
+            return end(.success, values.map(Self.json))
+        } catch {
+            return end(Self.outcome(for: error))
+        }
+    }
+
+    static func json(_ value: LuaValue) -> JSONValue {
+        if case .nil = value { return .null }
+        return (try? LuaJSON.jsonValue(value, path: "result")) ?? .string(value.typeName)
+    }
+
+    static func outcome(for error: LuaError) -> ScriptOutcome {
+        if let limit = error.limit { return .limitExceeded(limit, message: error.message) }
+        return .scriptError(error)
+    }
+
+    /// `arg` as in the standalone interpreter (arg[0] = script) and `tf.vars`; sessions use
+    /// it too, so they and scripts see the same globals.
+    public static func installArguments(_ state: LuaState, _ configuration: ScriptRunConfiguration) throws {
+        var arg = LuaTable(array: configuration.arguments.map { .string(LuaString($0)) })
+        arg.entries.append(.init(key: 0, value: .string(LuaString(configuration.scriptPath))))
+        try state.setGlobal("arg", .table(arg))
+        try state.registerModule(["tf"], values: [
+            "vars": .table(LuaTable(fields: configuration.variables.mapValues { .string(LuaString($0)) })),
+        ])
+    }
+}
+
+/// The script file cannot be used (exit code 2).
+public struct ScriptFileError: Error, CustomStringConvertible {
+    /// What is wrong with the file and what to do.
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

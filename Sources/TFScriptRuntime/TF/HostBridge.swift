@@ -1,0 +1,74 @@
+import Dispatch
+public import TFScriptLuaHost
+import Synchronization
+
+/// The one bridge from a Lua host call to async Swift work: the `tf` functions (HTTP, sleeps)
+/// and embedders' host modules all go through ``run(_:suspending:_:)``.
+///
+/// It blocks the Lua thread until the work ends. The Lua state lives on its own thread (never on Swift concurrency's pool), so blocking it
+/// is safe. While blocked, the bridge keeps checking the script's timeout and interrupt
+/// (Ctrl-C in the REPL): a request in flight cannot be interrupted by Lua's count hook, so
+/// the bridge cancels the work itself and raises the limit error, which scripts cannot catch.
+///
+/// Inside a `tf.parallel` worker the same call does not block: ``run(_:suspending:_:)``
+/// hands the work to the worker's ``ParallelRun`` and suspends the worker's coroutine.
+public enum HostBridge {
+    /// Runs a host call's async work: suspends the calling coroutine when it is a
+    /// `tf.parallel` worker that can yield (and `suspending` is true), blocks otherwise
+    /// (the main chunk, a script's own coroutines, inside `table.sort` callbacks, …).
+    public static func run<T: Sendable>(
+        _ call: LuaHostCall, suspending: Bool = true, _ operation: @escaping @Sendable () async throws -> T
+    ) throws -> T {
+        if suspending, call.canSuspend, let run = call.state.owner(of: call.coroutine) as? ParallelRun {
+            return try run.perform(call, operation)
+        }
+        return try run(on: call.state, operation)
+    }
+
+    private final class Slot<T: Sendable>: Sendable {
+        let value = Mutex<Result<T, any Error>?>(nil)
+    }
+
+    /// How long a cancelled operation may take to wind down before the run ends anyway.
+    static let cancellationGrace: DispatchTimeInterval = .seconds(1)
+
+    /// Blocks the Lua thread until `operation` ends, cancelling it when the run's timeout or
+    /// interrupt trips (then the limit error is thrown).
+    ///
+    /// After cancelling, it waits for the operation to wind down (up to
+    /// ``cancellationGrace``), so what the operation does on cancellation (a journal's
+    /// `unknown` outcome for a request in flight) is done before the run ends.
+    public static func run<T: Sendable>(on state: LuaState, _ operation: @escaping @Sendable () async throws -> T) throws -> T {
+        let slot = Slot<T>()
+        let done = DispatchSemaphore(value: 0)
+        let task = Task {
+            let result: Result<T, any Error>
+            do { result = .success(try await operation()) } catch { result = .failure(error) }
+            slot.value.withLock { $0 = result }
+            done.signal()
+        }
+        while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            if let limit = state.limitReachedDuringHostCall() {
+                task.cancel()
+                _ = done.wait(timeout: .now() + cancellationGrace)
+                throw limit
+            }
+        }
+        return try slot.value.withLock { $0! }.get()
+    }
+
+    /// Waits for async work that cannot be interrupted and takes no part in a run's limits
+    /// (reading a session's plan), from a plain thread that may block (never from Swift
+    /// concurrency's pool).
+    public static func wait<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+        let slot = Slot<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let value = await body()
+            slot.value.withLock { $0 = .success(value) }
+            done.signal()
+        }
+        done.wait()
+        return try! slot.value.withLock { $0! }.get()
+    }
+}

@@ -1,0 +1,168 @@
+import TFScriptJSON
+import Logging
+import TFScriptLuaHost
+import TokenFactory
+
+extension TFModule {
+    /// `tf.endpoints.list/get/create/patch/delete/wait`.
+    func installEndpoints(into state: LuaState) throws {
+        let planes = context.controlPlanes
+        try state.registerModule(["tf", "endpoints"], functions: [
+            "list": { call in
+                let function = "tf.endpoints.list"
+                let filter: EndpointFilter
+                do {
+                    let json = call.argumentCount >= 1 && call.typeName(of: 1) != "nil"
+                        ? try Arguments.json(call, 1, name: "filter", function: function) : nil
+                    filter = try EndpointFilter(json: json)
+                } catch let error as EndpointFilter.FilterError {
+                    throw ScriptError.validation(function, error.message)
+                }
+                let endpoints = try api(function, call) { try await planes.current.listEndpoints() }
+                let matching = endpoints.filter { filter.matches($0, state: EndpointView.state(of: $0)) }
+                return [.table(LuaTable(array: matching.map(EndpointView.lua), metatableName: LuaJSON.arrayMarker))]
+            },
+            "get": { call in
+                let function = "tf.endpoints.get"
+                let id = try Arguments.id(call, 1, function: function)
+                return [EndpointView.lua(try api(function, call) { try await planes.current.endpoint(id: id) })]
+            },
+            "create": { call in
+                let function = "tf.endpoints.create"
+                let fields = try Arguments.object(call, 1, name: "spec", function: function)!
+                let spec: EndpointSpec
+                do throws(TokenFactoryError) { spec = try EndpointSpec(validating: .object(fields)) } catch {
+                    throw ScriptError(error, function: function, argument: "spec")
+                }
+                let created = try api(function, call, mutation: true) { try await planes.current.createEndpoint(spec) }
+                try chargePlanned(call, body: .object(fields), planes: planes)
+                return [EndpointView.lua(created)]
+            },
+            "patch": { call in
+                let function = "tf.endpoints.patch"
+                let id = try Arguments.id(call, 1, function: function)
+                let fields = try Arguments.object(call, 2, name: "fields", function: function)!
+                let patch: EndpointPatch
+                do throws(TokenFactoryError) { patch = try EndpointPatch(validating: .object(fields)) } catch {
+                    throw ScriptError(error, function: function, argument: "fields")
+                }
+                let patched = try api(function, call, mutation: true) { try await planes.current.patchEndpoint(id: id, patch) }
+                try chargePlanned(call, body: .object(fields), planes: planes)
+                return [EndpointView.lua(patched)]
+            },
+            "delete": { call in
+                let function = "tf.endpoints.delete"
+                let id = try Arguments.id(call, 1, function: function)
+                try api(function, call, mutation: true) { try await planes.current.deleteEndpoint(id: id) }
+                try chargePlanned(call, body: nil, planes: planes)
+                return [.boolean(true)]
+            },
+            "wait": { call in try wait(call) },
+        ])
+    }
+
+    /// Under dry-run each recorded change stays in the host's plan (body, `before` snapshot,
+    /// overlay) until the run ends: host memory held for the script, so it is charged to the
+    /// script's memory budget for good. A loop planning changes without end trips the memory
+    /// limit (exit 3) instead of growing the host.
+    private func chargePlanned(_ call: LuaHostCall, body: JSONValue?, planes: ControlPlaneSelector) throws {
+        guard planes.isDryRun else { return }
+        let cost = Self.plannedOperationOverhead + (body.map { $0.serializedBytes().count } ?? 0) * 4
+        guard call.state.charge(cost) else {
+            throw ScriptError(kind: .limit, message: "the dry-run plan no longer fits in the memory limit")
+        }
+    }
+
+    /// What one planned operation costs the host besides its body: the `before` snapshot of the
+    /// endpoint, the overlay entry and the operation record (measured at 2–3 KiB for the demo fleet).
+    static let plannedOperationOverhead = 4096
+
+    /// `tf.endpoints.wait(id, state [, {timeout=600, interval=5}])`.
+    private func wait(_ call: LuaHostCall) throws -> [LuaValue] {
+        let function = "tf.endpoints.wait"
+        let id = try Arguments.id(call, 1, function: function)
+        let target = try Arguments.string(call, 2, name: "state", function: function).lowercased()
+        let options = try Arguments.options(call, 3, allowed: ["timeout", "interval"], function: function)
+        let timeout = try Self.seconds(options["timeout"], default: 600, name: "options.timeout", function: function)
+        let interval = try Self.seconds(options["interval"], default: 5, name: "options.interval", function: function)
+        let plane = context.controlPlanes.current
+
+        if let recorder = context.controlPlanes.recorder {
+            let planned = try api(function, call) { () async throws -> JSONValue? in
+                guard await recorder.isPlannedChange(id) else { return nil }
+                return try? await recorder.endpoint(id: id)
+            }
+            if let planned {
+                context.logger.info("dry run: not waiting for a planned change to reach the API", metadata: ["endpoint": "\(id)", "state": "\(target)"])
+                return [EndpointView.lua(planned)]
+            }
+        }
+
+        var waiter = EndpointWaiter(target: target, timeout: timeout.duration, interval: interval.duration, progress: nil)
+        if let show = context.waitProgress {
+            waiter.progress = { state, elapsed in
+                show("waiting for \(id) to be \(target): \(state) (\(elapsed.components.seconds)s)")
+            }
+        }
+        do {
+            let waitsForDeletion = target == EndpointWaiter.deletedState
+            let read: @Sendable () async throws -> JSONValue? = {
+                do {
+                    return try await plane.endpoint(id: id)
+                } catch let error as TokenFactoryError where error.status == 404 && waitsForDeletion {
+                    return nil
+                }
+            }
+            let configured = waiter
+            let result: JSONValue? = try api(function, call) {
+                try await configured.wait(read: read, state: { EndpointView.state(of: $0) })
+            }
+            return [result.map(EndpointView.lua) ?? .boolean(true)]
+        } catch EndpointWaiter.Failure.enteredError {
+            throw ScriptError(kind: .api, message: "\(function): endpoint \(id) entered state error while waiting for \(target)")
+        } catch EndpointWaiter.Failure.timedOut(let last) {
+            throw ScriptError(
+                kind: .timeout,
+                message: "\(function): endpoint \(id) did not reach \(target) within \(Arguments.format(timeout.seconds))s (last state: \(last))",
+                retryable: true)
+        }
+    }
+
+    private static func seconds(_ value: JSONValue?, default fallback: Double, name: String, function: String) throws -> (seconds: Double, duration: Duration) {
+        guard let value else { return (fallback, .seconds(fallback)) }
+        guard let number = value.doubleValue else {
+            throw ScriptError.validation(function, "\(name) must be a number of seconds > 0, got \(value.serialized())")
+        }
+        return (number, try Arguments.duration(number, allowZero: false, name: name, function: function))
+    }
+
+    /// `tf.templates.list()`.
+    func installTemplates(into state: LuaState) throws {
+        let planes = context.controlPlanes
+        try state.registerModule(["tf", "templates"], functions: [
+            "list": { call in
+                let templates = try api("tf.templates.list", call) { try await planes.current.listTemplates() }
+                return [.table(LuaTable(array: templates.map(LuaJSON.luaValue), metatableName: LuaJSON.arrayMarker))]
+            }
+        ])
+    }
+}
+
+/// How an endpoint looks to Lua: the API's object, plus `endpoint_id` and a normalized
+/// `state` so scripts need not know which shape the API used (DESIGN.md §1).
+enum EndpointView {
+    static func state(of raw: JSONValue) -> String? {
+        (try? Endpoint(raw: raw))?.state
+    }
+
+    static func lua(_ raw: JSONValue) -> LuaValue {
+        guard case .object(var members) = raw else { return LuaJSON.luaValue(raw) }
+        if members["endpoint_id"] == nil, let id = members["id"] {
+            members["endpoint_id"] = id
+        }
+        if members["state"]?.stringValue != nil || members["state"] == nil, let state = state(of: raw) {
+            members["state"] = .string(state)
+        }
+        return LuaJSON.luaValue(.object(members))
+    }
+}

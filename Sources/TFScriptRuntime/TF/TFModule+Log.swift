@@ -1,0 +1,67 @@
+import Logging
+import TFScriptLuaHost
+
+extension TFModule {
+    /// `tf.log.debug/info/warn/error(format, ...)`: `string.format` runs in Lua (it is Lua's
+    /// formatter, with Lua's rules), the record goes to swift-log, which writes to stderr.
+    ///
+    /// Records count against a cap of the run's output size (`--max-output`; `print` has its
+    /// own) by what a record costs once written: the message plus ``logRecordOverhead`` for the
+    /// timestamp, level and logger fields, so even empty messages cannot write without bound.
+    /// Past the cap, one warning says the log was truncated and later records are dropped, so a
+    /// runaway loop cannot fill a disk through journald or cron mail.
+    func installLog(into state: LuaState) throws {
+        let logger = context.logger
+        var remaining = state.configuration.maxOutputBytes ?? Int.max
+        var truncated = false
+        try state.setGlobal(Self.logWriterGlobal, function: { call in
+            guard case .string(let level) = try call.argument(1), case .string(let message) = try call.argument(2) else {
+                return []
+            }
+            guard !truncated else { return [] }
+            remaining -= message.bytes.count + Self.logRecordOverhead
+            guard remaining >= 0 else {
+                truncated = true
+                logger.warning("tf.log output truncated (--max-output reached); later records are dropped")
+                return []
+            }
+            let text = message.lossyString
+            switch level.lossyString {
+            case "debug": logger.debug("\(text)")
+            case "info": logger.info("\(text)")
+            case "warn": logger.warning("\(text)")
+            default: logger.error("\(text)")
+            }
+            return []
+        })
+        try state.run(Self.logPrelude, chunkName: "=tf.log")
+    }
+
+    static let logWriterGlobal = "__tfscript_log_write"
+
+    /// What a text or JSON log line adds to its message (time, level, logger, separators).
+    static let logRecordOverhead = 80
+
+    /// Builds `tf.log` from the hidden writer and removes the writer from the globals.
+    /// Formatting errors are raised at the script's line (`error(..., 2)`).
+    static let logPrelude = """
+        local write = \(logWriterGlobal)
+        \(logWriterGlobal) = nil
+        local format, select, tostring, pcall, error = string.format, select, tostring, pcall, error
+        local log = {}
+        for _, level in ipairs({"debug", "info", "warn", "error"}) do
+          log[level] = function(fmt, ...)
+            local message
+            if select("#", ...) == 0 then
+              message = tostring(fmt)
+            else
+              local ok, result = pcall(format, fmt, ...)
+              if not ok then error("tf.log." .. level .. ": " .. tostring(result), 2) end
+              message = result
+            end
+            write(level, message)
+          end
+        end
+        tf.log = log
+        """
+}

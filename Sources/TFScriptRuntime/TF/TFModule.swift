@@ -1,0 +1,99 @@
+public import Logging
+public import TFScriptLuaHost
+import TFScriptJSON
+import TokenFactory
+
+/// The `tf` global (DESIGN.md §3): the control plane, JSON, logging, sleep. (`tf.vars` and
+/// `arg` are set by the runner.)
+///
+/// One registrar per namespace (`tf.endpoints`, `tf.templates`, `tf.json`, `tf.log`), as in
+/// Redis's `luaRegisterRedisAPI`. Every function checks its arguments before any request and
+/// raises `ScriptError` tables. The `tf` table is an ordinary table (DESIGN.md §4: the host is
+/// protected, not the script from itself).
+public struct TFModule: Sendable {
+    /// What one run's `tf` module talks to and knows.
+    public struct Context: Sendable {
+        /// Where calls go: the API, or the dry-run recorder (switchable, for the REPL).
+        public var controlPlanes: ControlPlaneSelector
+        /// Where `tf.log` goes.
+        public var logger: Logger
+        /// Shows `tf.endpoints.wait` progress (the CLI passes one only when stderr is a terminal).
+        public var waitProgress: (@Sendable (String) -> Void)?
+        /// `tf.version`.
+        public var version: String
+
+        public init(
+            controlPlanes: ControlPlaneSelector,
+            logger: Logger, waitProgress: (@Sendable (String) -> Void)? = nil, version: String
+        ) {
+            self.controlPlanes = controlPlanes
+            self.logger = logger
+            self.waitProgress = waitProgress
+            self.version = version
+        }
+    }
+
+    let context: Context
+
+    public init(context: Context) {
+        self.context = context
+    }
+
+    /// Installs `tf` into a fresh state, before the script is loaded.
+    public func install(into state: LuaState) throws {
+        try state.registerMetatable(LuaJSON.arrayMarker)
+        try state.registerMetatable(LuaJSON.objectMarker)
+        try state.registerMetatable(ScriptError.metatableName, functions: [
+            "__tostring": { call in
+                guard case .table(let table) = try call.argument(1) else { return ["tf error"] }
+                return [.string(LuaString(ScriptError.render(table)))]
+            }
+        ])
+        try installEndpoints(into: state)
+        try installTemplates(into: state)
+        try installJSON(into: state)
+        try installLog(into: state)
+        try installParallel(into: state)
+        try state.registerModule(
+            ["tf"],
+            functions: ["sleep": sleep],
+            values: [
+                "dry_run": .boolean(context.controlPlanes.isDryRun),
+                "version": .string(LuaString(context.version)),
+            ])
+    }
+
+    // MARK: tf.sleep
+
+    private func sleep(_ call: LuaHostCall) throws -> [LuaValue] {
+        let seconds = try Arguments.number(call, 1, name: "seconds", function: "tf.sleep")
+        let duration = try Arguments.duration(seconds, allowZero: true, name: "seconds", function: "tf.sleep")
+        try HostBridge.run(call) { try await Task.sleep(for: duration) }
+        return []
+    }
+
+    // MARK: Calls into the control plane
+
+    /// Runs a control-plane call for `function`, blocking the Lua thread (or suspending a
+    /// `tf.parallel` worker), and turns client errors into script errors. `mutation` is set by
+    /// the functions that change the fleet, where they are registered (see ``suspends(mutation:)``).
+    ///
+    /// Response bodies fetched for the call are charged to what is left of the script's memory
+    /// limit (``ResponseBudget``): a server that pages forever, or sends huge bodies, trips the
+    /// memory limit (exit 3) instead of growing the host.
+    func api<T: Sendable>(
+        _ function: String, _ call: LuaHostCall, mutation: Bool = false, _ operation: @escaping @Sendable () async throws -> T
+    ) throws -> T {
+        let budget = call.state.memoryRemaining.map { ResponseBudget(bytes: $0) }
+        do {
+            return try HostBridge.run(call, suspending: suspends(mutation: mutation)) {
+                try await ResponseBudget.$current.withValue(budget) { try await operation() }
+            }
+        } catch let error as TokenFactoryError {
+            if error.kind == .limit, let budget, budget.isExhausted {
+                _ = call.state.charge(Int.max / 2) // trips the memory limit; the trampoline raises it
+            }
+            throw ScriptError(error, function: function)
+        }
+    }
+}

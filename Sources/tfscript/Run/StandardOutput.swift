@@ -1,0 +1,67 @@
+import Foundation
+import Synchronization
+import TFScript
+
+/// The process's stdout, which belongs to the script (STYLE.md): the CLI hands this sink to
+/// the engine, so `print` reaches stdout here and nowhere in the libraries.
+///
+/// Buffered like C's stdout: written through at once on a terminal (so progress shows),
+/// in 64 KiB blocks to a pipe or file (so a printing loop costs no syscall per line).
+enum StandardOutput {
+    private static let buffer = Mutex<[UInt8]>([])
+    private static let isTerminal = isatty(1) == 1
+    private static let blockSize = 64 << 10
+
+    static let sink = OutputSink { bytes in
+        guard !bytes.isEmpty else { return }
+        buffer.withLock { pending in
+            pending.append(contentsOf: bytes)
+            if isTerminal || pending.count >= blockSize { drain(&pending) }
+        }
+    }
+
+    /// Writes out what scripts printed. With `blocking: false` it gives up instead of waiting
+    /// for a thread that is writing (the watchdog must not hang).
+    static func flush(blocking: Bool = true) {
+        if blocking {
+            buffer.withLock { drain(&$0) }
+        } else {
+            _ = buffer.withLockIfAvailable { drain(&$0) }
+        }
+    }
+
+    private static func drain(_ pending: inout [UInt8]) {
+        pending.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Foundation.write(1, raw.baseAddress! + offset, raw.count - offset)
+                if written <= 0 { break } // stdout closed: the script's output has nowhere to go
+                offset += written
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+}
+
+extension StandardError {
+    /// `tf.endpoints.wait` progress, shown only when stderr is a terminal (cron mail stays quiet).
+    static var waitProgress: (@Sendable (String) -> Void)? {
+        guard isatty(2) == 1 else { return nil }
+        return { line in StandardError.write("tfscript: \(line)\n") }
+    }
+}
+
+extension Journal {
+    /// Opens `--journal` (nil without one); a bad path is a usage error (exit 2). Warnings
+    /// (e.g. a journal on a file system that may not honour fsync) go to stderr.
+    static func openForCommand(_ path: String?) throws -> Journal? {
+        let journal: Journal?
+        do {
+            journal = try path.map { path throws(JournalError) in try Journal(path: path) }
+        } catch {
+            throw CommandFailure(exitCode: 2, message: "\(error) (--journal)")
+        }
+        for warning in journal?.warnings ?? [] { StandardError.write("tfscript: warning: \(warning)\n") }
+        return journal
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import TFScript
+
+@main
+struct TFScriptCommand: AsyncParsableCommand {
+    /// The release version, shown by `--version` and to scripts as `tf.version`.
+    static let version = ScriptEngine.version
+
+    static let configuration = CommandConfiguration(
+        commandName: "tfscript",
+        abstract: "Automate Nebius Token Factory dedicated endpoints with sandboxed Lua 5.4 scripts.",
+        discussion: """
+            Try it without an account (a simulated control plane runs in-process):
+              tfscript run --simulator --dry-run examples/nightly-scale-down.lua
+
+            Against the real API (token from TOKEN_FACTORY_API_KEY, API_TOKEN, NEBIUS_API_KEY or --token-file):
+              tfscript run --dry-run --plan-out plan.json nightly.lua   # review the plan
+              tfscript apply plan.json                                  # then apply it
+
+            Exit codes: 0 ok · 1 script error · 2 usage error · 3 limit exceeded · \
+            4 API/transport failure · 5 changes planned (--dry-run --detailed-exitcode).
+            Docs: README.md and docs/ (lua-api.md, sandbox.md, dry-run.md, simulator.md).
+            """,
+        version: version,
+        subcommands: [RunCommand.self, ReplCommand.self, ApplyCommand.self, SimulatorCommand.self]
+    )
+
+    /// Usage errors exit with 2 (DESIGN.md §4) instead of ArgumentParser's EX_USAGE (64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                StandardError.write(fullMessage(for: error) + "\n")
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
