@@ -59,23 +59,8 @@ public struct LuaError: Error, Sendable, CustomStringConvertible {
         return shown + "\n" + lines.joined(separator: "\n")
     }
 
-    /// Line breaks and other control characters (but tabs) as visible escapes.
     static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case _ where isControl(scalar): result += "\\u{\(String(scalar.value, radix: 16))}"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar != "\t" && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}")
+        DisplayText.escapingControlCharacters(text, keepingTabs: true)
     }
 }
 

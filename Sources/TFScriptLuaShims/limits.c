@@ -287,7 +287,12 @@ void tfs_hook(lua_State *L, lua_Debug *ar) {
     tfs_take_request(s);
     if (!s->tripped) {
         lua_sethook(L, NULL, 0, 0);
-        return;
+        // A request that arrived while this hook ran may have armed the thread just before the
+        // line above took the hook away: look once more (store, fence, load: the requester
+        // stores its flag before it arms, so one of the two sides sees the other).
+        atomic_thread_fence(memory_order_seq_cst);
+        tfs_take_request(s);
+        if (!s->tripped) return;
     }
     {
         if (L != s->main) {

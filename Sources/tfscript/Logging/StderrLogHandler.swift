@@ -1,5 +1,6 @@
 import Foundation
 import TFScriptJSON
+import TFScriptLuaHost
 import Logging
 import Synchronization
 
@@ -52,25 +53,7 @@ struct StderrLogHandler: LogHandler {
         return line
     }
 
-    /// `\n`, `\r`, `\t` and other C0/C1 control characters (and DEL) as visible escapes.
-    static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where isControl(scalar): result += "\\u{\(String(scalar.value, radix: 16))}"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
-    }
+    static func escaped(_ text: String) -> String { DisplayText.escapingControlCharacters(text) }
 
     private func jsonLine(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata) -> String {
         var object: [String: JSONValue] = [
