@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <sys/stat.h>
 
 static const char require_dirs_key = 0; // array of the real paths of the allowed folders
 
@@ -55,18 +56,24 @@ static int sb_require(lua_State *L) {
         if (!is_inside(resolved, dir))
             return luaL_error(L, "module '%s': %s resolves to %s, outside the script's folder and --lib-path folders",
                               name, path, resolved);
-        FILE *f = fopen(resolved, "rb");
-        if (!f) { lua_pop(L, 2); continue; }
+        // The file is never open while Lua allocates (an allocation may raise and skip any
+        // fclose): its size first, then the buffer, then one read into it.
+        struct stat info;
+        if (stat(resolved, &info) != 0 || !S_ISREG(info.st_mode)) { lua_pop(L, 2); continue; }
+        if (info.st_size > TFS_MAX_SOURCE_BYTES)
+            return luaL_error(L, "error loading module '%s': '%s' is larger than the %d MiB the tfscript sandbox compiles",
+                              name, path, TFS_MAX_SOURCE_BYTES >> 20);
         lua_pushstring(L, resolved); // 7
-        luaL_Buffer b; // 8: the file's text, read whole so it can be checked before it is compiled
-        luaL_buffinit(L, &b);
-        char chunk[4096];
-        size_t got;
-        while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) luaL_addlstring(&b, chunk, got);
+        size_t capacity = (size_t)info.st_size;
+        char *buffer = lua_newuserdatauv(L, capacity + 1, 0); // 8
+        FILE *f = fopen(resolved, "rb");
+        if (!f) return luaL_error(L, "error loading module '%s': cannot open '%s'", name, path);
+        size_t got = fread(buffer, 1, capacity, f);
         int failed = ferror(f);
         fclose(f);
         if (failed) return luaL_error(L, "error loading module '%s': cannot read '%s'", name, path);
-        luaL_pushresult(&b);
+        lua_pushlstring(L, buffer, got);
+        lua_replace(L, 8); // 8: the file's text, read whole so it can be checked before it is compiled
         size_t size;
         const char *text = lua_tolstring(L, 8, &size);
         const char *chunkname = lua_pushfstring(L, "@%s", path); // 9: messages say mod.lua:LINE
