@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScriptRuntimeTests",
-            dependencies: ["TFScriptRuntime", "TokenFactorySimulator", "TokenFactory", "TFScriptLuaHost", "TFScriptJSON"]
+            dependencies: ["TFScriptRuntime", "TokenFactorySimulator", "TokenFactory", "TFScriptLuaHost", "TFScriptJSON", "TestSupport"]
         ),
         // The embedding API in-process: engines, concurrent runs, limits, cancellation, sessions.
         .testTarget(

@@ -5,6 +5,7 @@ import TFScriptLuaHost
 import TFScriptRuntime
 import Synchronization
 import Testing
+import TestSupport
 import TokenFactory
 import TokenFactorySimulator
 
@@ -82,35 +83,33 @@ struct ParallelHarness {
 
     func run(_ source: String) async throws -> Outcome {
         let faults = try faults.map { try Fault(parsing: $0) }
-        let simulator = try await TokenFactorySimulator.start(configuration: .init(fleet: Self.fleet(count), speed: .infinity, faults: faults))
-        let client = try TokenFactoryClient(configuration: .init(
-            baseURL: simulator.baseURL, token: simulator.token,
-            retry: .init(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5), totalBudget: .seconds(20))))
-        let recorder = dryRun
-            ? RecordingControlPlane(reader: APIReader(client: client)) { id in
-                TokenFactoryError(kind: .api, status: 404, message: "\(id) not found", method: "GET", path: "/v0/dedicated_endpoints/\(id)")
-            } : nil
-        let counter = InFlightCounter(recorder ?? LiveControlPlane(client: client, journal: nil))
-        let module = TFModule(context: .init(
-            controlPlanes: ControlPlaneSelector(plane: counter, recorder: recorder),
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), version: "test"))
-        let configuration = LuaStateConfiguration(
-            memoryLimit: memoryLimit, timeout: timeout, maxOutputBytes: 1 << 20, sandbox: .init(randomSeed: 1))
-        let start = ContinuousClock.now
-        let result = try await LuaThread.run { () -> Result<[LuaValue], LuaError> in
-            let state = try LuaState(configuration: configuration)
-            try module.install(into: state)
-            try prepare?(state)
-            state.startClock()
-            do throws(LuaError) { return .success(try state.run(source, chunkName: "@parallel.lua")) } catch { return .failure(error) }
+        let retry = TokenFactoryClient.Retry(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5), totalBudget: .seconds(20))
+        return try await withSimulator(.init(fleet: Self.fleet(count), speed: .infinity, faults: faults), retry: retry) { simulator, client in
+            let recorder = dryRun
+                ? RecordingControlPlane(reader: APIReader(client: client)) { id in
+                    TokenFactoryError(kind: .api, status: 404, message: "\(id) not found", method: "GET", path: "/v0/dedicated_endpoints/\(id)")
+                } : nil
+            let counter = InFlightCounter(recorder ?? LiveControlPlane(client: client, journal: nil))
+            let module = TFModule(context: .init(
+                controlPlanes: ControlPlaneSelector(plane: counter, recorder: recorder),
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), version: "test"))
+            let configuration = LuaStateConfiguration(
+                memoryLimit: memoryLimit, timeout: timeout, maxOutputBytes: 1 << 20, sandbox: .init(randomSeed: 1))
+            let prepare = prepare
+            let start = ContinuousClock.now
+            let result = try await LuaThread.run { () -> Result<[LuaValue], LuaError> in
+                let state = try LuaState(configuration: configuration)
+                try module.install(into: state)
+                try prepare?(state)
+                state.startClock()
+                do throws(LuaError) { return .success(try state.run(source, chunkName: "@parallel.lua")) } catch { return .failure(error) }
+            }
+            let elapsed = ContinuousClock.now - start
+            let requests = await simulator.requestLog()
+            let plan = await recorder?.recordedOperations ?? []
+            try await Self.settle(simulator)
+            return Outcome(result: result, requests: requests, counter: counter, plan: plan, elapsed: elapsed)
         }
-        let elapsed = ContinuousClock.now - start
-        let requests = await simulator.requestLog()
-        let plan = await recorder?.recordedOperations ?? []
-        try await client.shutdown()
-        try await Self.settle(simulator)
-        await simulator.shutdown()
-        return Outcome(result: result, requests: requests, counter: counter, plan: plan, elapsed: elapsed)
     }
 }
 
