@@ -13,6 +13,7 @@
 #include <string.h>
 
 void tfs_push_getenv(lua_State *L, const tfs_sandbox_options *o);
+void tfs_push_date(lua_State *L);
 
 static const char host_metatables_key = 0; // set of the host's metatables (identity)
 
@@ -127,11 +128,13 @@ static int open_sandbox_protected(lua_State *L) {
     // os reduced to time, clock, date, difftime and a filtered getenv; the reduced table is
     // what the loaded-libraries table holds too, so nothing can reach the full one
     lua_createtable(L, 0, 5);
-    const char *keep[] = {"time", "clock", "date", "difftime"};
-    for (int i = 0; i < 4; i++) {
+    const char *keep[] = {"time", "clock", "difftime"};
+    for (int i = 0; i < 3; i++) {
         lua_getfield(L, 7, keep[i]);
         lua_setfield(L, -2, keep[i]);
     }
+    tfs_push_date(L);
+    lua_setfield(L, -2, "date");
     tfs_push_getenv(L, o);
     lua_setfield(L, -2, "getenv");
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);

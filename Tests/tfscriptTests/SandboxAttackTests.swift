@@ -36,6 +36,18 @@ struct SandboxAttackTests {
         #expect(result.status == 3, "\(result.stderr)")
     }
 
+    @Test("os.date with a huge format ends at the timeout (one long strftime loop in stock Lua)")
+    func longDateFormat() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = try await api.run("print(#os.date(string.rep('%c', 2e7)))", flags: ["--timeout", "300ms", "--memory-limit", "1G"])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("timeout"), "\(result.stderr)")
+        #expect(clock.now - start < .seconds(1.9), "the CLI's watchdog (timeout + 2 s) must not be what ended it")
+    }
+
     @Test("a dry-run plan that grows without end is charged to the memory limit")
     func planGrowth() async throws {
         let api = try await SimulatedAPI.start()

@@ -169,6 +169,15 @@ show("table.move", table.concat(table.move({1, 2, 3}, 1, 3, 2), ","))
 show("select", select("#", 1, nil, 3), select(-1, 1, 2, 3))
 show("os.time", type(os.time()), os.time({year = 2020, month = 1, day = 1, hour = 12}) > 0)
 show("os.date", os.date("!%Y-%m-%d", 0))
+for _, f in ipairs({"!%c", "!%a %A %b %B %C %d %D %e %F %g %G %h %H %I %j %m %M %p %r %R %S %T %u %U %V %w %W %x %X %y %Y %%",
+                    "!%Ec %EC %Ex %EX %Ey %EY %Od %Oe %OH %OI %Om %OM %OS %Ou %OU %OV %Ow %OW %Oy", "text", "", "!", "%Q", "%E", "abc%"}) do
+  show("os.date " .. f, pcall(os.date, f, 946684800 + 12345))
+end
+local fields = {}
+for k, v in pairs(os.date("!*t", 946684800)) do fields[#fields + 1] = k .. "=" .. tostring(v) end
+table.sort(fields)
+show("os.date *t", table.concat(fields, ","))
+show("os.date bad time", pcall(os.date, "%Y", 1.5))
 show("tonumber", tonumber("0x10"), tonumber("10", 2), tonumber("z", 36), tonumber("nope"))
 show("goto", (function() local i = 0 ::again:: i = i + 1 if i < 3 then goto again end return i end)())
 show("integer overflow wraps", math.maxinteger + 1 == math.mininteger)
