@@ -46,7 +46,9 @@ struct LuaConformanceTests {
             #expect(result.status == 3, "\(result.stderr)")
             #expect(result.stderr.contains("timeout"), "\(result.stderr)")
         }
-        #expect(elapsed < .seconds(15), "took \(elapsed)")
+        // The CLI's watchdog would end the process at timeout + 2 s with the same message: only
+        // an end well before that shows the call itself stopped.
+        #expect(elapsed < .seconds(1.9), "took \(elapsed)")
     }
 
     static func firstDifference(_ a: String, _ b: String) -> String {
