@@ -45,7 +45,7 @@ public final class LuaState {
             tfs_set_output_sink(L, nil, nil)
         }
         if let max = configuration.maxOutputBytes {
-            tfs_set_output(L, max, "output truncated at \(LimitSyntax.formatBytes(max))")
+            tfs_set_output(L, max)
         }
         if let sandbox = configuration.sandbox { try openSandbox(sandbox) }
     }

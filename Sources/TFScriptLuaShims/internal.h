@@ -41,7 +41,7 @@ typedef struct tfs_sandbox {
     int output_truncated;
     tfs_output_fn output;   // where print writes; NULL = discard
     void *output_context;
-    char memory_message[160], timeout_message[160], interrupt_message[160], truncation_message[200];
+    char memory_message[160], timeout_message[160], interrupt_message[160];
 } tfs_sandbox;
 
 static inline tfs_sandbox *tfs_sb(lua_State *L) {
@@ -69,8 +69,13 @@ void tfs_note_status(lua_State *L, int status);
 void tfs_trip(tfs_sandbox *s, int limit);
 /// Appends `n` bytes to the run's output, honouring the output cap.
 void tfs_write_output(tfs_sandbox *s, const char *p, size_t n);
-/// Marks `co` as stopped from inside the hook (Lua leaves its hooks off), so it never runs again.
-void tfs_mark_killed(lua_State *L, lua_State *co);
+/// Adds the value at `idx` to the registry set under `key` (created on first use). Raw access.
+void tfs_set_add(lua_State *L, const void *key, int idx);
+/// Whether the value at `idx` is in the registry set under `key`. Raw access; never raises.
+int tfs_set_contains(lua_State *L, const void *key, int idx);
+/// Marks the running thread `L` as stopped from inside the hook (Lua leaves its hooks off), so it
+/// never runs again.
+void tfs_mark_killed(lua_State *L);
 /// Installs the sandbox's coroutine.resume/wrap/close into the coroutine table at `index`.
 void tfs_install_coroutine(lua_State *L, int index);
 /// Installs the sandbox's base functions into the global table at `index`.

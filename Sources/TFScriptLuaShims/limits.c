@@ -132,7 +132,6 @@ lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispa
     strcpy(s->memory_message, "memory limit exceeded");
     strcpy(s->timeout_message, "timeout exceeded");
     strcpy(s->interrupt_message, "interrupted");
-    strcpy(s->truncation_message, "tfscript: output truncated");
     s->relaxed = 1; // creating the state itself is the host's work
     lua_State *L = lua_newstate(tfs_alloc, s);
     s->relaxed = 0;
@@ -294,21 +293,15 @@ void tfs_hook(lua_State *L, lua_Debug *ar) {
         tfs_take_request(s);
         if (!s->tripped) return;
     }
-    {
-        if (L != s->main) {
-            s->relaxed++;
-            tfs_mark_killed(L, L);
-            s->relaxed--;
-        }
-        tfs_raise_limit(L);
+    if (L != s->main) {
+        s->relaxed++;
+        tfs_mark_killed(L);
+        s->relaxed--;
     }
+    tfs_raise_limit(L);
 }
 
-void tfs_set_output(lua_State *L, size_t max_output, const char *truncation_message) {
-    tfs_sandbox *s = tfs_sb(L);
-    s->max_output = max_output;
-    copy_message(s->truncation_message, sizeof s->truncation_message, truncation_message);
-}
+void tfs_set_output(lua_State *L, size_t max_output) { tfs_sb(L)->max_output = max_output; }
 
 void tfs_set_output_sink(lua_State *L, tfs_output_fn fn, void *context) {
     tfs_sandbox *s = tfs_sb(L);

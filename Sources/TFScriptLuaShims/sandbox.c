@@ -19,25 +19,23 @@ static const char host_metatables_key = 0; // set of the host's metatables (iden
 
 // ---- host metatables ----
 
-void tfs_lock_metatable(lua_State *L) {
-    lua_pushliteral(L, "__metatable");
-    lua_pushboolean(L, 0);
-    lua_rawset(L, -3);
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &host_metatables_key) != LUA_TTABLE) {
+void tfs_set_add(lua_State *L, const void *key, int idx) {
+    idx = lua_absindex(L, idx);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) != LUA_TTABLE) {
         lua_pop(L, 1);
         lua_newtable(L);
         lua_pushvalue(L, -1);
-        lua_rawsetp(L, LUA_REGISTRYINDEX, &host_metatables_key);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, key);
     }
-    lua_pushvalue(L, -2);
+    lua_pushvalue(L, idx);
     lua_pushboolean(L, 1);
     lua_rawset(L, -3);
     lua_pop(L, 1);
 }
 
-static int is_host_metatable(lua_State *L, int idx) {
+int tfs_set_contains(lua_State *L, const void *key, int idx) {
     idx = lua_absindex(L, idx);
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &host_metatables_key) != LUA_TTABLE) {
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) != LUA_TTABLE) {
         lua_pop(L, 1);
         return 0;
     }
@@ -46,6 +44,15 @@ static int is_host_metatable(lua_State *L, int idx) {
     lua_pop(L, 2);
     return found;
 }
+
+void tfs_lock_metatable(lua_State *L) {
+    lua_pushliteral(L, "__metatable");
+    lua_pushboolean(L, 0);
+    lua_rawset(L, -3);
+    tfs_set_add(L, &host_metatables_key, -1);
+}
+
+static int is_host_metatable(lua_State *L, int idx) { return tfs_set_contains(L, &host_metatables_key, idx); }
 
 int tfs_set_host_metatable(lua_State *L, int idx, const char *name) {
     idx = lua_absindex(L, idx);

@@ -15,30 +15,20 @@
 
 static const char killed_key = 0; // weak-keyed set of threads stopped from inside the hook
 
-void tfs_mark_killed(lua_State *L, lua_State *co) {
-    (void)co; // only ever the running thread itself (the hook's)
+void tfs_mark_killed(lua_State *L) {
+    // The set exists (weak-keyed, made by tfs_install_coroutine) whenever a sandbox runs.
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &killed_key) != LUA_TTABLE) {
         lua_pop(L, 1);
         return;
     }
+    lua_pop(L, 1);
     lua_pushthread(L);
-    lua_pushboolean(L, 1);
-    lua_rawset(L, -3);
+    tfs_set_add(L, &killed_key, -1);
     lua_pop(L, 1);
 }
 
 /// Whether the thread at `idx` of L's stack was stopped from inside the hook.
-static int is_killed_at(lua_State *L, int idx) {
-    idx = lua_absindex(L, idx);
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &killed_key) != LUA_TTABLE) {
-        lua_pop(L, 1);
-        return 0;
-    }
-    lua_pushvalue(L, idx);
-    int killed = lua_rawget(L, -2) != LUA_TNIL;
-    lua_pop(L, 2);
-    return killed;
-}
+static int is_killed_at(lua_State *L, int idx) { return tfs_set_contains(L, &killed_key, idx); }
 
 static lua_State *getco(lua_State *L) {
     lua_State *co = lua_tothread(L, 1);

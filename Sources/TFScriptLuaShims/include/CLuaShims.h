@@ -59,7 +59,8 @@ int tfs_charge(lua_State *L, size_t bytes);
 void tfs_uncharge(lua_State *L, size_t bytes);
 /// The memory limit in bytes (0: none).
 size_t tfs_memory_limit(lua_State *L);
-void tfs_set_output(lua_State *L, size_t max_output, const char *truncation_message);
+/// Caps what print writes per run (0: no cap); the host reports a truncation (tfs_output_truncated).
+void tfs_set_output(lua_State *L, size_t max_output);
 /// Sends print's output to `fn` (NULL, the default: discard).
 void tfs_set_output_sink(lua_State *L, tfs_output_fn fn, void *context);
 int tfs_output_truncated(lua_State *L);
