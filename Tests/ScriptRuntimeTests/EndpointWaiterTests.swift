@@ -1,6 +1,7 @@
 import TFScriptJSON
 @testable import TFScriptRuntime
 import Synchronization
+import TestSupport
 import Testing
 
 /// Hands out a scripted sequence of states, one per poll.
@@ -16,8 +17,9 @@ private final class StateSequence: Sendable {
 }
 
 struct EndpointWaiterTests {
-    private func waiter(_ target: String, timeout: Duration = .seconds(30)) -> EndpointWaiter {
-        EndpointWaiter(target: target, timeout: timeout, interval: .milliseconds(1), progress: nil)
+    /// Polls on a simulated clock, so backoff and timeouts cost no real time.
+    private func waiter(_ target: String, timeout: Duration = .seconds(30), clock: SimulatedClock = SimulatedClock()) -> EndpointWaiter {
+        EndpointWaiter(target: target, timeout: timeout, interval: .seconds(5), progress: nil, clock: ScriptClock(clock))
     }
 
     @Test("returns the endpoint once it reaches the target state")
@@ -42,11 +44,14 @@ struct EndpointWaiterTests {
         #expect(result == nil)
     }
 
-    @Test("times out with the last state seen")
+    @Test("times out with the last state seen, after polling with backoff up to the interval")
     func timesOut() async {
         let states = StateSequence(["updating"])
+        let clock = SimulatedClock()
         await #expect(throws: EndpointWaiter.Failure.timedOut(lastState: "updating")) {
-            try await waiter("running", timeout: .milliseconds(20)).wait(read: { states.next() }, state: { $0["status"]?.stringValue })
+            try await waiter("running", timeout: .seconds(20), clock: clock).wait(read: { states.next() }, state: { $0["status"]?.stringValue })
         }
+        // 1 s, then ×1.5 up to the 5 s interval; the last sleep is cut to end at the timeout.
+        #expect(clock.sleeps == [.seconds(1), .milliseconds(1500), .milliseconds(2250), .milliseconds(3375), .seconds(5), .seconds(5), .milliseconds(1875)])
     }
 }

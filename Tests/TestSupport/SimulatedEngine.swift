@@ -45,5 +45,8 @@ public struct SimulatedEngine: Sendable {
 
     public func requestCount() async -> Int { await simulator.requestLog().count }
 
+    /// A clock that moves this simulator's time with every sleep (see ``SimulatedClock``).
+    public func simulatedClock() -> SimulatedClock { SimulatedClock(driving: simulator) }
+
     public func stop() async { try? await engine.shutdown() }
 }

@@ -64,7 +64,8 @@ struct PreparedRun {
         let logger = options.logger ?? engine.logger
         self.module = TFModule(context: TFModule.Context(
             controlPlanes: ControlPlaneSelector(plane: plane, recorder: recorder),
-            logger: logger, waitProgress: options.waitProgress, version: ScriptEngine.version))
+            logger: logger, waitProgress: options.waitProgress, version: ScriptEngine.version,
+            clock: options.clock ?? .continuous))
         let dryRun = options.dryRun
         self.hostModules = HostModuleInstaller(modules: options.modules, isDryRun: { dryRun })
         let capture = options.output == nil ? OutputCapture() : nil

@@ -39,6 +39,10 @@ public struct ScriptOptions: Sendable {
     public var journal: Journal?
     /// Receives `tf.endpoints.wait` progress lines (the CLI shows them on a terminal only).
     public var waitProgress: (@Sendable (String) -> Void)?
+    /// The time `tf.sleep` and `tf.endpoints.wait` use; nil means real time. Inject a virtual
+    /// clock to test scripts that wait (TestSupport's `SimulatedClock`); `timeout` always
+    /// stays on real time.
+    public var clock: ScriptClock?
 
     /// The defaults of `tfscript run` without flags; set what you need field by field.
     public init() {}

@@ -23,7 +23,8 @@ public final class ScriptSession: Sendable {
         configuration.output = options.output?.luaSink ?? capture!.sink
         let module = TFModule(context: TFModule.Context(
             controlPlanes: dryRun.controlPlanes, logger: options.logger ?? engine.logger,
-            waitProgress: options.waitProgress, version: ScriptEngine.version))
+            waitProgress: options.waitProgress, version: ScriptEngine.version,
+            clock: options.clock ?? .continuous))
         let hostModules = HostModuleInstaller(modules: options.modules, isDryRun: { dryRun.isOn })
         let stateConfiguration = configuration.stateConfiguration(requireFolders: [])
         let runConfiguration = configuration

@@ -12,6 +12,8 @@ struct EndpointWaiter: Sendable {
     var interval: Duration
     /// Told the state and elapsed time after each poll that did not end the wait.
     var progress: (@Sendable (_ state: String, _ elapsed: Duration) -> Void)?
+    /// The time polls are spaced and the timeout measured in.
+    var clock: ScriptClock = .continuous
 
     static let deletedState = "deleted"
 
@@ -30,7 +32,6 @@ struct EndpointWaiter: Sendable {
         read: @Sendable () async throws -> JSONValue?,
         state: @Sendable (JSONValue) -> String?
     ) async throws -> JSONValue? {
-        let clock = ContinuousClock()
         let start = clock.now
         var delay = min(.seconds(1), interval)
         while true {

@@ -98,7 +98,7 @@ extension TFModule {
             }
         }
 
-        var waiter = EndpointWaiter(target: target, timeout: timeout.duration, interval: interval.duration, progress: nil)
+        var waiter = EndpointWaiter(target: target, timeout: timeout.duration, interval: interval.duration, progress: nil, clock: context.clock)
         if let show = context.waitProgress {
             waiter.progress = { state, elapsed in
                 show("waiting for \(id) to be \(target): \(state) (\(elapsed.components.seconds)s)")

@@ -21,15 +21,19 @@ public struct TFModule: Sendable {
         public var waitProgress: (@Sendable (String) -> Void)?
         /// `tf.version`.
         public var version: String
+        /// The time `tf.sleep` and `tf.endpoints.wait` use (real time unless a host injects one).
+        public var clock: ScriptClock
 
         public init(
             controlPlanes: ControlPlaneSelector,
-            logger: Logger, waitProgress: (@Sendable (String) -> Void)? = nil, version: String
+            logger: Logger, waitProgress: (@Sendable (String) -> Void)? = nil, version: String,
+            clock: ScriptClock = .continuous
         ) {
             self.controlPlanes = controlPlanes
             self.logger = logger
             self.waitProgress = waitProgress
             self.version = version
+            self.clock = clock
         }
     }
 
@@ -68,7 +72,8 @@ public struct TFModule: Sendable {
     private func sleep(_ call: LuaHostCall) throws -> [LuaValue] {
         let seconds = try Arguments.number(call, 1, name: "seconds", function: "tf.sleep")
         let duration = try Arguments.duration(seconds, allowZero: true, name: "seconds", function: "tf.sleep")
-        try HostBridge.run(call) { try await Task.sleep(for: duration) }
+        let clock = context.clock
+        try HostBridge.run(call) { try await clock.sleep(for: duration) }
         return []
     }
 
