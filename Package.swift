@@ -134,7 +134,7 @@ let package = Package(
             ]
         ),
         // End-to-end tests that run the built `tfscript` binary as a user would.
-        .testTarget(name: "tfscriptTests", dependencies: ["tfscript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator"]),
+        .testTarget(name: "tfscriptTests", dependencies: ["tfscript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator", "TestSupport"]),
     ]
 )
 

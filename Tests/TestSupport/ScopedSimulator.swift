@@ -51,3 +51,13 @@ public func sampleSpec(name: String = "test-new", region: String = "eu-west1") -
     ]
 }
 
+
+extension TokenFactorySimulator {
+    /// Requests that would change something (POST, PATCH, DELETE, PUT) the server received, as
+    /// `METHOD /path`: what dry-run tests assert is empty.
+    public func mutatingRequests() async -> [String] {
+        await requestLog()
+            .filter { ["POST", "PATCH", "DELETE", "PUT"].contains($0.method) }
+            .map { "\($0.method) \($0.path)" }
+    }
+}

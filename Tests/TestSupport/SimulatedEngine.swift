@@ -37,11 +37,7 @@ public struct SimulatedEngine: Sendable {
     }
 
     /// Requests that would change something (POST, PATCH, DELETE) seen by the server.
-    public func mutatingRequests() async -> [String] {
-        await simulator.requestLog()
-            .filter { ["POST", "PATCH", "DELETE", "PUT"].contains($0.method) }
-            .map { "\($0.method) \($0.path)" }
-    }
+    public func mutatingRequests() async -> [String] { await simulator.mutatingRequests() }
 
     public func requestCount() async -> Int { await simulator.requestLog().count }
 

@@ -1,15 +1,15 @@
 import Foundation
-import TFScriptJSON
+public import TFScriptJSON
 
 /// Shared fixtures of the fault tests: a token full of characters that break naive redaction,
 /// endpoint objects, and a way to run `tfscript` against a ``FaultServer``.
-enum FaultRig {
+public enum FaultRig {
     /// Regex- and JSON-special characters, a quote and a backslash, non-ASCII letters and an
     /// emoji: whatever the redactor does must work on bytes, not patterns or graphemes.
-    static let token = #"tk-Σ.*+?[](){}|^$"\/é😀-0123456789abcdef"#
-    static var tokenBytes: [UInt8] { Array(token.utf8) }
+    public static let token = #"tk-Σ.*+?[](){}|^$"\/é😀-0123456789abcdef"#
+    public static var tokenBytes: [UInt8] { Array(token.utf8) }
 
-    static func endpoint(_ id: String, _ extra: [String: JSONValue] = [:]) -> JSONValue {
+    public static func endpoint(_ id: String, _ extra: [String: JSONValue] = [:]) -> JSONValue {
         var object: [String: JSONValue] = [
             "endpoint_id": .string(id), "name": .string("name-\(id)"), "model_name": "openai/gpt-oss-20b",
             "flavor_name": "base", "gpu_type": "gpu-h100-sxm", "gpu_count": 1, "region": "eu-west1",
@@ -19,12 +19,12 @@ enum FaultRig {
         return .object(object)
     }
 
-    static func environment(token: String = FaultRig.token) -> [String: String] {
+    public static func environment(token: String = FaultRig.token) -> [String: String] {
         ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TOKEN_FACTORY_API_KEY": token]
     }
 
     /// `tfscript run --base-url SERVER FLAGS script.lua`.
-    static func run(
+    public static func run(
         _ source: String, server: FaultServer, flags: [String] = [],
         onStart: (@Sendable (Int32) -> Void)? = nil
     ) async throws -> TFScriptProcess.Result {
@@ -33,22 +33,22 @@ enum FaultRig {
             ["run", "--base-url", server.baseURL] + flags + [script.path], environment: environment(), onStart: onStart)
     }
 
-    static func temporaryPath(_ name: String) -> String {
+    public static func temporaryPath(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("tf-\(UUID().uuidString)-\(name)").path
     }
 
-    static func journalLines(_ path: String) throws -> [JSONValue] {
+    public static func journalLines(_ path: String) throws -> [JSONValue] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { try JSONValue(parsing: String($0)) }
     }
 
-    static func mode(_ path: String) -> Int {
+    public static func mode(_ path: String) -> Int {
         var info = stat()
         return stat(path, &info) == 0 ? Int(info.st_mode & 0o777) : -1
     }
 
     /// JSON text of `text` with every non-ASCII scalar, quote, backslash and slash escaped as
     /// `\uXXXX`: the token as a server might echo it, never byte-equal to the token itself.
-    static func escapedJSONString(_ text: String) -> String {
+    public static func escapedJSONString(_ text: String) -> String {
         var out = "\""
         for unit in text.utf16 {
             if unit < 0x80, unit != 0x22, unit != 0x5C, unit != 0x2F { out.unicodeScalars.append(Unicode.Scalar(unit)!) } else { out += String(format: "\\u%04x", unit) }
@@ -59,16 +59,16 @@ enum FaultRig {
 
 /// A little in-memory control plane for tests that need state across requests (apply resume,
 /// kill mid-run): GET returns the endpoint, PATCH merges the body, DELETE removes it.
-final class FakeFleet: Sendable {
+public final class FakeFleet: Sendable {
     private let endpoints: Mutex<[String: JSONValue]>
 
-    init(_ ids: [String]) {
+    public init(_ ids: [String]) {
         endpoints = Mutex(Dictionary(uniqueKeysWithValues: ids.map { ($0, FaultRig.endpoint($0)) }))
     }
 
-    subscript(id: String) -> JSONValue? { endpoints.withLock { $0[id] } }
+    public subscript(id: String) -> JSONValue? { endpoints.withLock { $0[id] } }
 
-    func answer(_ request: FaultServer.Request) -> FaultServer.Action {
+    public func answer(_ request: FaultServer.Request) -> FaultServer.Action {
         let prefix = "/v0/dedicated_endpoints/"
         guard request.path.hasPrefix(prefix) else {
             let all = endpoints.withLock { Array($0.values) }

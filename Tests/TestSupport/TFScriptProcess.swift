@@ -1,17 +1,17 @@
-import Foundation
+public import Foundation
 
 /// Runs the built `tfscript` binary as a user would and captures what it printed.
 ///
 /// The binary sits next to the test bundle in SwiftPM's build folder; the test target depends
 /// on the executable target, so `swift test` always builds it first.
-struct TFScriptProcess {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+public struct TFScriptProcess: Sendable {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    static var binaryURL: URL {
+    public static var binaryURL: URL {
         // .build/<triple>/debug/tfscriptPackageTests.xctest -> .build/<triple>/debug/tfscript
         var url = Bundle.main.bundleURL
         while url.pathComponents.count > 1 {
@@ -31,7 +31,7 @@ struct TFScriptProcess {
     /// The wait happens on a thread of its own, never on Swift concurrency's small pool: tests
     /// run in parallel, and blocked pool threads would starve the in-process simulators and
     /// every time-sensitive test with them.
-    static func run(
+    public static func run(
         _ arguments: [String],
         stdin: String? = nil,
         environment: [String: String]? = nil,
@@ -89,7 +89,7 @@ struct TFScriptProcess {
     }
 
     /// Writes `contents` to a fresh temporary folder and returns the file's URL.
-    static func writeTemporaryFile(named name: String, contents: String) throws -> URL {
+    public static func writeTemporaryFile(named name: String, contents: String) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let url = folder.appendingPathComponent(name)

@@ -1,5 +1,5 @@
 import Foundation
-import TFScriptJSON
+public import TFScriptJSON
 import Synchronization
 
 /// A tiny HTTP/1.1 server on loopback, written with plain POSIX sockets for the fault tests.
@@ -8,21 +8,21 @@ import Synchronization
 /// would: drip a body, close after "applying" a change, echo the token in odd encodings, answer
 /// with absurd numbers. Each connection serves one request (`Connection: close`). Every request
 /// is logged (method, path, headers, body, time) before the handler decides what to do.
-final class FaultServer: Sendable {
-    struct Request: Sendable {
-        var method: String
-        var path: String
-        var headers: [String: String]
-        var body: [UInt8]
-        var receivedAt: ContinuousClock.Instant
+public final class FaultServer: Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
+        public var headers: [String: String]
+        public var body: [UInt8]
+        public var receivedAt: ContinuousClock.Instant
         /// When the server saw the client close the connection (set for drips and stalls).
-        var clientClosedAt: ContinuousClock.Instant?
-        var json: JSONValue? { try? JSONValue(parsing: body) }
-        var line: String { "\(method) \(path)" }
+        public var clientClosedAt: ContinuousClock.Instant?
+        public var json: JSONValue? { try? JSONValue(parsing: body) }
+        public var line: String { "\(method) \(path)" }
     }
 
     /// What to do with one request.
-    enum Action: Sendable {
+    public enum Action: Sendable {
         /// Answer with this status, extra headers and body.
         case respond(status: Int, headers: [(String, String)] = [], body: [UInt8] = [])
         /// Send the head (with the full Content-Length), then the body one byte per `interval`.
@@ -34,21 +34,21 @@ final class FaultServer: Sendable {
         /// Run `before` (e.g. kill the client), then act.
         indirect case after(@Sendable () -> Void, Action)
 
-        static func json(_ status: Int, _ value: JSONValue, headers: [(String, String)] = []) -> Action {
+        public static func json(_ status: Int, _ value: JSONValue, headers: [(String, String)] = []) -> Action {
             .respond(status: status, headers: [("Content-Type", "application/json")] + headers, body: value.serializedBytes())
         }
     }
 
-    typealias Handler = @Sendable (_ request: Request, _ index: Int) -> Action
+    public typealias Handler = @Sendable (_ request: Request, _ index: Int) -> Action
 
-    let port: Int
+    public let port: Int
     private let listener: Int32
     private let handler: Handler
     private let state = Mutex<(log: [Request], stopped: Bool)>(([], false))
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    init(_ handler: @escaping Handler) throws {
+    public init(_ handler: @escaping Handler) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var yes: Int32 = 1
@@ -69,11 +69,11 @@ final class FaultServer: Sendable {
     }
 
     /// Every request received so far, in arrival order.
-    var log: [Request] { state.withLock { $0.log } }
-    var lines: [String] { log.map(\.line) }
-    var isStopped: Bool { state.withLock { $0.stopped } }
+    public var log: [Request] { state.withLock { $0.log } }
+    public var lines: [String] { log.map(\.line) }
+    public var isStopped: Bool { state.withLock { $0.stopped } }
 
-    func stop() {
+    public func stop() {
         let first = state.withLock { state in
             defer { state.stopped = true }
             return !state.stopped
@@ -211,7 +211,7 @@ final class FaultServer: Sendable {
 
 /// Byte-level search: `String.contains` compares grapheme clusters and would miss a token
 /// followed by a combining mark, which is exactly the leak these tests look for.
-func containsBytes(_ haystack: some Sequence<UInt8>, _ needle: some Sequence<UInt8>) -> Bool {
+public func containsBytes(_ haystack: some Sequence<UInt8>, _ needle: some Sequence<UInt8>) -> Bool {
     let hay = Array(haystack), pin = Array(needle)
     guard !pin.isEmpty, hay.count >= pin.count else { return pin.isEmpty }
     return (0...(hay.count - pin.count)).contains { hay[$0..<($0 + pin.count)].elementsEqual(pin) }
