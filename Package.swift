@@ -91,7 +91,8 @@ let package = Package(
                 "TFScript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Tests/TestSupport"
+            path: "Tests/TestSupport",
+            resources: [.copy("Resources/JSONTestSuite")]
         ),
         .executableTarget(
             name: "tfscript",
@@ -101,8 +102,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "JSONTests", dependencies: ["TFScriptJSON"]),
-        .testTarget(name: "LuaHostTests", dependencies: ["TFScriptLuaHost"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "JSONTests", dependencies: ["TFScriptJSON", "TestSupport"]),
+        .testTarget(name: "LuaHostTests", dependencies: ["TFScriptLuaHost", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TokenFactoryTests",
             dependencies: [

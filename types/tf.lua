@@ -81,6 +81,11 @@ tf_endpoints = {}
 ---@return tf.Endpoint[]
 function tf_endpoints.list(filter) end
 
+---Iterate over endpoints page by page (one page in memory at a time); same filter and fields as `list`.
+---@param filter? tf.EndpointFilter
+---@return fun(): tf.Endpoint?
+function tf_endpoints.each(filter) end
+
 ---@param id string
 ---@return tf.Endpoint
 function tf_endpoints.get(id) end

@@ -338,19 +338,11 @@ static int parse_value(jd *d) {
     }
 }
 
-static int decode_value(lua_State *L, int string_index, const char *array_mt, const char *object_mt,
+static int decode_value(lua_State *L, const char *s, size_t n, const char *array_mt, const char *object_mt,
                         int max_depth, char *err, size_t errlen, size_t *erroffset) {
     int base = lua_gettop(L);
-    string_index = lua_absindex(L, string_index);
     err[0] = 0;
-    if (lua_type(L, string_index) != LUA_TSTRING) {
-        snprintf(err, errlen, "expected a string");
-        *erroffset = 0;
-        return 0;
-    }
     if (!lua_checkstack(L, 8)) { snprintf(err, errlen, "Lua stack overflow"); *erroffset = 0; return 0; }
-    size_t n;
-    const char *s = lua_tolstring(L, string_index, &n);
     lua_getfield(L, LUA_REGISTRYINDEX, array_mt);
     lua_getfield(L, LUA_REGISTRYINDEX, object_mt);
     jd d = { L, (const unsigned char *)s, n, 0, 0, max_depth, base + 1, base + 2, err, errlen, 0 };
@@ -378,6 +370,8 @@ static int decode_value(lua_State *L, int string_index, const char *array_mt, co
 }
 
 typedef struct decode_args {
+    const char *s;
+    size_t n;
     const char *array_mt, *object_mt;
     int max_depth;
     char *err;
@@ -388,35 +382,51 @@ typedef struct decode_args {
 
 static int decode_protected(lua_State *L) {
     decode_args *a = lua_touserdata(L, 1);
-    a->ok = decode_value(L, 2, a->array_mt, a->object_mt, a->max_depth, a->err, a->errlen, a->erroffset);
+    a->ok = decode_value(L, a->s, a->n, a->array_mt, a->object_mt, a->max_depth, a->err, a->errlen, a->erroffset);
     if (!a->ok) lua_pushnil(L);
     return 1;
 }
 
-int tfs_json_decode_push(lua_State *L, int string_index, const char *array_mt, const char *object_mt,
-                         int max_depth, char *err, size_t errlen, size_t *erroffset) {
+/// Runs the decoder in a protected call, with the budget enforced (the decoded tree is the
+/// script's data: charged as it is built). A memory error is noted as the memory limit.
+static int decode_under_budget(lua_State *L, decode_args *a) {
     tfs_sandbox *s = tfs_sb(L);
-    string_index = lua_absindex(L, string_index);
-    err[0] = 0;
-    *erroffset = 0;
-    if (!lua_checkstack(L, 4)) { snprintf(err, errlen, "Lua stack overflow"); return 0; }
-    decode_args a = { array_mt, object_mt, max_depth, err, errlen, erroffset, 0 };
+    if (!lua_checkstack(L, 4)) { snprintf(a->err, a->errlen, "Lua stack overflow"); return 0; }
     lua_pushcfunction(L, decode_protected);
-    lua_pushlightuserdata(L, &a);
-    lua_pushvalue(L, string_index);
+    lua_pushlightuserdata(L, a);
     int saved = s->relaxed;
-    s->relaxed = 0; // the decoded tree is the script's data: charged as it is built
-    int status = lua_pcall(L, 2, 1, 0);
+    s->relaxed = 0;
+    int status = lua_pcall(L, 1, 1, 0);
     s->relaxed = saved;
     if (status != LUA_OK) {
         tfs_note_status(L, status);
-        if (!err[0]) snprintf(err, errlen, "%s", status == LUA_ERRMEM ? "not enough memory" : "cannot build the decoded value");
+        if (!a->err[0]) snprintf(a->err, a->errlen, "%s", status == LUA_ERRMEM ? "not enough memory" : "cannot build the decoded value");
         lua_pop(L, 1);
         return 0;
     }
-    if (!a.ok) {
+    if (!a->ok) {
         lua_pop(L, 1);
         return 0;
     }
     return 1;
+}
+
+int tfs_json_decode_buffer_push(lua_State *L, const char *text, size_t len, const char *array_mt, const char *object_mt,
+                                int max_depth, char *err, size_t errlen, size_t *erroffset) {
+    err[0] = 0;
+    *erroffset = 0;
+    decode_args a = { text, len, array_mt, object_mt, max_depth, err, errlen, erroffset, 0 };
+    return decode_under_budget(L, &a);
+}
+
+int tfs_json_decode_push(lua_State *L, int string_index, const char *array_mt, const char *object_mt,
+                         int max_depth, char *err, size_t errlen, size_t *erroffset) {
+    err[0] = 0;
+    *erroffset = 0;
+    if (lua_type(L, string_index) != LUA_TSTRING) { snprintf(err, errlen, "expected a string"); return 0; }
+    size_t n;
+    // The string stays at string_index (below the protected call), so its bytes stay valid.
+    const char *text = lua_tolstring(L, string_index, &n);
+    decode_args a = { text, n, array_mt, object_mt, max_depth, err, errlen, erroffset, 0 };
+    return decode_under_budget(L, &a);
 }

@@ -1,5 +1,6 @@
 @testable import TFScriptLuaHost
 import Testing
+import TestSupport
 
 /// The C JSON decoder behind `returnDecodedJSON`, exercised here so the ASan run covers it.
 struct JSONDecodeTests {
@@ -45,5 +46,45 @@ struct JSONDecodeTests {
         let big = "[" + Array(repeating: #"{"name":"endpoint","n":12345,"tags":["a","b"]}"#, count: 40_000).joined(separator: ",") + "]"
         try? state.setGlobal("text", .string(LuaString(big)))
         #expect(throws: LuaError.self) { try eval(state, "local t = decode(text); return #t") }
+    }
+}
+
+/// The C decoder against the JSONTestSuite corpus (see `JSONConformanceCorpus`): both entry
+/// points, from a Lua string (`tf.json.decode`) and from a host buffer (API list pages).
+struct JSONDecodeConformanceTests {
+    @Test("the C decoder accepts every y_ document and refuses every n_ one, from a Lua string and from a buffer",
+          arguments: JSONConformanceCorpus.cases)
+    func corpus(_ document: JSONConformanceCorpus.Case) throws {
+        let state = try makeState(memoryLimit: 64 << 20)
+        try state.registerMetatable("test.array")
+        try state.registerMetatable("test.object")
+        try state.setGlobal("decode") { call in
+            if let failure = call.returnDecodedJSON(fromArgument: 1, arrayMetatable: "test.array", objectMetatable: "test.object") {
+                throw LuaHostError("\(failure.message) at \(failure.offset)")
+            }
+            return []
+        }
+        // The buffer entry point takes an array's text; wrap the document as `[doc]`.
+        let wrapped = ArraySlice(Array("[".utf8) + document.bytes + Array("]".utf8))
+        try state.setGlobal("decode_buffer") { call in
+            var result = try call.returnNewArray(metatable: "test.array")
+            if let failure = try result.appendDecoded(wrapped, arrayMetatable: "test.array", objectMetatable: "test.object", keep: { _ in true }) {
+                throw LuaHostError("\(failure.message) at \(failure.offset)")
+            }
+            return []
+        }
+        try state.setGlobal("text", .string(LuaString(bytes: document.bytes)))
+        let results = try state.run("local a = pcall(decode, text) local b = pcall(decode_buffer) return a, b", chunkName: "=t")
+        let fromString = results.first == .boolean(true)
+        let fromBuffer = results.count == 2 && results[1] == .boolean(true)
+        switch document.expectation {
+        case .accept:
+            #expect(fromString, "refused \(document.name): \(results)")
+            #expect(fromBuffer, "buffer refused \(document.name): \(results)")
+        case .reject:
+            #expect(!fromString, "accepted \(document.name)")
+        case .either:
+            break
+        }
     }
 }

@@ -123,6 +123,10 @@ void tfs_check_limits_or_raise(lua_State *L);
 /// `array_mt`/`object_mt`; null is the light userdata NULL. Never raises for bad input.
 int tfs_json_decode_push(lua_State *L, int string_index, const char *array_mt, const char *object_mt,
                          int max_depth, char *err, size_t errlen, size_t *erroffset);
+/// tfs_json_decode_push for text held outside Lua (an HTTP response): no Lua string copy.
+/// `text` must stay valid for the call.
+int tfs_json_decode_buffer_push(lua_State *L, const char *text, size_t len, const char *array_mt, const char *object_mt,
+                                int max_depth, char *err, size_t errlen, size_t *erroffset);
 
 // ---- macro wrappers ----
 static inline int tfs_registryindex(void) { return LUA_REGISTRYINDEX; }

@@ -8,6 +8,7 @@ public struct APIReader: EndpointReading {
     public init(client: TokenFactoryClient) { self.client = client }
 
     public func listEndpoints() async throws -> [JSONValue] { try await client.listEndpoints().map(\.raw) }
+    public func endpointPages() async -> any EndpointPageSource { client.endpointPages() }
     public func endpoint(id: String) async throws -> JSONValue { try await client.getEndpoint(id: id).raw }
     public func listTemplates() async throws -> [JSONValue] { try await client.listTemplates().map(\.raw) }
 }
@@ -31,6 +32,7 @@ public struct LiveControlPlane: ControlPlane {
     }
 
     public func listEndpoints() async throws -> [JSONValue] { try await reader.listEndpoints() }
+    public func endpointPages() async -> any EndpointPageSource { client.endpointPages() }
     public func endpoint(id: String) async throws -> JSONValue { try await reader.endpoint(id: id) }
     public func listTemplates() async throws -> [JSONValue] { try await reader.listTemplates() }
 

@@ -52,6 +52,13 @@ public actor RecordingControlPlane: ControlPlane {
         return result
     }
 
+    /// The API's pages as they are while nothing is planned; once a change is planned, one
+    /// page of the overlaid list (``listEndpoints()``), so the script sees its own changes.
+    public func endpointPages() async -> any EndpointPageSource {
+        if createdOrder.isEmpty, patched.isEmpty, deleted.isEmpty { return await reader.endpointPages() }
+        return WholeListPageSource(reader: self)
+    }
+
     public func endpoint(id: String) async throws -> JSONValue {
         if deleted.contains(id) { throw notFound(id) }
         if let planned = created[id] ?? patched[id] { return planned }

@@ -46,10 +46,16 @@ struct EndpointFilter: Sendable {
 
     /// `endpoint` is the raw JSON object; `state` its normalized state.
     func matches(_ endpoint: JSONValue, state endpointState: String?) -> Bool {
-        if let name, !name.matches(endpoint["name"]?.stringValue ?? "") { return false }
-        if let region, endpoint["region"]?.stringValue != region { return false }
+        matches(name: endpoint["name"]?.stringValue, region: endpoint["region"]?.stringValue,
+                enabled: endpoint["enabled"]?.boolValue, state: endpointState)
+    }
+
+    /// The same test on fields already read out (from a decoded Lua table).
+    func matches(name endpointName: String?, region endpointRegion: String?, enabled endpointEnabled: Bool?, state endpointState: String?) -> Bool {
+        if let name, !name.matches(endpointName ?? "") { return false }
+        if let region, endpointRegion != region { return false }
         if let state, endpointState != state { return false }
-        if let enabled, endpoint["enabled"]?.boolValue != enabled { return false }
+        if let enabled, endpointEnabled != enabled { return false }
         return true
     }
 

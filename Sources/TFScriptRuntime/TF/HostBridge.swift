@@ -25,6 +25,13 @@ public enum HostBridge {
         return try run(on: call.state, operation)
     }
 
+    /// Whether ``run(_:suspending:_:)`` would suspend this call (a `tf.parallel` worker) rather
+    /// than block. A suspended call is replayed from its start when it resumes, so a host
+    /// function that makes several waits should make one there.
+    public static func suspends(_ call: LuaHostCall) -> Bool {
+        call.canSuspend && call.state.owner(of: call.coroutine) is ParallelRun
+    }
+
     private final class Slot<T: Sendable>: Sendable {
         let value = Mutex<Result<T, any Error>?>(nil)
     }

@@ -8,20 +8,6 @@ extension TFModule {
     func installEndpoints(into state: LuaState) throws {
         let planes = context.controlPlanes
         try state.registerModule(["tf", "endpoints"], functions: [
-            "list": { call in
-                let function = "tf.endpoints.list"
-                let filter: EndpointFilter
-                do {
-                    let json = call.argumentCount >= 1 && call.typeName(of: 1) != "nil"
-                        ? try Arguments.json(call, 1, name: "filter", function: function) : nil
-                    filter = try EndpointFilter(json: json)
-                } catch let error as EndpointFilter.FilterError {
-                    throw ScriptError.validation(function, error.message)
-                }
-                let endpoints = try api(function, call) { try await planes.current.listEndpoints() }
-                let matching = endpoints.filter { filter.matches($0, state: EndpointView.state(of: $0)) }
-                return [.table(LuaTable(array: matching.map(EndpointView.lua), metatableName: LuaJSON.arrayMarker))]
-            },
             "get": { call in
                 let function = "tf.endpoints.get"
                 let id = try Arguments.id(call, 1, function: function)
@@ -152,7 +138,26 @@ extension TFModule {
 /// `state` so scripts need not know which shape the API used (DESIGN.md §1).
 enum EndpointView {
     static func state(of raw: JSONValue) -> String? {
-        (try? Endpoint(raw: raw))?.state
+        Endpoint.state(in: raw)
+    }
+
+    /// Gives a decoded endpoint its `endpoint_id` (from `id`) and normalized `state` in place,
+    /// as ``lua(_:)`` does for JSON values; returns the normalized state.
+    static func normalize(_ endpoint: inout LuaDecodedObject) throws -> String? {
+        if !endpoint.has("endpoint_id"), endpoint.has("id") {
+            endpoint.set("endpoint_id", toValueOf: "id")
+        }
+        var sources: [String: JSONValue] = [:]
+        for key in ["status", "state", "deployment"] {
+            guard let value = try endpoint.value(key) else { continue }
+            sources[key] = (try? LuaJSON.jsonValue(value, path: key)) ?? .null
+        }
+        let state = Self.state(of: .object(sources))
+        let current = sources["state"]
+        if let state, current == nil || current?.stringValue != nil {
+            endpoint.set("state", string: state)
+        }
+        return state
     }
 
     static func lua(_ raw: JSONValue) -> LuaValue {

@@ -38,6 +38,8 @@ public struct TFModule: Sendable {
     }
 
     let context: Context
+    /// The run's open `tf.endpoints.each` iterators.
+    let endpointCursors = EndpointCursors()
 
     public init(context: Context) {
         self.context = context
@@ -54,6 +56,7 @@ public struct TFModule: Sendable {
             }
         ])
         try installEndpoints(into: state)
+        try installEndpointPages(into: state)
         try installTemplates(into: state)
         try installJSON(into: state)
         try installLog(into: state)

@@ -33,4 +33,11 @@ public final class ResponseBudget: Sendable {
 
     /// Whether a call ran out of this budget.
     public var isExhausted: Bool { remaining.load(ordering: .relaxed) < 0 }
+
+    /// A budget of what is left of this one, for work that runs on after the caller's step
+    /// (a page fetched ahead): it cannot spend more than the caller could have.
+    func snapshot() -> ResponseBudget { ResponseBudget(bytes: max(0, remaining.load(ordering: .relaxed))) }
+
+    /// Marks the budget spent: work done ahead on this caller's behalf ran out of it.
+    func exhaust() { remaining.store(-1, ordering: .relaxed) }
 }

@@ -5,7 +5,8 @@ internal import NIOHTTP1
 
 extension TokenFactoryClient {
     enum Outcome: Sendable {
-        case success(status: Int, body: JSONValue?)
+        /// `body` is parsed JSON, or for ``BodyForm/listPage`` nil with the page in `page`.
+        case success(status: Int, body: JSONValue?, page: ListPageBytes? = nil)
         /// `requestSent` is false only when no connection was ever established.
         case failure(TokenFactoryError, retryAfter: Duration?, requestSent: Bool)
     }
@@ -17,11 +18,11 @@ extension TokenFactoryClient {
     /// second once held a call for minutes (issue 10, item 6). The exchange runs in a child task
     /// raced against a timer; when the timer wins the exchange is cancelled, which makes
     /// AsyncHTTPClient close the connection.
-    func attemptOnce(_ request: HTTPClientRequest, method: String, path: String, attempt: Int) async -> Outcome {
+    func attemptOnce(_ request: HTTPClientRequest, method: String, path: String, attempt: Int, form: BodyForm = .json) async -> Outcome {
         let limit = configuration.timeouts.request
         enum Race: Sendable { case finished(Outcome), deadline, cancelled }
         let race = await withTaskGroup(of: Race.self) { group in
-            group.addTask { .finished(await self.exchange(request, method: method, path: path, attempt: attempt)) }
+            group.addTask { .finished(await self.exchange(request, method: method, path: path, attempt: attempt, form: form)) }
             group.addTask {
                 do { try await Task.sleep(for: limit) } catch { return .cancelled }
                 return .deadline
@@ -45,7 +46,7 @@ extension TokenFactoryClient {
     }
 
     /// Sends the request and reads the whole response, redacting everything that came back.
-    private func exchange(_ request: HTTPClientRequest, method: String, path: String, attempt: Int) async -> Outcome {
+    private func exchange(_ request: HTTPClientRequest, method: String, path: String, attempt: Int, form: BodyForm) async -> Outcome {
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request, timeout: Self.timeAmount(configuration.timeouts.request))
@@ -87,6 +88,18 @@ extension TokenFactoryClient {
         let retryAfter = RetryAfter.delay(from: response.headers.first(name: "Retry-After"))
         if (200..<300).contains(status) {
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .success(status: status, body: nil) }
+            if case .listPage(let keys) = form {
+                do throws(TokenFactoryError) {
+                    return .success(status: status, body: nil, page: try ListPageBytes(redacted: bytes, keys: keys, redactor: redactor))
+                } catch {
+                    var failure = error
+                    failure.status = status
+                    failure.method = method
+                    failure.path = path
+                    failure.attempts = attempt
+                    return .failure(failure, retryAfter: nil, requestSent: true)
+                }
+            }
             do {
                 return .success(status: status, body: redactor.redact(try JSONValue(parsing: bytes)))
             } catch {

@@ -31,6 +31,17 @@ extension TokenFactoryClient {
     struct Reply: Sendable {
         var body: JSONValue?
         var attempts: Int
+        /// For ``BodyForm/listPage``: the page's bytes, not parsed.
+        var page: ListPageBytes?
+    }
+
+    /// What the caller wants of a successful response's body.
+    enum BodyForm: Sendable {
+        /// Parsed (and redacted) as one JSON value.
+        case json
+        /// Kept as bytes: a list page whose items array is found under one of `keys`
+        /// (see ``ListPageBytes``).
+        case listPage(keys: [String])
     }
 
     /// Sends one operation, retrying per policy.
@@ -43,7 +54,8 @@ extension TokenFactoryClient {
         _ method: String,
         _ path: String,
         query: [String: String] = [:],
-        body: JSONValue? = nil
+        body: JSONValue? = nil,
+        form: BodyForm = .json
     ) async throws(TokenFactoryError) -> Reply {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: configuration.retry.totalBudget)
@@ -67,13 +79,13 @@ extension TokenFactoryClient {
                 throw TokenFactoryError(kind: .transport, message: "cancelled while waiting for the rate-limit pause to end", method: method, path: path, retryable: true, attempts: attempt - 1, unanswered: unanswered, cause: error)
             }
             requestLogger.debug("tokenfactory.request", metadata: ["tokenfactory.attempt": "\(attempt)"])
-            let outcome = await attemptOnce(request, method: method, path: path, attempt: attempt)
+            let outcome = await attemptOnce(request, method: method, path: path, attempt: attempt, form: form)
             var failure: TokenFactoryError
             var retryAfter: Duration?
             switch outcome {
-            case .success(let status, let value):
+            case .success(let status, let value, let page):
                 requestLogger.debug("tokenfactory.response", metadata: ["tokenfactory.status": "\(status)", "tokenfactory.attempt": "\(attempt)"])
-                return Reply(body: value, attempts: attempt)
+                return Reply(body: value, attempts: attempt, page: page)
             case .failure(let error, let after, let requestSent):
                 failure = error
                 retryAfter = after

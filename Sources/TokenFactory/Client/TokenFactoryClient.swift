@@ -58,10 +58,20 @@ public final class TokenFactoryClient: Sendable {
     /// Every dedicated endpoint, following `next_page_token` across pages (at most
     /// ``Configuration/maxPages``; a repeated token fails at once).
     public func listEndpoints() async throws(TokenFactoryError) -> [Endpoint] {
-        try await collectPages(Self.endpointsPath, keys: ["endpoints", "items", "data", "dedicated_endpoints"]) { item throws(TokenFactoryError) in
+        try await collectPages(Self.endpointsPath, keys: Self.endpointListKeys) { item throws(TokenFactoryError) in
             try Endpoint(raw: item)
         }
     }
+
+    /// The endpoint list page by page, as the bytes the server sent (redacted): for callers
+    /// that decode the items themselves (scripts get them straight as Lua tables). The next
+    /// page is fetched while the caller works on the current one.
+    public func endpointPages() -> ListPageReader {
+        ListPageReader(client: self, path: Self.endpointsPath, keys: Self.endpointListKeys)
+    }
+
+    /// Where an object-shaped list response may hold its endpoints, in order of preference.
+    static let endpointListKeys = ["endpoints", "items", "data", "dedicated_endpoints"]
 
     /// One endpoint by id. A missing id throws an ``TokenFactoryError/Kind/api`` error with status 404.
     public func getEndpoint(id: String) async throws(TokenFactoryError) -> Endpoint {

@@ -50,7 +50,10 @@ public struct Endpoint: Sendable, Hashable {
     /// The reported state, lowercased (`"running"`, `"stopped"`, ...), read from `status`,
     /// `state` or `deployment.status`, each either a string or an object holding `status` or
     /// `state`. Nil when none is present.
-    public var state: String? {
+    public var state: String? { Self.state(in: raw) }
+
+    /// The normalized state of any endpoint-shaped object (see ``state``), valid or not.
+    public static func state(in raw: JSONValue) -> String? {
         let candidates = [raw["status"], raw["state"], raw["deployment"]?["status"], raw["deployment"]?["state"]]
         for candidate in candidates {
             guard let candidate else { continue }
