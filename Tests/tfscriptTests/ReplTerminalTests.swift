@@ -83,6 +83,22 @@ struct ReplTerminalTests {
         #expect(!history.contains("never"))
     }
 
+    @Test("the prompt says when dry-run is on")
+    func dryRunPrompt() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")
+        let terminal = try ReplTerminal(["repl", "--simulator", "--dry-run"], environment: ["XDG_STATE_HOME": state.path])
+        defer { terminal.terminate() }
+        try terminal.waitFor("(dry-run) > ")
+        terminal.type(":dry-run off\r")
+        try terminal.waitFor("\r\n> ", after: "dry-run off")
+        terminal.type("function f()\r")
+        try terminal.waitFor(">> ", after: "function f()")
+        terminal.type("end\r:dry-run on\r")
+        try terminal.waitFor("\r\n(dry-run) > ", after: "dry-run on")
+        terminal.type("\u{04}")
+        #expect(try terminal.waitForExit() == 0)
+    }
+
     @Test("the history file stays bounded to the last 1000 lines")
     func boundedHistory() throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")

@@ -17,14 +17,14 @@ public struct TFModule: Sendable {
         public var controlPlanes: ControlPlaneSelector
         /// Where `tf.log` goes.
         public var logger: Logger
-        /// Shows `tf.endpoints.wait` progress (the CLI passes one only when stderr is a terminal).
-        public var waitProgress: (@Sendable (String) -> Void)?
+        /// Told how each `tf.endpoints.wait` is going (``WaitProgress``); nil for nothing.
+        public var waitProgress: (@Sendable (WaitProgress) -> Void)?
         /// `tf.version`.
         public var version: String
 
         public init(
             controlPlanes: ControlPlaneSelector,
-            logger: Logger, waitProgress: (@Sendable (String) -> Void)? = nil, version: String
+            logger: Logger, waitProgress: (@Sendable (WaitProgress) -> Void)? = nil, version: String
         ) {
             self.controlPlanes = controlPlanes
             self.logger = logger
@@ -34,6 +34,8 @@ public struct TFModule: Sendable {
     }
 
     let context: Context
+    /// The template catalogue, read once per run (per session in the REPL).
+    let templateCache = TemplateCache()
 
     public init(context: Context) {
         self.context = context
@@ -54,6 +56,7 @@ public struct TFModule: Sendable {
         try installJSON(into: state)
         try installLog(into: state)
         try installParallel(into: state)
+        try installShow(into: state)
         try state.registerModule(
             ["tf"],
             functions: ["sleep": sleep],
