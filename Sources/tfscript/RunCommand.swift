@@ -28,7 +28,7 @@ struct RunCommand: AsyncParsableCommand {
 
             OUTPUT: print writes to stdout; tf.show(rows [, columns]) prints records as an \
             aligned table. -o json prints what the main chunk returns as one JSON document \
-            (one value as itself, several as an array) after the script's own output; -o \
+            (one value as itself, several as an array, none as null) after the script's own output; -o \
             table prints a returned array of records as a table (--columns name,region,\
             scaling.max_replicas chooses and orders the columns); -o none (the default) \
             prints nothing more. A result that cannot be shown so fails the run (exit 1).
@@ -55,9 +55,9 @@ struct RunCommand: AsyncParsableCommand {
 
             EXAMPLES:
               tfscript run --simulator --dry-run examples/nightly-scale-down.lua
-              tfscript run -o json -e 'return tf.endpoints.list{region="eu-west1"}' | jq '.[].name'
-              tfscript run -o table --columns name,state,scaling.max_replicas -e 'return tf.endpoints.list()'
-              echo 'tf.show(tf.templates.list{model_name = "openai/gpt-oss-20b"})' | tfscript run -
+              tfscript run -o json -e 'return tf.endpoints.list()' | jq '.[].name'
+              tfscript run -o table --columns name,state -e 'return tf.endpoints.list()'
+              echo 'tf.show(tf.templates.list{region = "eu-west1"})' | tfscript run -
               tfscript run --dry-run --plan-out tonight.json nightly.lua 'test-*'
               tfscript run --timeout 5m --journal changes.jsonl nightly.lua
             """

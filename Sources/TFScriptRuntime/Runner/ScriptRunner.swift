@@ -124,10 +124,6 @@ public struct ScriptRunner: Sendable {
         }
     }
 
-    static func json(_ value: LuaValue) -> JSONValue {
-        json([value]).values[0]
-    }
-
     /// Returned values as JSON; a value JSON cannot hold reads as its type name, and why is
     /// told in `problems` (paths `result`, or `result[i]` for several values).
     static func json(_ values: [LuaValue]) -> (values: [JSONValue], problems: [String]) {
