@@ -37,7 +37,7 @@ for _, ep in ipairs(tf.endpoints.list{name = pattern, enabled = false}) do
     skipped = skipped + 1
     tf.log.warn("skipping %s (%s): no timestamp tells since when it is disabled", ep.name, ep.endpoint_id)
   elseif since < cutoff then
-    tf.endpoints.delete(ep.endpoint_id)
+    tf.endpoints.delete(ep)
     deleted = deleted + 1
     tf.log.info("%s %s (%s), disabled since %s", tf.dry_run and "would delete" or "deleted", ep.name, ep.endpoint_id, stamp)
   end

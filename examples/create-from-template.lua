@@ -1,5 +1,5 @@
--- create-from-template.lua: create an endpoint from the cheapest template for a model, and
--- wait until it is running.
+-- create-from-template.lua: create an endpoint from the cheapest template for a model in a
+-- region, and wait until it is running.
 --
 --   tfscript run --dry-run examples/create-from-template.lua openai/gpt-oss-20b eu-north1
 --   tfscript run examples/create-from-template.lua openai/gpt-oss-20b eu-north1 my-endpoint
@@ -8,8 +8,9 @@
 -- derived from the model). Prints the routing key to use for inference on stdout, so a
 -- shell can capture it:  KEY=$(tfscript run examples/create-from-template.lua ...)
 --
--- The price is read from the template's price_per_hour (a number, or {amount=..}); templates
--- without a price are considered only when none has one.
+-- tf.templates.list filters the catalogue; tf.templates.spec turns the chosen template into
+-- a create spec (model, flavor, GPU type and count), with our own fields on top. The price is
+-- read from price_per_hour (a number, or {amount=..}); unpriced templates come last.
 
 local model = arg[1] or tf.vars.model or "openai/gpt-oss-20b"
 local region = arg[2] or tf.vars.region or "eu-north1"
@@ -21,35 +22,21 @@ local function price(t)
   return type(p) == "number" and p or math.huge
 end
 
-local function offered_in(t, want)
-  if type(t.regions) ~= "table" then return true end
-  for _, r in ipairs(t.regions) do if r == want then return true end end
-  return false
-end
-
-local best
-for _, t in ipairs(tf.templates.list()) do
-  if t.model_name == model and offered_in(t, region) and (not best or price(t) < price(best)) then
-    best = t
-  end
-end
+local templates = tf.templates.list{model_name = model, region = region}
+table.sort(templates, function(a, b) return price(a) < price(b) end)
+local best = templates[1]
 if not best then
-  error(string.format("no template offers %s in %s (see tf.templates.list())", model, region))
+  error(string.format("no template offers %s in %s (see tf.templates.list{model_name = %q})", model, region, model))
 end
-tf.log.info("cheapest template for %s in %s: %s x%d (%s), %s/h", model, region,
-  best.gpu_type, best.gpu_count, best.flavor_name, tostring(price(best)))
+tf.log.info("cheapest template for %s in %s: %s (%s/h)", model, region, best.template_id or best.gpu_type, tostring(price(best)))
 
-local ep = tf.endpoints.create{
+local ep = tf.endpoints.create(tf.templates.spec(best, {
   name = name,
   description = "created by create-from-template.lua",
-  model_name = best.model_name,
-  flavor_name = best.flavor_name,
-  gpu_type = best.gpu_type,
-  gpu_count = best.gpu_count,
   region = region,
   scaling = {min_replicas = 1, max_replicas = 1},
-}
+}))
 tf.log.info("%s %s (%s)", tf.dry_run and "would create" or "created", ep.name, ep.endpoint_id)
 
-ep = tf.endpoints.wait(ep.endpoint_id, "running", {timeout = 1800})
+ep = tf.endpoints.wait(ep, "running", {timeout = 1800})
 print(ep.routing_key)

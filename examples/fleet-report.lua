@@ -1,11 +1,13 @@
--- fleet-report.lua: print the fleet as a table, or as JSON for other tools.
+-- fleet-report.lua: show the fleet as a table, or hand it to other tools as JSON.
 --
 --   tfscript run examples/fleet-report.lua
---   tfscript run --var format=json examples/fleet-report.lua | jq '.[] | select(.enabled)'
---   tfscript run examples/fleet-report.lua 'prod-*'               # only matching names
+--   tfscript run examples/fleet-report.lua 'prod-*'                  # only matching names
+--   tfscript run -o json --var format=json examples/fleet-report.lua | jq '.[] | select(.enabled)'
 --
--- Columns: name, region, state, model, GPUs per replica, replicas (min-max), enabled.
--- Read-only: it never changes anything.
+-- Columns: name, region, state, model, GPU type and count per replica, replicas (min-max),
+-- enabled. The script returns the rows, so `-o json` prints them as one JSON array (with
+-- format=json the table is left out, so stdout is only the JSON). Read-only: it never
+-- changes anything.
 
 local pattern = arg[1] or tf.vars.pattern
 local endpoints = tf.endpoints.list(pattern and {name = pattern} or nil)
@@ -14,44 +16,18 @@ table.sort(endpoints, function(a, b)
   return a.name < b.name
 end)
 
-if tf.vars.format == "json" then
-  local rows = tf.json.array({})
-  for _, ep in ipairs(endpoints) do
-    rows[#rows + 1] = {
-      endpoint_id = ep.endpoint_id, name = ep.name, region = ep.region, state = ep.state,
-      model_name = ep.model_name, gpu_type = ep.gpu_type, gpu_count = ep.gpu_count,
-      scaling = ep.scaling, enabled = ep.enabled,
-    }
-  end
-  print(tf.json.encode(rows, {pretty = true}))
-  return
-end
-
-local columns = {"name", "region", "state", "model", "gpus", "replicas", "enabled"}
-local rows = {}
+local rows = tf.json.array({})
 for _, ep in ipairs(endpoints) do
   local scaling = ep.scaling or {}
   rows[#rows + 1] = {
-    ep.name, ep.region, ep.state or "?", ep.model_name or "?",
-    string.format("%s x%s", ep.gpu_type or "?", tostring(ep.gpu_count or "?")),
-    string.format("%s-%s", tostring(scaling.min_replicas or "?"), tostring(scaling.max_replicas or "?")),
-    tostring(ep.enabled),
+    name = ep.name, endpoint_id = ep.endpoint_id, region = ep.region, state = ep.state,
+    model_name = ep.model_name, gpu_type = ep.gpu_type, gpu_count = ep.gpu_count, enabled = ep.enabled,
+    replicas = string.format("%s-%s", tostring(scaling.min_replicas or "?"), tostring(scaling.max_replicas or "?")),
   }
 end
 
-local widths = {}
-for i, title in ipairs(columns) do
-  widths[i] = #title
-  for _, row in ipairs(rows) do widths[i] = math.max(widths[i], utf8.len(row[i]) or #row[i]) end
+if tf.vars.format ~= "json" then
+  tf.show(rows, {"name", "region", "state", "model_name", "gpu_type", "gpu_count", "replicas", "enabled"})
+  print(string.format("\n%d endpoint%s", #rows, #rows == 1 and "" or "s"))
 end
-local function line(cells)
-  local out = {}
-  for i, cell in ipairs(cells) do
-    out[i] = cell .. string.rep(" ", widths[i] - (utf8.len(cell) or #cell))
-  end
-  print((table.concat(out, "  "):gsub("%s+$", "")))
-end
-
-line(columns)
-for _, row in ipairs(rows) do line(row) end
-print(string.format("\n%d endpoint(s)", #rows))
+return rows

@@ -20,13 +20,13 @@ if #stopped == 0 then
 end
 
 for _, ep in ipairs(stopped) do
-  tf.endpoints.patch(ep.endpoint_id, {enabled = true})
+  tf.endpoints.patch(ep, {enabled = true})
   tf.log.info("%s %s (%s)", tf.dry_run and "would start" or "starting", ep.name, ep.endpoint_id)
 end
 
 if wait then
   for _, ep in ipairs(stopped) do
-    local ready = tf.endpoints.wait(ep.endpoint_id, "running", {timeout = 900})
+    local ready = tf.endpoints.wait(ep, "running", {timeout = 900})
     tf.log.info("%s is %s", ready.name, ready.state)
   end
 end

@@ -21,7 +21,7 @@ if #targets == 0 then
 end
 
 for _, ep in ipairs(targets) do
-  tf.endpoints.patch(ep.endpoint_id, {enabled = false})
+  tf.endpoints.patch(ep, {enabled = false})
   tf.log.info("%s %s (%s, %s)", tf.dry_run and "would stop" or "stopping", ep.name, ep.endpoint_id, ep.region)
 end
 

@@ -62,7 +62,23 @@
 ---@field where? string script position of the failing call
 
 ---@class tf.Template
+---@field template_id string
+---@field model_name string
+---@field flavor_name string
+---@field gpu_type string
+---@field gpu_count integer
+---@field regions string[]
+---@field price_per_hour? { amount: number, currency: string }
 ---@field [string] any
+
+---@class tf.TemplateFilter
+---@field model_name? string
+---@field flavor_name? string
+---@field gpu_type? string
+---@field region? string templates offered in this region
+
+---An endpoint id, or an endpoint table (anything with endpoint_id or id).
+---@alias tf.EndpointRef string|tf.Endpoint|{ endpoint_id: string }|{ id: string }
 
 ---@class tf.ParallelOptions
 ---@field concurrency? integer workers (and so requests) at once, 1 to 64 (default 8)
@@ -86,27 +102,28 @@ function tf_endpoints.list(filter) end
 ---@return fun(): tf.Endpoint?
 function tf_endpoints.each(filter) end
 
----@param id string
+---@param id tf.EndpointRef
 ---@return tf.Endpoint
 function tf_endpoints.get(id) end
 
+---Create an endpoint. The spec is checked against the template catalogue before sending.
 ---@param spec tf.EndpointSpec
 ---@return tf.Endpoint
 function tf_endpoints.create(spec) end
 
 ---Change only the given fields (region cannot change).
----@param id string
+---@param id tf.EndpointRef
 ---@param fields tf.EndpointPatch
 ---@return tf.Endpoint
 function tf_endpoints.patch(id, fields) end
 
 ---Delete permanently.
----@param id string
+---@param id tf.EndpointRef
 ---@return true
 function tf_endpoints.delete(id) end
 
 ---Poll until the endpoint is in `state` ("deleted" waits until it is gone).
----@param id string
+---@param id tf.EndpointRef
 ---@param state string
 ---@param options? tf.WaitOptions
 ---@return tf.Endpoint|true
@@ -115,8 +132,17 @@ function tf_endpoints.wait(id, state, options) end
 ---@class tf.templates
 tf_templates = {}
 
+---The template catalogue (read once per run), filtered by every given key.
+---@param filter? tf.TemplateFilter
 ---@return tf.Template[]
-function tf_templates.list() end
+function tf_templates.list(filter) end
+
+---A create spec from a catalogue entry (or its template_id): model, flavor, GPU type and
+---count (and region when it is offered in one), with `fields` on top.
+---@param template tf.Template|string
+---@param fields? tf.EndpointPatch|{ region?: string }
+---@return tf.EndpointSpec
+function tf_templates.spec(template, fields) end
 
 ---@class tf.log
 tf_log = {}
@@ -161,6 +187,12 @@ function tf_json.object(t) end
 ---@field vars table<string, string> the --var key=value pairs
 ---@field version string
 tf = {}
+
+---Print records as an aligned table on stdout (counted against --max-output, like print).
+---Columns are field names or dotted paths ("scaling.max_replicas"); default: the usual ones.
+---@param rows table[]|table
+---@param columns? string[]
+function tf.show(rows, columns) end
 
 ---Pause the script (counts against --timeout). Inside tf.parallel, pauses only that worker.
 ---@param seconds number

@@ -14,7 +14,7 @@ extension LuaState {
     }
 
     /// Sets `key` of the module table at `path` to a Lua function the host holds, e.g. a
-    /// helper written in Lua (`tf.show` in the REPL). See ``setModuleField(_:_:_:)``.
+    /// helper written in Lua. See ``setModuleField(_:_:_:)``.
     public func setModuleField(_ path: [String], _ key: String, function: LuaFunctionReference) throws {
         try withModuleTable(path) { stack in
             stack.push(string: key)

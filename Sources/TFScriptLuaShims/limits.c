@@ -324,6 +324,8 @@ void tfs_write_output(tfs_sandbox *s, const char *p, size_t n) {
     s->output_written += n;
 }
 
+void tfs_output_write(lua_State *L, const char *bytes, size_t count) { tfs_write_output(tfs_sb(L), bytes, count); }
+
 int tfs_check_limits(lua_State *L) {
     tfs_sandbox *s = tfs_sb(L);
     tfs_take_request(s);

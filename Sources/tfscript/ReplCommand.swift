@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TFScript
 import TFScriptRuntime
 
 /// `tfscript repl`: an interactive Lua session with the `tf` module, like `lua -i`.
@@ -10,7 +11,8 @@ struct ReplCommand: AsyncParsableCommand {
         discussion: """
             Type Lua statements or expressions; expression values are pretty-printed (tables \
             with sorted keys, cycles marked). Unfinished input continues on a >> prompt. \
-            Commands: :help, :dry-run on|off, :plan, :table [EXPR], :quit. Tab completes \
+            Commands: :help, :dry-run on|off, :plan [FILE] (FILE: save it for tfscript apply), \
+            :table [EXPR], :quit. The prompt reads (dry-run) > while changes are recorded. Tab completes \
             globals and fields (tf.endpoints.<Tab>); Ctrl-C interrupts a running statement; \
             Ctrl-D leaves. History is kept in $XDG_STATE_HOME/tfscript/history \
             (default ~/.local/state/tfscript/history).
@@ -49,9 +51,11 @@ struct ReplCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let logger = logging.bootstrap()
+        var options = sandbox.scriptOptions(arguments: [])
+        options.waitProgress = WaitProgressDisplay(logging: logging, logger: logger).sink
         let session = ReplSession(
-            options: sandbox.scriptOptions(arguments: []),
-            connection: connection, dryRun: dryRun, journalPath: journal, logger: logging.bootstrap())
+            options: options, connection: connection, dryRun: dryRun, journalPath: journal, logger: logger)
         let code: Int32
         do {
             code = try await session.run()

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TFScript
 
-/// `tfscript run SCRIPT.lua [ARGS...]`: runs a Lua script in a fresh sandbox.
+/// `tfscript run SCRIPT.lua|-|-e CHUNK [ARGS...]`: runs a Lua script in a fresh sandbox.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -17,11 +17,21 @@ struct RunCommand: AsyncParsableCommand {
             Limits (--memory-limit, --timeout, Ctrl-C) cannot be caught: once one trips, no \
             more script code runs and the run ends with exit code 3 (docs/sandbox.md).
 
-            arg[0] is the script path and arg[1..] its arguments (also the main chunk's \
-            ...); --var key=value pairs are in tf.vars. The tf module (docs/lua-api.md) calls \
+            The script is a file, - (read from stdin) or -e 'LUA CODE'; the last two are \
+            called stdin and (command line) in messages, and their require looks in the \
+            current directory (then --lib-path). arg[0] is the script path (or that name) \
+            and arg[1..] its arguments (also the main chunk's ...); --var key=value pairs \
+            are in tf.vars. The tf module (docs/lua-api.md) calls \
             the control plane: --simulator runs against an in-process simulated one; otherwise \
             the token comes from --token-file, TOKEN_FACTORY_API_KEY, API_TOKEN or \
             NEBIUS_API_KEY (scripts never see it).
+
+            OUTPUT: print writes to stdout; tf.show(rows [, columns]) prints records as an \
+            aligned table. -o json prints what the main chunk returns as one JSON document \
+            (one value as itself, several as an array, none as null) after the script's own output; -o \
+            table prints a returned array of records as a table (--columns name,region,\
+            scaling.max_replicas chooses and orders the columns); -o none (the default) \
+            prints nothing more. A result that cannot be shown so fails the run (exit 1).
 
             DRY RUN: --dry-run sends reads but records create/patch/delete, prints the plan on \
             stderr, and --plan-out saves it for `tfscript apply` (docs/dry-run.md).
@@ -45,6 +55,9 @@ struct RunCommand: AsyncParsableCommand {
 
             EXAMPLES:
               tfscript run --simulator --dry-run examples/nightly-scale-down.lua
+              tfscript run -o json -e 'return tf.endpoints.list()' | jq '.[].name'
+              tfscript run -o table --columns name,state -e 'return tf.endpoints.list()'
+              echo 'tf.show(tf.templates.list{region = "eu-west1"})' | tfscript run -
               tfscript run --dry-run --plan-out tonight.json nightly.lua 'test-*'
               tfscript run --timeout 5m --journal changes.jsonl nightly.lua
             """
@@ -66,8 +79,16 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Sandbox and limits")
     var sandbox: SandboxOptions
 
-    @Argument(help: "The Lua script to run.")
-    var script: String
+    @OptionGroup(title: "Result")
+    var result: ResultOptions
+
+    @Option(name: .customShort("e"), help: ArgumentHelp(
+        "Run this Lua code instead of a script file (messages call it '(command line)'); arguments after it reach it as arg[1..].",
+        valueName: "chunk"))
+    var chunk: String?
+
+    @Argument(help: ArgumentHelp("The Lua script to run; - reads it from stdin (messages call it 'stdin').", valueName: "script"))
+    var script: String?
 
     @Argument(parsing: .captureForPassthrough, help: "Arguments for the script (arg[1], arg[2], ...).")
     var arguments: [String] = []
@@ -79,13 +100,20 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var options = sandbox.scriptOptions(arguments: arguments)
-        options.dryRun = dryRun.enabled
-        let execution = ScriptExecution(
-            script: script, options: options,
-            connection: connection, dryRun: dryRun, journalPath: journal, logger: logging.bootstrap())
         let code: Int32
         do {
+            let input = try ScriptInput.resolve(script: script, chunk: chunk, arguments: arguments)
+            let logger = logging.bootstrap()
+            var options = sandbox.scriptOptions(arguments: input.arguments)
+            options.dryRun = dryRun.enabled
+            options.waitProgress = WaitProgressDisplay(logging: logging, logger: logger).sink
+            if input.requiresFromCurrentDirectory {
+                options.libraryPaths.insert(FileManager.default.currentDirectoryPath, at: 0)
+            }
+            var execution = ScriptExecution(
+                script: input.source, options: options,
+                connection: connection, dryRun: dryRun, journalPath: journal, logger: logger)
+            execution.results = ResultPrinter(options: result)
             code = try await execution.run()
         } catch let failure as CommandFailure {
             StandardError.write("tfscript: \(failure.message)\n")

@@ -14,6 +14,9 @@ struct TFScriptCommand: AsyncParsableCommand {
             Try it without an account (a simulated control plane runs in-process):
               tfscript run --simulator --dry-run examples/nightly-scale-down.lua
 
+            One-liners, with results for other tools (-o json|table prints what the code returns):
+              tfscript run --simulator -o json -e 'return tf.endpoints.list()' | jq '.[].name'
+
             Against the real API (token from TOKEN_FACTORY_API_KEY, API_TOKEN, NEBIUS_API_KEY or --token-file):
               tfscript run --dry-run --plan-out plan.json nightly.lua   # review the plan
               tfscript apply plan.json                                  # then apply it

@@ -32,6 +32,19 @@ struct OutputSinkTests {
         #expect(state.outputWasTruncated)
     }
 
+    @Test("a host function's writeOutput goes to the same sink, under the same cap as print")
+    func hostWritesShareTheCap() throws {
+        let collected = Collected()
+        let state = try state(output: LuaOutputSink { raw in collected.bytes.withLock { $0.append(contentsOf: raw) } }, maxOutput: 8)
+        try state.setGlobal("show", function: { call in
+            call.state.writeOutput("table\n")
+            return []
+        })
+        try state.run("print('ab') show() show()")
+        #expect(collected.text == "ab\ntable")
+        #expect(state.outputWasTruncated)
+    }
+
     @Test("without a sink, print output is discarded and the script goes on")
     func noSinkDiscards() throws {
         let state = try state(output: nil)

@@ -89,8 +89,8 @@ struct TFModuleTests {
             (#"tf.endpoints.patch("ep-demo-01", {colour = "red"})"#, "tf.endpoints.patch: fields.colour is not a known field"),
             (#"tf.endpoints.create{name = "x"}"#, "tf.endpoints.create: spec.model_name is required"),
             (#"tf.endpoints.create{name = "x", model_name = "m", flavor_name = "base", gpu_type = "g", region = "mars"}"#, "tf.endpoints.create: spec.region must be one of"),
-            (#"tf.endpoints.get(42)"#, "tf.endpoints.get: id must be a non-empty string, got number"),
-            (#"tf.endpoints.delete()"#, "tf.endpoints.delete: id must be a non-empty string, got no value"),
+            (#"tf.endpoints.get(42)"#, "tf.endpoints.get: id must be an endpoint id (a non-empty string) or an endpoint table, got number"),
+            (#"tf.endpoints.delete()"#, "tf.endpoints.delete: id must be an endpoint id (a non-empty string) or an endpoint table, got no value"),
             (#"tf.endpoints.list{regoin = "x"}"#, "tf.endpoints.list: filter.regoin is not a filter key"),
             (#"tf.endpoints.wait("ep-demo-01", "running", {timout = 1})"#, "tf.endpoints.wait: options.timout is not an option"),
             (#"tf.sleep(-1)"#, "tf.sleep: seconds must be a number ≥ 0"),
@@ -106,6 +106,57 @@ struct TFModuleTests {
         #expect(result.stdout.hasPrefix("validation\n"), "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("script.lua:1: \(message)"), "\(result.stdout)\(result.stderr)")
         #expect(await api.requestCount() == 0)
+    }
+
+    @Test("get, patch, delete and wait take an endpoint table as well as its id")
+    func endpointTables() async throws {
+        let api = try await SimulatedEngine.start()
+        defer { Task { await api.stop() } }
+        let result = try await api.run("""
+            local ep = tf.endpoints.list{name = "test-scratch"}[1]
+            print(tf.endpoints.get(ep).name)
+            print(tf.endpoints.patch(ep, {description = "d"}).description)
+            print(tf.endpoints.wait({id = ep.endpoint_id}, "stopped").state)
+            print(tf.endpoints.delete(ep))
+            print(select(2, pcall(tf.endpoints.get, {name = "x"})).message)
+            """)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == """
+            test-scratch
+            d
+            stopped
+            true
+            tf.endpoints.get: id must be an endpoint id or an endpoint table, got a table without endpoint_id or id
+
+            """)
+        #expect(await api.mutatingRequests() == ["PATCH /v0/dedicated_endpoints/ep-demo-08", "DELETE /v0/dedicated_endpoints/ep-demo-08"])
+    }
+
+    @Test("wait reports each poll (with the endpoint's name) and its end to the progress sink")
+    func waitProgress() async throws {
+        let api = try await SimulatedEngine.start(speed: 1)
+        defer { Task { await api.stop() } }
+        let reports = Recorder<WaitProgress>()
+        let simulator = api.simulator
+        // Starting takes 30 simulated seconds: after two polls the test moves the clock on.
+        let result = try await api.run("""
+            tf.endpoints.patch("ep-demo-04", {enabled = true})
+            tf.endpoints.wait("ep-demo-04", "running", {interval = 0.05, timeout = 60})
+            tf.endpoints.wait("ep-demo-04", "running")
+            """, { options in
+                options.waitProgress = { report in
+                    reports.append(report)
+                    if report.phase == .waiting, reports.all.count == 2 { Task { await simulator.advanceClock(by: 60) } }
+                }
+            })
+        #expect(result.status == 0, "\(result.stderr)")
+        let first = reports.all.filter { $0.waitID == reports.all.first?.waitID }
+        #expect(first.count >= 2)
+        #expect(first.dropLast().allSatisfy { $0.phase == .waiting && $0.state == "starting" && $0.name == "test-llama-eval" })
+        #expect(first.last?.phase == .reached && first.last?.state == "running" && first.last?.endpoint == "test-llama-eval (ep-demo-04)")
+        // A wait that ends at its first poll reports only its end.
+        let second = reports.all.filter { $0.waitID != first[0].waitID }
+        #expect(second.map(\.phase) == [.reached])
     }
 
     @Test("an uncaught API error exits 4 with the script line and a traceback")

@@ -17,9 +17,9 @@ public struct SimulatedAPI: Sendable {
     public var baseURL: String { simulator.baseURL }
     public var token: String { simulator.token }
 
-    /// The environment a user would have: PATH and the token, nothing else.
+    /// The environment a user would have: PATH, a UTF-8 locale and the token, nothing else.
     public var environment: [String: String] {
-        ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TOKEN_FACTORY_API_KEY": token]
+        ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "LANG": "C.UTF-8", "TOKEN_FACTORY_API_KEY": token]
     }
 
     /// Runs `tfscript run --base-url URL FLAGS script` with `source` as the script.
@@ -28,9 +28,12 @@ public struct SimulatedAPI: Sendable {
         return try await tfscript([command, "--base-url", baseURL] + flags + [script.path] + arguments)
     }
 
-    /// Runs any tfscript command line against this simulator's environment.
-    public func tfscript(_ arguments: [String], stdin: String? = nil) async throws -> TFScriptProcess.Result {
-        try await TFScriptProcess.run(arguments, stdin: stdin, environment: environment)
+    /// Runs any tfscript command line against this simulator's environment (with `extra`
+    /// variables set, or removed when their value is nil).
+    public func tfscript(_ arguments: [String], stdin: String? = nil, extra: [String: String?] = [:]) async throws -> TFScriptProcess.Result {
+        var environment = environment
+        for (name, value) in extra { environment[name] = value }
+        return try await TFScriptProcess.run(arguments, stdin: stdin, environment: environment)
     }
 
     /// Requests that would change something (POST, PATCH, DELETE) seen by the server.

@@ -69,12 +69,42 @@ struct AuthAndValidationTests {
         }
     }
 
-    @Test("a combination absent from the catalogue is 422 naming the valid gpu counts")
+    @Test("a GPU count absent from the catalogue is 422 naming the valid gpu counts")
     func noTemplate() async throws {
         try await RouterHarness.run { (harness: RouterHarness) async throws in
             let reply = try await harness.send(.post, "/v0/dedicated_endpoints", json: spec(gpuCount: 3))
             #expect(reply.status == 422)
             #expect(reply.body?["error"]?["message"]?.stringValue?.contains("gpu_count must be one of 1, 2, 4, 8") == true)
+        }
+    }
+
+    @Test("a GPU type the flavor does not offer, or a region the GPU is not in, is 422 naming the choices")
+    func notOffered() async throws {
+        try await RouterHarness.run { (harness: RouterHarness) async throws in
+            let gpu = try await harness.send(.post, "/v0/dedicated_endpoints", json: [
+                "name": "x", "model_name": "openai/gpt-oss-120b", "flavor_name": "base", "gpu_type": "gpu-b200-sxm",
+            ])
+            #expect(gpu.status == 422)
+            #expect(gpu.body?["error"]?["message"]?.stringValue?.hasPrefix(
+                #"gpu_type must be one of gpu-h100-sxm, gpu-h200-sxm for openai/gpt-oss-120b base, got "gpu-b200-sxm""#) == true)
+            #expect(gpu.body?["error"]?["details"]?.arrayValue?.first?["field"] == "gpu_type")
+            let region = try await harness.send(.post, "/v0/dedicated_endpoints", json: [
+                "name": "x", "model_name": "openai/gpt-oss-120b", "flavor_name": "fast", "gpu_type": "gpu-b200-sxm", "region": "eu-north1",
+            ])
+            #expect(region.status == 422)
+            #expect(region.body?["error"]?["message"]?.stringValue?.hasPrefix("region must be one of eu-west1, us-central1 for") == true)
+        }
+    }
+
+    @Test("a create without a region goes where its template is offered")
+    func defaultRegion() async throws {
+        try await RouterHarness.run { (harness: RouterHarness) async throws in
+            let reply = try await harness.send(.post, "/v0/dedicated_endpoints", json: [
+                "name": "x", "model_name": "openai/gpt-oss-120b", "flavor_name": "fast", "gpu_type": "gpu-b200-sxm",
+            ])
+            #expect(reply.status == 200)
+            #expect(reply.body?["region"] == "eu-west1")
+            #expect(reply.body?["gpu_count"] == 1)
         }
     }
 

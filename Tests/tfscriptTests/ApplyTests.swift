@@ -116,6 +116,20 @@ struct ApplyTests {
         #expect(await api.mutatingRequests().isEmpty)
     }
 
+    @Test("on a terminal, apply asks about one operation in the singular and applies it after 'yes'")
+    func confirmOnTerminal() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let plan = try await makePlan(api, #"tf.endpoints.patch("ep-demo-07", {enabled = false})"#)
+        let terminal = try ReplTerminal(["apply", "--base-url", api.baseURL, plan], environment: ["TOKEN_FACTORY_API_KEY": api.token])
+        defer { terminal.terminate() }
+        try terminal.waitFor("Apply this operation to \(api.baseURL)? Only 'yes' is accepted: ")
+        terminal.type("yes\r")
+        try terminal.waitFor("Apply complete: 1 of 1 operation applied.")
+        #expect(try terminal.waitForExit() == 0)
+        #expect(await api.mutatingRequests() == ["PATCH /v0/dedicated_endpoints/ep-demo-07"])
+    }
+
     @Test("a plan made against another base URL is refused unless allowed")
     func otherBaseURL() async throws {
         let api = try await SimulatedAPI.start()

@@ -22,5 +22,15 @@ struct ConnectionCommandTests {
         #expect(result.status == 0)
         #expect(result.stdout == "12\n")
         #expect(result.stderr.contains("simulated control plane"))
+        #expect(result.stderr.contains("(in memory, 12 endpoints; nothing real is touched)"))
+    }
+
+    @Test("a one-endpoint fleet is '1 endpoint' in the simulator's banner")
+    func singular() async throws {
+        let fleet = try TFScriptProcess.writeTemporaryFile(named: "fleet.json", contents: #"[{"name": "solo"}]"#)
+        let result = try await TFScriptProcess.run(["run", "--simulator", "--fleet", fleet.path, "-e", "print(#tf.endpoints.list())"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "1\n")
+        #expect(result.stderr.contains("(in memory, 1 endpoint; nothing real is touched)"))
     }
 }

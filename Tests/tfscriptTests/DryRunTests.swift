@@ -34,6 +34,56 @@ struct DryRunTests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test("the plan's arrow is ASCII when the locale is not UTF-8")
+    func asciiArrow() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let script = try TFScriptProcess.writeTemporaryFile(named: "script.lua", contents: #"tf.endpoints.patch("ep-demo-07", {enabled = false})"#)
+        for (locale, arrow) in [(nil, "->"), ("C", "->"), ("en_US.ISO-8859-1", "->"), ("en_US.UTF-8", "→")] as [(String?, String)] {
+            let result = try await api.tfscript(
+                ["run", "--base-url", api.baseURL, "--dry-run", script.path], extra: ["LANG": locale, "LC_ALL": nil])
+            #expect(result.stderr.contains("      enabled: true \(arrow) false\n"), "LANG=\(locale ?? "unset"): \(result.stderr)")
+        }
+        // LC_ALL wins over LANG, as setlocale reads them.
+        let forced = try await api.tfscript(["run", "--base-url", api.baseURL, "--dry-run", script.path], extra: ["LC_ALL": "C"])
+        #expect(forced.stderr.contains("enabled: true -> false"))
+    }
+
+    @Test("creates the catalogue does not offer fail before anything is sent, in dry-run and live alike")
+    func catalogueErrors() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let source = """
+            tf.endpoints.create{name = "ok", model_name = "Qwen/Qwen3-32B", flavor_name = "base", gpu_type = "gpu-h100-sxm"}
+            tf.endpoints.create{name = "big", model_name = "openai/gpt-oss-120b", flavor_name = "base", gpu_type = "gpu-b200-sxm"}
+            """
+        for flags in [["--dry-run"], []] {
+            let before = await api.mutatingRequests().count
+            let result = try await api.run(source, flags: flags)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains(
+                #"script.lua:2: tf.endpoints.create: spec.gpu_type must be one of gpu-h100-sxm, gpu-h200-sxm for openai/gpt-oss-120b base, got "gpu-b200-sxm""#),
+                "\(result.stderr)")
+            // The live run sent the first (valid) create only; the dry run sent nothing.
+            let posts = await api.mutatingRequests().count - before
+            #expect(posts == (flags.isEmpty ? 1 : 0))
+        }
+    }
+
+    @Test("a dry run refuses a create whose name exists, as the live run would (HTTP 409, exit 4)")
+    func duplicateName() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let source = #"tf.endpoints.create{name = "prod-chat", model_name = "openai/gpt-oss-20b", flavor_name = "base", gpu_type = "gpu-h100-sxm"}"#
+        let dry = try await api.run(source, flags: ["--dry-run"])
+        let live = try await api.run(source)
+        for result in [dry, live] {
+            #expect(result.status == 4)
+            #expect(result.stderr.contains("script.lua:1: tf.endpoints.create: POST /v0/dedicated_endpoints: HTTP 409 already_exists: a dedicated endpoint named prod-chat already exists"), "\(result.stderr)")
+        }
+        #expect(await api.mutatingRequests() == ["POST /v0/dedicated_endpoints"])
+    }
+
     @Test("--plan-out writes the plan JSON with before snapshots, base URL and no token")
     func planFile() async throws {
         let api = try await SimulatedAPI.start()

@@ -180,6 +180,20 @@ struct ReplPipedSessionTests {
         #expect(plan.contains("\"target\": \"ep-demo-08\""))
     }
 
+    @Test(":plan FILE shows the plan and saves it for tfscript apply")
+    func planToFile() async throws {
+        let planURL = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-plan-\(UUID().uuidString).json")
+        let result = try await session("tf.endpoints.delete('ep-demo-08')\n:plan \(planURL.path)\n", ["--simulator", "--dry-run"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("- delete test-scratch (ep-demo-08)"))
+        #expect(result.stderr.contains("Plan saved to \(planURL.path). Apply it with: tfscript apply \(planURL.path)"))
+        let plan = try String(contentsOf: planURL, encoding: .utf8)
+        #expect(plan.contains("\"target\": \"ep-demo-08\""))
+        let bad = try await session("tf.endpoints.delete('ep-demo-08')\n:plan /nonexistent/folder/plan.json\n", ["--simulator", "--dry-run"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("cannot write the plan to /nonexistent/folder/plan.json"))
+    }
+
     @Test("Lua's own goto labels are not taken for commands")
     func labelIsLua() async throws {
         let result = try await session("do goto skip; error('not skipped'); ::skip:: end\n'ok'\n")

@@ -84,6 +84,28 @@ struct ReplTerminalTests {
         #expect(!history.contains("never"))
     }
 
+    @Test("the prompt says when dry-run is on; :plan FILE saves the plan")
+    func dryRunPrompt() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")
+        let terminal = try ReplTerminal(["repl", "--simulator", "--dry-run"], environment: ["XDG_STATE_HOME": state.path])
+        defer { terminal.terminate() }
+        try terminal.waitFor("(dry-run) > ")
+        terminal.type(":dry-run off\r")
+        try terminal.waitFor("\r\n> ", after: "dry-run off")
+        terminal.type("function f()\r")
+        try terminal.waitFor(">> ", after: "function f()")
+        terminal.type("end\r:dry-run on\r")
+        try terminal.waitFor("\r\n(dry-run) > ", after: "dry-run on")
+        // :plan FILE shows the plan and saves it for tfscript apply.
+        let planPath = state.appendingPathComponent("plan.json").path
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        terminal.type("tf.endpoints.delete('ep-demo-08')\r:plan \(planPath)\r")
+        try terminal.waitFor("Plan saved to \(planPath)")
+        terminal.type("\u{04}")
+        #expect(try terminal.waitForExit() == 0)
+        #expect(try String(contentsOfFile: planPath, encoding: .utf8).contains("\"target\": \"ep-demo-08\""))
+    }
+
     @Test("the history file stays bounded to the last 1000 lines")
     func boundedHistory() throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")

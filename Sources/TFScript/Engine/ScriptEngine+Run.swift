@@ -106,7 +106,8 @@ struct PreparedRun {
         return ScriptResult(
             exitCode: completion.outcome.exitCode, status: status, output: capture?.take() ?? "",
             values: completion.values, plan: plan, error: message,
-            outputTruncated: completion.outputTruncated, skippedMutations: hostModules.skipped.take())
+            outputTruncated: completion.outputTruncated, skippedMutations: hostModules.skipped.take(),
+            valueProblems: completion.valueProblems)
     }
 
     static func status(of outcome: ScriptOutcome, cancelled: Bool) -> (ScriptStatus, String?) {

@@ -37,8 +37,10 @@ public struct ScriptOptions: Sendable {
     /// The write-ahead journal of a live run's mutations (ignored under dry-run and by custom
     /// control planes, which journal themselves if they need to).
     public var journal: Journal?
-    /// Receives `tf.endpoints.wait` progress lines (the CLI shows them on a terminal only).
-    public var waitProgress: (@Sendable (String) -> Void)?
+    /// Told how each `tf.endpoints.wait` is going: after every poll, and once when it ends
+    /// (the CLI redraws one line on a terminal, and logs state changes otherwise). Called on
+    /// the run's threads; keep it quick.
+    public var waitProgress: (@Sendable (WaitProgress) -> Void)?
     /// The time `tf.sleep` and `tf.endpoints.wait` use; nil means real time. Inject a virtual
     /// clock to test scripts that wait (TestSupport's `SimulatedClock`); `timeout` always
     /// stays on real time.

@@ -21,6 +21,10 @@ public struct ScriptResult: Sendable {
     public var outputTruncated: Bool
     /// Host-module mutations a dry run did not call (`chat.say`), in call order.
     public var skippedMutations: [String]
+    /// Why some of ``values`` are only type names: one message per returned value JSON cannot
+    /// hold (`result mixes array items and named keys, which JSON cannot represent`), so a
+    /// caller printing the values as JSON can refuse clearly instead of printing `"table"`.
+    public var valueProblems: [String] = []
 }
 
 /// Why a run ended. A struct with static values rather than an enum, so new reasons can be

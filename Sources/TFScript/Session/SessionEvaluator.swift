@@ -37,23 +37,22 @@ public final class SessionEvaluator {
     /// The JSON values of the last ``evaluate(_:)``.
     public private(set) var lastValues: [JSONValue] = []
 
-    /// Loads the prelude into `state` (which already has the `tf` module) and adds `tf.show`.
+    /// Loads the prelude into `state` (which already has the `tf` module).
     init(state: LuaState) throws {
         self.state = state
         let functions = try Self.loadPrelude(into: state)
         runChunk = functions[0]
-        showLast = functions[2]
-        try state.setModuleField(["tf"], "show", function: functions[1])
+        showLast = functions[1]
     }
 
-    /// Runs the prelude and keeps the functions it hands over (run, show_table, show_last).
+    /// Runs the prelude and keeps the functions it hands over (run, show_last).
     /// They come back through a host function, since ``LuaValue`` cannot carry functions; the
     /// global used for the hand-over is removed before the user types anything.
     private static func loadPrelude(into state: LuaState) throws -> [LuaFunctionReference] {
         final class Slot { var functions: [LuaFunctionReference] = [] }
         let slot = Slot()
         try state.setGlobal(SessionPrelude.receiverName) { call in
-            slot.functions = (1...3).compactMap { call.function($0) }
+            slot.functions = (1...2).compactMap { call.function($0) }
             return []
         }
         defer { try? state.setGlobal(SessionPrelude.receiverName, .nil) }
@@ -62,7 +61,7 @@ public final class SessionEvaluator {
         // state: emptying it breaks that cycle, so a closed session frees its state.
         let functions = slot.functions
         slot.functions = []
-        guard functions.count == 3 else {
+        guard functions.count == 2 else {
             throw LuaValueError("the session prelude did not hand over its functions")
         }
         return functions

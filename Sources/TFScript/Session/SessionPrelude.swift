@@ -1,5 +1,5 @@
-/// A session's helpers written in Lua (the REPL's): the pretty printer, `tf.show` and the
-/// statement runner.
+/// A session's helpers written in Lua (the REPL's): the pretty printer, the statement runner
+/// and `:table` (which shows values with `tf.show`, captured before the user types anything).
 ///
 /// Loaded once into the session's state before the user types anything. Every library
 /// function it uses is captured as a local first, so a user who redefines `print`, `pairs` or
@@ -19,10 +19,10 @@ local print, type, tostring, next, rawget, rawequal, getmetatable, pcall, select
 local sort, concat, pack, unpack = table.sort, table.concat, table.pack, table.unpack
 local format, gsub, byte, sub, find, rep = string.format, string.gsub, string.byte, string.sub, string.find, string.rep
 local mtype = math.type
-local ulen = utf8.len
 local null = tf.json.null
+local show_table = tf.show
 
-local LIMIT = { depth = 8, items = 200, scan = 20000, string = 2000, width = 100, cell = 40 }
+local LIMIT = { depth = 8, items = 200, scan = 20000, string = 2000, width = 100 }
 
 local keywords = {}
 for w in ("and break do else elseif end false for function goto if in local nil not or repeat return then true until while"):gmatch("%a+") do
@@ -155,87 +155,6 @@ local function show_results(...)
   print(concat(parts, multiline and "\n" or "\t"))
 end
 
--- tf.show(list [, columns]): an array of records as an aligned table.
-local preferred = { "name", "endpoint_id", "id", "region", "state", "enabled", "model_name", "gpu_type", "gpu_count" }
-
-local function cell(row, column)
-  local v = row
-  for part in column:gmatch("[^%.]+") do
-    if type(v) ~= "table" then v = nil break end
-    v = rawget(v, part)
-  end
-  local text
-  if v == nil then text = ""
-  elseif type(v) == "string" then text = gsub(v, "%c", " ")
-  elseif type(v) == "table" then text = show_value(v) text = gsub(text, "%s*\n%s*", " ")
-  else text = scalar(v) end
-  local width = ulen(text) or #text
-  if width > LIMIT.cell then text = sub(text, 1, LIMIT.cell - 3) .. "..." width = LIMIT.cell end
-  return text, width
-end
-
-local function default_columns(rows)
-  local present, columns = {}, {}
-  for _, row in ipairs(rows) do
-    if type(row) == "table" then
-      for k, v in next, row do
-        if type(k) == "string" and type(v) ~= "table" then present[k] = true end
-      end
-    end
-  end
-  for _, name in ipairs(preferred) do
-    if present[name] then columns[#columns + 1] = name present[name] = nil end
-  end
-  if #columns == 0 then
-    for name in next, present do columns[#columns + 1] = name end
-    sort(columns)
-    while #columns > 8 do columns[#columns] = nil end
-  end
-  return columns
-end
-
-local function show_table(list, columns)
-  if type(list) ~= "table" then
-    error(format("tf.show: expected a table (an array of records), got %s", type(list)), 2)
-  end
-  if columns ~= nil and type(columns) ~= "table" then
-    error(format("tf.show: columns must be an array of field names, got %s", type(columns)), 2)
-  end
-  local rows, n = {}, 0
-  while n < LIMIT.scan and rawget(list, n + 1) ~= nil do n = n + 1 rows[n] = rawget(list, n) end
-  if n == 0 and next(list) ~= nil then rows, n = { list }, 1 end
-  columns = columns or default_columns(rows)
-  if #columns == 0 then print(n == 0 and "(no rows)" or show_value(list)) return end
-  local widths, cells = {}, {}
-  for c, column in ipairs(columns) do widths[c] = ulen(column) or #column end
-  for r, row in ipairs(rows) do
-    cells[r] = {}
-    for c, column in ipairs(columns) do
-      local text, width = cell(row, column)
-      cells[r][c] = { text, width }
-      if width > widths[c] then widths[c] = width end
-    end
-  end
-  local function line(texts, lengths)
-    local out = {}
-    for c = 1, #columns do
-      out[c] = texts[c] .. (c < #columns and rep(" ", widths[c] - lengths[c]) or "")
-    end
-    return (gsub(concat(out, "  "), "%s+$", ""))
-  end
-  local header, lengths, rules = {}, {}, {}
-  for c, column in ipairs(columns) do
-    header[c], lengths[c], rules[c] = column, ulen(column) or #column, rep("-", widths[c])
-  end
-  print(line(header, lengths))
-  print(line(rules, widths))
-  for r = 1, n do
-    local texts, sizes = {}, {}
-    for c = 1, #columns do texts[c], sizes[c] = cells[r][c][1], cells[r][c][2] end
-    print(line(texts, sizes))
-  end
-end
-
 -- Runs one statement (already checked to compile) and prints its results, or, when quiet,
 -- returns them to the host.
 local function run(code, quiet)
@@ -257,6 +176,6 @@ local function show_last(code)
   show_table(last)
 end
 
-__tfscript_repl_receive(run, show_table, show_last)
+__tfscript_repl_receive(run, show_last)
 """#
 }

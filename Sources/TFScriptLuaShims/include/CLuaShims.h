@@ -64,6 +64,9 @@ void tfs_set_output(lua_State *L, size_t max_output);
 /// Sends print's output to `fn` (NULL, the default: discard).
 void tfs_set_output_sink(lua_State *L, tfs_output_fn fn, void *context);
 int tfs_output_truncated(lua_State *L);
+/// Writes bytes to the state's output as print does, counted against the same cap (host
+/// functions that print, like tf.show). Never raises.
+void tfs_output_write(lua_State *L, const char *bytes, size_t count);
 
 // ---- host functions ----
 /// Pushes a Lua function that calls the dispatcher with `context`. Allocates: call relaxed.

@@ -3,7 +3,13 @@ import TFScriptJSON
 /// Renders a plan for humans, terraform style: `+ create`, `~ patch` with `field: old → new`,
 /// `- delete`, then the summary line. Written to stderr; stdout belongs to the script.
 public struct PlanRenderer: Sendable {
-    public init() {}
+    /// Whether to write `->` instead of `→`, for terminals and locales that are not UTF-8.
+    public var ascii: Bool
+
+    /// - Parameter ascii: write the arrow as `->` (the caller knows the terminal's encoding).
+    public init(ascii: Bool = false) {
+        self.ascii = ascii
+    }
 
     public func render(_ plan: Plan) -> String {
         guard !plan.isEmpty else { return plan.summaryLine + "\n" }
@@ -29,7 +35,7 @@ public struct PlanRenderer: Sendable {
             var lines = ["  ~ patch \(title)"]
             for (path, value) in Self.flatten(operation.body ?? .object([:])) {
                 let old = Self.value(at: path, in: operation.before)
-                lines.append("      \(path): \(old.map(Self.display) ?? "(unset)") → \(Self.display(value))")
+                lines.append("      \(path): \(old.map(Self.display) ?? "(unset)") \(ascii ? "->" : "→") \(Self.display(value))")
             }
             return lines
         case .delete:

@@ -17,6 +17,9 @@ public actor RecordingControlPlane: ControlPlane {
     /// The script's view of existing endpoints it patched.
     private var patched: [String: JSONValue] = [:]
     private var deleted: Set<String> = []
+    /// The API's endpoints as first read for a name check, so a dry run planning many creates
+    /// lists the fleet once, not once per create.
+    private var liveForNames: [JSONValue]?
 
     /// - Parameter notFound: makes the error a real API would give for an unknown id, so a
     ///   script's `err.status == 404` branch behaves the same in a dry run.
@@ -37,7 +40,12 @@ public actor RecordingControlPlane: ControlPlane {
     // MARK: Reads
 
     public func listEndpoints() async throws -> [JSONValue] {
-        let live = try await reader.listEndpoints()
+        overlaid(try await reader.listEndpoints())
+    }
+
+    /// `live` as this run would see it: deleted endpoints gone, patched ones changed, planned
+    /// creates appended.
+    private func overlaid(_ live: [JSONValue]) -> [JSONValue] {
         var result: [JSONValue] = []
         result.reserveCapacity(live.count + createdOrder.count)
         for endpoint in live {
@@ -59,6 +67,29 @@ public actor RecordingControlPlane: ControlPlane {
         return WholeListPageSource(reader: self)
     }
 
+    /// The error the API gives for a name in use (409), when `name` is taken by an endpoint
+    /// that exists (and is not planned for deletion) or one planned earlier in this run: a
+    /// dry run refuses what the live run would. Nil when the name is free.
+    private func nameConflict(_ name: String, method: String, path: String, except id: String? = nil) async throws -> TokenFactoryError? {
+        let live: [JSONValue]
+        if let liveForNames {
+            live = liveForNames
+        } else {
+            live = try await reader.listEndpoints()
+            liveForNames = live
+        }
+        // No suspension from here until the caller records its change, so two workers of a
+        // tf.parallel planning the same name cannot both pass.
+        guard let holder = overlaid(live).first(where: { $0["name"]?.stringValue == name && EndpointIdentity.id(of: $0) != id }) else {
+            return nil
+        }
+        let planned = EndpointIdentity.id(of: holder).map { created[$0] != nil } ?? false
+        return TokenFactoryError(
+            kind: .api, status: 409,
+            message: "a dedicated endpoint named \(name) already exists" + (planned ? " (created earlier in this dry run)" : ""),
+            apiCode: "already_exists", method: method, path: path)
+    }
+
     public func endpoint(id: String) async throws -> JSONValue {
         if deleted.contains(id) { throw notFound(id) }
         if let planned = created[id] ?? patched[id] { return planned }
@@ -74,6 +105,7 @@ public actor RecordingControlPlane: ControlPlane {
 
     public func createEndpoint(_ spec: EndpointSpec) async throws -> JSONValue {
         let body = spec.body
+        if let conflict = try await nameConflict(spec.name, method: "POST", path: TokenFactoryClient.endpointsPath) { throw conflict }
         let id = PlanOperation.placeholderPrefix + String(createdOrder.count + 1)
         var result = body.objectValue ?? [:]
         result["endpoint_id"] = .string(id)
@@ -89,6 +121,10 @@ public actor RecordingControlPlane: ControlPlane {
     public func patchEndpoint(id: String, _ patch: EndpointPatch) async throws -> JSONValue {
         let body = patch.body
         let before = try await endpoint(id: id)
+        if let name = body["name"]?.stringValue, name != before["name"]?.stringValue,
+           let conflict = try await nameConflict(name, method: "PATCH", path: TokenFactoryClient.endpointsPath + "/" + id, except: id) {
+            throw conflict
+        }
         let after = Self.merge(body, into: before)
         // A patch that changes nothing is not a change: scripts that converge (scale to zero
         // what is not already at zero) then plan nothing and `--detailed-exitcode` says 0.

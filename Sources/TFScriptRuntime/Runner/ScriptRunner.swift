@@ -41,12 +41,17 @@ public struct ScriptRunner: Sendable {
         public var values: [JSONValue]
         /// Whether `print` output was cut at the output cap.
         public var outputTruncated: Bool
+        /// Why some of ``values`` are only type names: one message per value JSON cannot hold
+        /// (`result.tags mixes array items and named keys, …`; `result[2] …` when several
+        /// values were returned), for callers that print the values as JSON.
+        public var valueProblems: [String]
 
         /// A completion, e.g. for a run that never started.
-        public init(outcome: ScriptOutcome, values: [JSONValue] = [], outputTruncated: Bool = false) {
+        public init(outcome: ScriptOutcome, values: [JSONValue] = [], outputTruncated: Bool = false, valueProblems: [String] = []) {
             self.outcome = outcome
             self.values = values
             self.outputTruncated = outputTruncated
+            self.valueProblems = valueProblems
         }
     }
 
@@ -94,8 +99,8 @@ public struct ScriptRunner: Sendable {
         } catch {
             return Completion(outcome: .internalError("cannot build the sandbox: \(error)"), values: [], outputTruncated: false)
         }
-        func end(_ outcome: ScriptOutcome, _ values: [JSONValue] = []) -> Completion {
-            Completion(outcome: outcome, values: values, outputTruncated: state.outputWasTruncated)
+        func end(_ outcome: ScriptOutcome, _ values: [JSONValue] = [], _ problems: [String] = []) -> Completion {
+            Completion(outcome: outcome, values: values, outputTruncated: state.outputWasTruncated, valueProblems: problems)
         }
         do {
             try Self.installArguments(state, configuration)
@@ -112,15 +117,27 @@ public struct ScriptRunner: Sendable {
         state.startClock()
         do {
             let values = try main.call(configuration.arguments.map { .string(LuaString($0)) })
-            return end(.success, values.map(Self.json))
+            let converted = Self.json(values)
+            return end(.success, converted.values, converted.problems)
         } catch {
             return end(Self.outcome(for: error))
         }
     }
 
-    static func json(_ value: LuaValue) -> JSONValue {
-        if case .nil = value { return .null }
-        return (try? LuaJSON.jsonValue(value, path: "result")) ?? .string(value.typeName)
+    /// Returned values as JSON; a value JSON cannot hold reads as its type name, and why is
+    /// told in `problems` (paths `result`, or `result[i]` for several values).
+    static func json(_ values: [LuaValue]) -> (values: [JSONValue], problems: [String]) {
+        var problems: [String] = []
+        let converted = values.enumerated().map { index, value -> JSONValue in
+            if case .nil = value { return .null }
+            do throws(LuaJSON.EncodingError) {
+                return try LuaJSON.jsonValue(value, path: values.count == 1 ? "result" : "result[\(index + 1)]")
+            } catch {
+                problems.append("\(error.path) \(error.problem)")
+                return .string(value.typeName)
+            }
+        }
+        return (converted, problems)
     }
 
     static func outcome(for error: LuaError) -> ScriptOutcome {

@@ -4,11 +4,34 @@ import TFScriptLuaHost
 /// Argument checks for `tf` functions. Each failure is a validation error naming the function
 /// and the argument, raised before any request is made.
 enum Arguments {
+    /// An endpoint id: a string, or an endpoint table (anything with `endpoint_id` or `id`,
+    /// as `tf.endpoints.list` and `get` return), so scripts can pass `ep` itself.
     static func id(_ call: LuaHostCall, _ n: Int, function: String) throws -> String {
-        if case .string(let bytes) = try call.argument(n), let text = bytes.string, !text.isEmpty {
-            return text
+        let value: LuaValue
+        do {
+            value = try call.argument(n)
+        } catch let error as LuaValueError {
+            throw ScriptError.validation(function, "id cannot be read: \(error.message)")
         }
-        throw ScriptError.validation(function, "id must be a non-empty string, got \(describe(call, n))")
+        switch value {
+        case .string(let bytes):
+            if let text = bytes.string, !text.isEmpty { return text }
+        case .table(let table):
+            for key in ["endpoint_id", "id"] {
+                if case .string(let bytes) = table[key], let text = bytes.string, !text.isEmpty { return text }
+            }
+            throw ScriptError.validation(
+                function, "id must be an endpoint id or an endpoint table, got a table without endpoint_id or id")
+        default:
+            break
+        }
+        throw ScriptError.validation(function, "id must be an endpoint id (a non-empty string) or an endpoint table, got \(describe(call, n))")
+    }
+
+    /// The `name` of an endpoint table passed where an id is expected; nil for an id string.
+    static func endpointName(_ call: LuaHostCall, _ n: Int) throws -> String? {
+        guard call.typeName(of: n) == "table", case .table(let table) = try call.argument(n) else { return nil }
+        return table["name"].stringValue
     }
 
     static func string(_ call: LuaHostCall, _ n: Int, name: String, function: String) throws -> String {

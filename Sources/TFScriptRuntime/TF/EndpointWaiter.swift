@@ -10,8 +10,9 @@ struct EndpointWaiter: Sendable {
     var target: String
     var timeout: Duration
     var interval: Duration
-    /// Told the state and elapsed time after each poll that did not end the wait.
-    var progress: (@Sendable (_ state: String, _ elapsed: Duration) -> Void)?
+    /// Told the state, elapsed time and the endpoint read (nil once it is gone) after each
+    /// poll that did not end the wait.
+    var progress: (@Sendable (_ state: String, _ elapsed: Duration, _ endpoint: JSONValue?) -> Void)?
     /// The time polls are spaced and the timeout measured in.
     var clock: ScriptClock = .continuous
 
@@ -47,7 +48,7 @@ struct EndpointWaiter: Sendable {
             }
             let elapsed = clock.now - start
             if elapsed >= timeout { throw Failure.timedOut(lastState: currentState) }
-            progress?(currentState, elapsed)
+            progress?(currentState, elapsed, current)
             try await clock.sleep(for: min(delay, timeout - elapsed))
             delay = min(delay * 1.5, interval)
         }

@@ -20,6 +20,7 @@ extension TFModule {
                 do throws(TokenFactoryError) { spec = try EndpointSpec(validating: .object(fields)) } catch {
                     throw ScriptError(error, function: function, argument: "spec")
                 }
+                try checkAgainstCatalogue(spec, function, call)
                 let created = try api(function, call, mutation: true) { try await planes.current.createEndpoint(spec) }
                 try chargePlanned(call, body: .object(fields), planes: planes)
                 return [EndpointView.lua(created)]
@@ -85,11 +86,15 @@ extension TFModule {
         }
 
         var waiter = EndpointWaiter(target: target, timeout: timeout.duration, interval: interval.duration, progress: nil, clock: context.clock)
-        if let show = context.waitProgress {
-            waiter.progress = { state, elapsed in
-                show("waiting for \(id) to be \(target): \(state) (\(elapsed.components.seconds)s)")
-            }
+        let reporter = context.waitProgress.map {
+            WaitProgressReporter(endpointID: id, name: try? Arguments.endpointName(call, 1), target: target, sink: $0)
         }
+        if let reporter {
+            waiter.progress = { state, elapsed, endpoint in reporter.polled(state: state, elapsed: elapsed, endpoint: endpoint) }
+        }
+        // However the wait ends (a limit included), the last report says so.
+        var ending: (phase: WaitProgress.Phase, state: String?) = (.stopped, nil)
+        defer { reporter?.finished(ending.phase, state: ending.state) }
         do {
             let waitsForDeletion = target == EndpointWaiter.deletedState
             let read: @Sendable () async throws -> JSONValue? = {
@@ -103,10 +108,13 @@ extension TFModule {
             let result: JSONValue? = try api(function, call) {
                 try await configured.wait(read: read, state: { EndpointView.state(of: $0) })
             }
+            ending = (.reached, target)
             return [result.map(EndpointView.lua) ?? .boolean(true)]
         } catch EndpointWaiter.Failure.enteredError {
+            ending.state = "error"
             throw ScriptError(kind: .api, message: "\(function): endpoint \(id) entered state error while waiting for \(target)")
         } catch EndpointWaiter.Failure.timedOut(let last) {
+            ending.state = last
             throw ScriptError(
                 kind: .timeout,
                 message: "\(function): endpoint \(id) did not reach \(target) within \(Arguments.format(timeout.seconds))s (last state: \(last))",
@@ -120,17 +128,6 @@ extension TFModule {
             throw ScriptError.validation(function, "\(name) must be a number of seconds > 0, got \(value.serialized())")
         }
         return (number, try Arguments.duration(number, allowZero: false, name: name, function: function))
-    }
-
-    /// `tf.templates.list()`.
-    func installTemplates(into state: LuaState) throws {
-        let planes = context.controlPlanes
-        try state.registerModule(["tf", "templates"], functions: [
-            "list": { call in
-                let templates = try api("tf.templates.list", call) { try await planes.current.listTemplates() }
-                return [.table(LuaTable(array: templates.map(LuaJSON.luaValue), metatableName: LuaJSON.arrayMarker))]
-            }
-        ])
     }
 }
 

@@ -17,8 +17,8 @@ public struct TFModule: Sendable {
         public var controlPlanes: ControlPlaneSelector
         /// Where `tf.log` goes.
         public var logger: Logger
-        /// Shows `tf.endpoints.wait` progress (the CLI passes one only when stderr is a terminal).
-        public var waitProgress: (@Sendable (String) -> Void)?
+        /// Told how each `tf.endpoints.wait` is going (``WaitProgress``); nil for nothing.
+        public var waitProgress: (@Sendable (WaitProgress) -> Void)?
         /// `tf.version`.
         public var version: String
         /// The time `tf.sleep` and `tf.endpoints.wait` use (real time unless a host injects one).
@@ -26,7 +26,7 @@ public struct TFModule: Sendable {
 
         public init(
             controlPlanes: ControlPlaneSelector,
-            logger: Logger, waitProgress: (@Sendable (String) -> Void)? = nil, version: String,
+            logger: Logger, waitProgress: (@Sendable (WaitProgress) -> Void)? = nil, version: String,
             clock: ScriptClock = .continuous
         ) {
             self.controlPlanes = controlPlanes
@@ -40,6 +40,8 @@ public struct TFModule: Sendable {
     let context: Context
     /// The run's open `tf.endpoints.each` iterators.
     let endpointCursors = EndpointCursors()
+    /// The template catalogue, read once per run (per session in the REPL).
+    let templateCache = TemplateCache()
 
     public init(context: Context) {
         self.context = context
@@ -61,6 +63,7 @@ public struct TFModule: Sendable {
         try installJSON(into: state)
         try installLog(into: state)
         try installParallel(into: state)
+        try installShow(into: state)
         try state.registerModule(
             ["tf"],
             functions: ["sleep": sleep],

@@ -8,7 +8,9 @@ public import Logging
 /// to share between tasks. Call ``shutdown()`` once when done. Every method validates its input,
 /// retries transient failures per ``Configuration/retry``, and throws ``TokenFactoryError`` only.
 public final class TokenFactoryClient: Sendable {
-    static let endpointsPath = "/v0/dedicated_endpoints"
+    /// The endpoints collection's path: errors name it, so a dry run's refusals (a duplicate
+    /// name) read like the API's own.
+    public static let endpointsPath = "/v0/dedicated_endpoints"
     static let templatesPath = "/v0/dedicated_endpoints/templates"
 
     /// The configuration the client was created with.

@@ -12,6 +12,8 @@ actor SimulatorState {
     private var endpoints: [String: SimulatedEndpoint] = [:]
     private var order: [String] = []
     let templates: [JSONValue]
+    /// The catalogue as rules for creates and patches (shared with the client's own check).
+    let offers: TemplateOffers
     private(set) var log: [RecordedRequest] = []
     private(set) var faults: [Fault]
     private var clockOffset: Double = 0
@@ -21,6 +23,7 @@ actor SimulatorState {
 
     init(fleet: [JSONValue], templates: [JSONValue], faults: [Fault], speed: Double, pageSize: Int, shape: ResponseShape) {
         self.templates = templates
+        self.offers = TemplateOffers(templates: templates)
         self.faults = faults
         self.speed = speed
         self.pageSize = max(1, pageSize)
@@ -115,14 +118,14 @@ actor SimulatorState {
         if endpoints.values.contains(where: { $0.name == name }) {
             return .error(409, "already_exists", "a dedicated endpoint named \(name) already exists")
         }
-        if fields["gpu_count"] == nil {
-            fields["gpu_count"] = .integer(smallestGPUCount(fields) ?? 1)
-        }
         if let problem = templateProblem(fields) { return problem }
+        if fields["gpu_count"] == nil {
+            fields["gpu_count"] = .integer(offers.matching(.object(fields)).compactMap(\.gpuCount).min() ?? 1)
+        }
         let now = self.now
         let id = Self.newID()
         fields["description"] = fields["description"] ?? ""
-        fields["region"] = fields["region"] ?? "eu-north1"
+        fields["region"] = fields["region"] ?? .string(defaultRegion(fields))
         fields["scaling"] = fields["scaling"] ?? ["min_replicas": 1, "max_replicas": 1]
         if var scaling = fields["scaling"]?.objectValue {
             let minimum = scaling["min_replicas"]?.integerValue ?? 1
@@ -220,25 +223,18 @@ actor SimulatorState {
         .error(400, "invalid_argument", "\(path) \(message)", details: [["field": .string(path), "message": .string(message)]])
     }
 
-    private func matchingTemplates(_ fields: [String: JSONValue]) -> [JSONValue] {
-        templates.filter { template in
-            ["model_name", "flavor_name", "gpu_type"].allSatisfy { template[$0] == fields[$0] }
-        }
+    /// eu-north1, unless the chosen template is not offered there: then its first region.
+    private func defaultRegion(_ fields: [String: JSONValue]) -> String {
+        let regions = offers.matching(.object(fields)).flatMap(\.regions)
+        return regions.isEmpty || regions.contains("eu-north1") ? "eu-north1" : regions[0]
     }
 
-    private func smallestGPUCount(_ fields: [String: JSONValue]) -> Int64? {
-        matchingTemplates(fields).compactMap { $0["gpu_count"]?.integerValue }.min()
-    }
-
+    /// A 422 when the catalogue does not offer the combination, worded as the client's own
+    /// check words it (``TemplateOffers``), so a dry run and a live run refuse alike.
     private func templateProblem(_ fields: [String: JSONValue]) -> APIReply? {
-        let candidates = matchingTemplates(fields)
-        if candidates.contains(where: { $0["gpu_count"] == fields["gpu_count"] }) { return nil }
-        let describe = ["model_name", "flavor_name", "gpu_type", "gpu_count"].map { "\($0)=\(fields[$0]?.serialized() ?? "null")" }.joined(separator: ", ")
-        var message = "no template matches \(describe)"
-        let counts = candidates.compactMap { $0["gpu_count"]?.integerValue }.sorted()
-        if !counts.isEmpty { message += "; gpu_count must be one of \(counts.map(String.init).joined(separator: ", "))" }
-        message += "; GET /v0/dedicated_endpoints/templates lists the valid combinations"
-        return .error(422, "failed_precondition", message)
+        guard let issue = offers.issue(for: .object(fields)) else { return nil }
+        let message = issue.description + "; GET /v0/dedicated_endpoints/templates lists the valid combinations"
+        return .error(422, "failed_precondition", message, details: [["field": .string(issue.path), "message": .string(issue.message)]])
     }
 
     // MARK: Faults and log

@@ -83,19 +83,40 @@ struct StderrLogHandler: LogHandler {
 }
 
 /// stderr as one shared, locked sink, so log lines, progress and plans never interleave.
+///
+/// On a terminal it may also hold a status line (``setStatus(_:)``, `tf.endpoints.wait`
+/// progress): redrawn in place, and kept below whatever else is written meanwhile.
 enum StandardError {
-    private static let lock = Mutex(())
+    /// The lock, and the status line shown now (nil for none).
+    private static let lock = Mutex<String?>(nil)
+    private static let clearLine = "\r\u{1B}[K"
 
     static func write(_ text: String) {
-        lock.withLock { _ in
-            var bytes = Array(text.utf8)
-            bytes.withUnsafeMutableBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Foundation.write(2, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written <= 0 { break }
-                    offset += written
-                }
+        lock.withLock { status in
+            if status != nil { raw(clearLine) }
+            raw(text)
+            if let status { raw(status) }
+        }
+    }
+
+    /// Shows `line` (no newline) as the status line in place of the last one; nil removes it.
+    /// Only for a terminal: the line is redrawn with a carriage return.
+    static func setStatus(_ line: String?) {
+        lock.withLock { status in
+            if status != nil { raw(clearLine) }
+            status = line
+            if let line { raw(line) }
+        }
+    }
+
+    private static func raw(_ text: String) {
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { break }
+                offset += written
             }
         }
     }

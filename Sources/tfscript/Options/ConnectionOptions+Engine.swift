@@ -33,7 +33,7 @@ extension ConnectionOptions {
         if let simulator = engine.simulator {
             StandardError.write(
                 "tfscript: running against a simulated control plane at \(simulator.baseURL) "
-                    + "(in memory, \(simulatorFleetCount) endpoints; nothing real is touched)\n")
+                    + "(in memory, \(counted(simulatorFleetCount, "endpoint")); nothing real is touched)\n")
         }
         return engine
     }

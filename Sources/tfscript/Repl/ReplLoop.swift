@@ -30,7 +30,9 @@ final class ReplLoop {
     func run() -> Int32 {
         var buffer: [String] = []
         loop: while true {
-            switch reader.read(prompt: buffer.isEmpty ? "> " : ">> ") {
+            // The prompt says when changes are recorded, not sent.
+            let mode = session.isDryRun ? "(dry-run) " : ""
+            switch reader.read(prompt: mode + (buffer.isEmpty ? "> " : ">> ")) {
             case .end:
                 if !buffer.isEmpty { report(evaluator.unfinishedError(buffer.joined(separator: "\n"))) }
                 break loop
@@ -96,7 +98,14 @@ final class ReplLoop {
                 output.note("No plan: nothing was recorded (turn recording on with :dry-run on)")
                 break
             }
-            output.note(PlanRenderer().render(plan))
+            output.note(PlanRenderer.forStandardError.render(plan))
+            if !command.argument.isEmpty {
+                do {
+                    try plan.save(to: command.argument)
+                } catch {
+                    report("\(error)")
+                }
+            }
         case "table":
             _ = evaluating { evaluator.showAsTable(command.argument.isEmpty ? nil : command.argument) }
         default:
@@ -131,7 +140,8 @@ struct ReplCommandLine: Equatable {
 
           :help               this text
           :dry-run on|off     record create/patch/delete instead of sending them (tf.dry_run follows)
-          :plan               show the changes recorded under dry-run
+          :plan [FILE]        show the changes recorded under dry-run; with FILE, also save
+                              them there for tfscript apply FILE
           :table [EXPR]       show EXPR (default: the last result) as a table of records
           :quit               leave (or Ctrl-D)
 

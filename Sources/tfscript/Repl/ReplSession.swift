@@ -20,7 +20,6 @@ struct ReplSession {
             options.dryRun = dryRun.enabled
             options.journal = journal
             options.output = StandardOutput.sink
-            options.waitProgress = StandardError.waitProgress
             // `require` finds modules in the folder the REPL was started from, as `lua` does.
             options.libraryPaths.insert(FileManager.default.currentDirectoryPath, at: 0)
             return try await run(engine: engine, options: options)

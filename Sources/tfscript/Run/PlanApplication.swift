@@ -45,7 +45,9 @@ struct PlanApplication {
             StandardError.write("Resuming from the journal \(command.journal ?? ""):\n" + resume.notes.map { "  \($0)\n" }.joined())
         }
         if resume.done.count == plan.operations.count {
-            StandardError.write("Nothing left to apply: the journal shows all \(plan.operations.count) operations applied.\n")
+            StandardError.write(plan.operations.count == 1
+                ? "Nothing left to apply: the journal shows the plan's one operation applied.\n"
+                : "Nothing left to apply: the journal shows all \(plan.operations.count) operations applied.\n")
             return
         }
         if !stale.isEmpty {
@@ -56,7 +58,7 @@ struct PlanApplication {
                     + "Run the script again with --dry-run to make a fresh plan.")
         }
 
-        StandardError.write(PlanRenderer().render(plan))
+        StandardError.write(PlanRenderer.forStandardError.render(plan))
         try confirm(plan, baseURL: engine.baseURL)
 
         let report = await applier.apply(plan, resume: resume) { index, operation, result in
@@ -96,7 +98,8 @@ struct PlanApplication {
         guard isatty(0) == 1 else {
             throw CommandFailure(exitCode: 1, message: "refusing to apply without confirmation: stdin is not a terminal (pass --yes to apply unattended)")
         }
-        StandardError.write("\nApply these \(plan.operations.count) operations to \(baseURL)? Only 'yes' is accepted: ")
+        let these = plan.operations.count == 1 ? "this operation" : "these \(plan.operations.count) operations"
+        StandardError.write("\nApply \(these) to \(baseURL)? Only 'yes' is accepted: ")
         guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
             throw CommandFailure(exitCode: 1, message: "apply cancelled; nothing was changed")
         }
@@ -106,12 +109,12 @@ struct PlanApplication {
         let total = plan.operations.count
         let skipped = report.skipped.isEmpty ? "" : " (\(report.skipped.count) more already applied before: " + report.skipped.map { "#\($0)" }.joined(separator: ", ") + ")"
         guard let failure = report.failure else {
-            StandardError.write("Apply complete: \(report.applied.count) of \(total) operations applied\(skipped).\n")
+            StandardError.write("Apply complete: \(report.applied.count) of \(counted(total, "operation")) applied\(skipped).\n")
             return
         }
         let operation = plan.operations[failure.index - 1]
         var message = "operation #\(failure.index) (\(operation.kind.rawValue) \(operation.displayName ?? operation.target)) failed: \(failure.error)\n"
-        message += "Applied \(report.applied.count) of \(total) operations"
+        message += "Applied \(report.applied.count) of \(counted(total, "operation"))"
         message += report.applied.isEmpty ? "" : ": " + report.applied.map { "#\($0)" }.joined(separator: ", ")
         message += skipped + "."
         if !report.notApplied.isEmpty {

@@ -7,8 +7,10 @@ import TFScriptLuaHost
 /// the script with output streamed to stdout, and applies the CLI's policies around it:
 /// diagnostics on stderr, the last-resort watchdog, plan printing and saving, exit codes.
 struct ScriptExecution {
-    var script: String
+    var script: ScriptSource
     var options: ScriptOptions
+    /// `-o json|table`: prints what the main chunk returned once the run succeeded.
+    var results = ResultPrinter(options: ResultOptions())
     var connection: ConnectionOptions
     var dryRun: DryRunOptions
     var journalPath: String?
@@ -22,14 +24,24 @@ struct ScriptExecution {
             var options = options
             options.journal = journal
             options.output = StandardOutput.sink
-            options.waitProgress = StandardError.waitProgress
             let watchdog = options.timeout.map {
                 Watchdog(after: $0 + watchdogGrace, message: "timeout of \(LimitSyntax.formatDuration($0)) exceeded")
             }
-            let result = await engine.run(.file(script), options: options)
+            let result = await engine.run(script, options: options)
             watchdog?.cancel()
+            // A result that cannot be shown fails the command, after the plan is reported.
+            var unprintable: CommandFailure?
+            if result.status == .ok {
+                do {
+                    if let text = try results.text(for: result) { StandardOutput.write(text) }
+                } catch let failure as CommandFailure {
+                    unprintable = failure
+                }
+            }
             StandardOutput.flush()
-            return try report(result)
+            let code = try report(result)
+            if let unprintable { throw unprintable }
+            return code
         }
     }
 
@@ -46,11 +58,11 @@ struct ScriptExecution {
         // saved: applying half a plan is a surprise.
         guard result.status == .ok else {
             if !plan.isEmpty {
-                StandardError.write("\nThe script failed, so this plan is incomplete and was not saved:\n\n" + PlanRenderer().render(plan))
+                StandardError.write("\nThe script failed, so this plan is incomplete and was not saved:\n\n" + PlanRenderer.forStandardError.render(plan))
             }
             return result.exitCode
         }
-        StandardError.write("\n" + PlanRenderer().render(plan))
+        StandardError.write("\n" + PlanRenderer.forStandardError.render(plan))
         if let path = dryRun.planOut { try plan.save(to: path) }
         if dryRun.detailedExitCode, !plan.isEmpty { return 5 }
         return result.exitCode

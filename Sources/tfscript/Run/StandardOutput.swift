@@ -12,7 +12,14 @@ enum StandardOutput {
     private static let isTerminal = isatty(1) == 1
     private static let blockSize = 64 << 10
 
-    static let sink = OutputSink { bytes in
+    static let sink = OutputSink { bytes in append(bytes) }
+
+    /// Writes text tfscript itself prints for the script (its `-o` result), after its output.
+    static func write(_ text: String) {
+        Array(text.utf8).withUnsafeBytes { append($0) }
+    }
+
+    private static func append(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
         buffer.withLock { pending in
             pending.append(contentsOf: bytes)
@@ -40,14 +47,6 @@ enum StandardOutput {
             }
         }
         pending.removeAll(keepingCapacity: true)
-    }
-}
-
-extension StandardError {
-    /// `tf.endpoints.wait` progress, shown only when stderr is a terminal (cron mail stays quiet).
-    static var waitProgress: (@Sendable (String) -> Void)? {
-        guard isatty(2) == 1 else { return nil }
-        return { line in StandardError.write("tfscript: \(line)\n") }
     }
 }
 

@@ -1,0 +1,58 @@
+import Foundation
+import TFScript
+
+/// Where `tfscript run` takes its script from: a file, `-` (stdin) or `-e CHUNK`.
+///
+/// Named in messages as `lua5.4` names them: `stdin:1:` and `(command line):1:`. Such a
+/// script has no folder of its own, so `require` looks in the current directory (then the
+/// `--lib-path` folders), as `lua` does.
+struct ScriptInput {
+    var source: ScriptSource
+    /// The script's `arg[1…]` and `...`.
+    var arguments: [String]
+    /// Whether `require` should search the current directory first.
+    var requiresFromCurrentDirectory: Bool
+
+    /// The chunk names of the scripts that are not files.
+    static let standardInputName = "stdin"
+    static let commandLineName = "(command line)"
+    /// The largest script read from stdin (the sandbox's limit for any source).
+    static let maxStandardInputBytes = 32 << 20
+
+    /// - Parameters:
+    ///   - script: the first positional argument (a path, `-`, or with `-e` the chunk's first argument).
+    ///   - chunk: the `-e` text; every positional argument is then the chunk's.
+    static func resolve(script: String?, chunk: String?, arguments: [String]) throws -> ScriptInput {
+        if let chunk {
+            return ScriptInput(
+                source: .text(chunk, name: commandLineName),
+                arguments: (script.map { [$0] } ?? []) + arguments, requiresFromCurrentDirectory: true)
+        }
+        guard let script else {
+            throw CommandFailure(exitCode: 2, message: "no script: give a SCRIPT.lua, - to read the script from stdin, or -e 'LUA CODE'")
+        }
+        if script == "-" {
+            return ScriptInput(source: .text(try readStandardInput(), name: standardInputName), arguments: arguments, requiresFromCurrentDirectory: true)
+        }
+        return ScriptInput(source: .file(script), arguments: arguments, requiresFromCurrentDirectory: false)
+    }
+
+    private static func readStandardInput() throws -> String {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else {
+                throw CommandFailure(exitCode: 2, message: "cannot read the script from stdin: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            bytes += buffer[..<count]
+            if bytes.count > maxStandardInputBytes {
+                throw CommandFailure(exitCode: 2, message: "the script on stdin is larger than \(maxStandardInputBytes >> 20) MiB")
+            }
+        }
+        // ScriptSource.text holds text: bytes that are not UTF-8 become U+FFFD.
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
