@@ -22,6 +22,24 @@ struct EndpointPagesTests {
         #expect(await api.requestCount() == 6)  // 3 pages each
     }
 
+    @Test("list inside tf.parallel workers reads every page in one wait, and each works there too")
+    func listInWorkers() async throws {
+        let api = try await SimulatedEngine.start(pageSize: 5)
+        defer { Task { await api.stop() } }
+        let result = try await api.run("""
+            local results = tf.parallel({"test-*", "prod-*", "*"}, function(pattern)
+              local n = 0
+              for _ in tf.endpoints.each{name = pattern} do n = n + 1 end
+              return #tf.endpoints.list{name = pattern} .. "/" .. n
+            end, {concurrency = 3})
+            local out = {}
+            for i, r in ipairs(results) do out[i] = r.value end
+            print(table.concat(out, " "))
+            """)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "5/5 4/4 12/12\n")
+    }
+
     @Test("breaking out of each early reads at most the page after the current one")
     func eachIsLazy() async throws {
         let api = try await SimulatedEngine.start(pageSize: 2)
