@@ -41,12 +41,20 @@ struct RunCommand: AsyncParsableCommand {
             EXIT CODES: 0 ok · 1 script error (uncaught error, printed as script.lua:LINE: \
             message plus a traceback) · 2 usage error (bad flags, missing script, no API \
             token) · 3 limit exceeded · 4 API or transport failure the script did not handle · \
-            5 changes planned (with --dry-run --detailed-exitcode).
+            5 changes planned (with --dry-run --detailed-exitcode) · 6 another run holds the --lock.
+
+            SCHEDULING: --lock FILE keeps two runs from overlapping (the second exits 6 at once, \
+            or waits up to --lock-wait). --log-format json makes every stderr line a JSON object, \
+            ending with a run.end record (run_id, script, exit_code, duration_ms, changes_sent, \
+            changes_planned, retries; also printed as text with -v); --report-url POSTs that \
+            record to a monitor. Retries are logged as warnings. tfscript's flags go before the \
+            script: flags after it are the script's (a warning says so). See docs/scheduling.md.
 
             EXAMPLES:
               tfscript run --simulator --dry-run examples/nightly-scale-down.lua
               tfscript run --dry-run --plan-out tonight.json nightly.lua 'test-*'
               tfscript run --timeout 5m --journal changes.jsonl nightly.lua
+              tfscript run --lock /tmp/nightly.lock --log-format json nightly.lua
             """
     )
 
@@ -66,6 +74,9 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Sandbox and limits")
     var sandbox: SandboxOptions
 
+    @OptionGroup(title: "Scheduling")
+    var scheduling: SchedulingOptions
+
     @Argument(help: "The Lua script to run.")
     var script: String
 
@@ -81,16 +92,13 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         var options = sandbox.scriptOptions(arguments: arguments)
         options.dryRun = dryRun.enabled
+        let scheduled = ScheduledRun(command: "run", script: script, scheduling: scheduling, verbose: logging.verbose)
+        let logger = logging.bootstrap(runID: scheduled.runID)
+        MisplacedFlags.warn(about: arguments)
         let execution = ScriptExecution(
             script: script, options: options,
-            connection: connection, dryRun: dryRun, journalPath: journal, logger: logging.bootstrap())
-        let code: Int32
-        do {
-            code = try await execution.run()
-        } catch let failure as CommandFailure {
-            StandardError.write("tfscript: \(failure.message)\n")
-            throw ExitCode(failure.exitCode)
-        }
+            connection: connection, dryRun: dryRun, journalPath: journal, logger: logger, runID: scheduled.runID)
+        let code = await scheduled.run(logger: logger) { summary in try await execution.run(summary: &summary) }
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -1,3 +1,4 @@
+import Logging
 import Foundation
 import Synchronization
 import TFScript
@@ -47,21 +48,21 @@ extension StandardError {
     /// `tf.endpoints.wait` progress, shown only when stderr is a terminal (cron mail stays quiet).
     static var waitProgress: (@Sendable (String) -> Void)? {
         guard isatty(2) == 1 else { return nil }
-        return { line in StandardError.write("tfscript: \(line)\n") }
+        return { line in Diagnostics.write("tfscript: \(line)\n", event: "wait.progress", level: .info) }
     }
 }
 
 extension Journal {
     /// Opens `--journal` (nil without one); a bad path is a usage error (exit 2). Warnings
     /// (e.g. a journal on a file system that may not honour fsync) go to stderr.
-    static func openForCommand(_ path: String?) throws -> Journal? {
+    static func openForCommand(_ path: String?, runID: String = UUID().uuidString.lowercased()) throws -> Journal? {
         let journal: Journal?
         do {
-            journal = try path.map { path throws(JournalError) in try Journal(path: path) }
+            journal = try path.map { path throws(JournalError) in try Journal(path: path, runID: runID) }
         } catch {
             throw CommandFailure(exitCode: 2, message: "\(error) (--journal)")
         }
-        for warning in journal?.warnings ?? [] { StandardError.write("tfscript: warning: \(warning)\n") }
+        for warning in journal?.warnings ?? [] { Diagnostics.warning(warning) }
         return journal
     }
 }

@@ -19,7 +19,7 @@ struct SimulatedAPI {
 
     /// The environment a user would have: PATH and the token, nothing else.
     var environment: [String: String] {
-        ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TOKEN_FACTORY_API_KEY": token]
+        TFScriptProcess.baseEnvironment.merging(["TOKEN_FACTORY_API_KEY": token]) { _, new in new }
     }
 
     /// Runs `tfscript run --base-url URL FLAGS script` with `source` as the script.
