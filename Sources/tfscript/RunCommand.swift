@@ -20,8 +20,9 @@ struct RunCommand: AsyncParsableCommand {
             arg[0] is the script path and arg[1..] its arguments (also the main chunk's \
             ...); --var key=value pairs are in tf.vars. The tf module (docs/lua-api.md) calls \
             the control plane: --simulator runs against an in-process simulated one; otherwise \
-            the token comes from --token-file, TOKEN_FACTORY_API_KEY, API_TOKEN or \
-            NEBIUS_API_KEY (scripts never see it).
+            the token comes from --token-file, TOKEN_FACTORY_API_KEY, API_TOKEN, \
+            NEBIUS_API_KEY or the --profile's token_file (scripts never see it; `tfscript \
+            config show` says which is used).
 
             DRY RUN: --dry-run sends reads but records create/patch/delete, prints the plan on \
             stderr, and --plan-out saves it for `tfscript apply` (docs/dry-run.md).
