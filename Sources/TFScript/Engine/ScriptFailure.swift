@@ -13,6 +13,7 @@ public struct ScriptFailure: Sendable, Equatable {
     /// `stack traceback:` header; empty for limits and for failures before the script ran.
     public var traceback: [String]
 
+    /// A failure from its parts (custom front ends and tests; runs build their own).
     public init(message: String, script: String? = nil, line: Int? = nil, traceback: [String] = []) {
         self.message = message
         self.script = script

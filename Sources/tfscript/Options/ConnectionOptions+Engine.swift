@@ -65,7 +65,7 @@ extension ConnectionOptions {
             credentials = try settings.credentials(environment: environment)
         } catch where error.kind == .configuration && settings.tokenFile == nil {
             var missing = error
-            missing.message += ". To try tfscript without an account, add --simulator"
+            missing.message += ", or give a profile a token_file (tfscript config show). To try tfscript without an account, add --simulator"
             return (.unconfigured(missing, baseURL: baseURL), nil)
         } catch {
             throw CommandFailure(exitCode: 2, message: error.description)
