@@ -22,7 +22,12 @@ struct ApplyCommand: AsyncParsableCommand {
             checked against the API; the rest are checked for staleness and applied. See docs/journal.md.
 
             EXIT CODES: 0 applied (or nothing to apply) · 1 refused (stale plan, not confirmed, \
-            other base URL) · 2 usage error or unreadable plan · 4 an operation failed.
+            other base URL) · 2 usage error or unreadable plan · 4 an operation failed · \
+            6 another run holds the --lock.
+
+            SCHEDULING: --lock, --lock-wait and --report-url work as for run; --log-format json \
+            makes every stderr line a JSON object and ends with a run.end summary record \
+            (docs/scheduling.md).
 
             EXAMPLE:
               tfscript run --dry-run --plan-out tonight.json nightly.lua
@@ -52,12 +57,16 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup(title: "Logging")
     var logging: LoggingOptions
 
+    @OptionGroup(title: "Scheduling")
+    var scheduling: SchedulingOptions
+
     func run() async throws {
-        do {
-            try await PlanApplication(command: self, logger: logging.bootstrap()).run()
-        } catch let failure as CommandFailure {
-            StandardError.write("tfscript: \(failure.message)\n")
-            throw ExitCode(failure.exitCode)
+        let scheduled = ScheduledRun(command: "apply", script: planFile, scheduling: scheduling, verbose: logging.verbose)
+        let logger = logging.bootstrap(runID: scheduled.runID)
+        let code = await scheduled.run(logger: logger) { summary in
+            try await PlanApplication(command: self, logger: logger, runID: scheduled.runID).run(summary: &summary)
+            return 0
         }
+        if code != 0 { throw ExitCode(code) }
     }
 }

@@ -60,7 +60,7 @@ struct ReplCommand: AsyncParsableCommand {
         do {
             code = try await session.run()
         } catch let failure as CommandFailure {
-            StandardError.write("tfscript: \(failure.message)\n")
+            Diagnostics.failure(failure)
             throw ExitCode(failure.exitCode)
         }
         if code != 0 { throw ExitCode(code) }

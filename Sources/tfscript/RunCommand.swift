@@ -23,8 +23,9 @@ struct RunCommand: AsyncParsableCommand {
             and arg[1..] its arguments (also the main chunk's ...); --var key=value pairs \
             are in tf.vars. The tf module (docs/lua-api.md) calls \
             the control plane: --simulator runs against an in-process simulated one; otherwise \
-            the token comes from --token-file, TOKEN_FACTORY_API_KEY, API_TOKEN or \
-            NEBIUS_API_KEY (scripts never see it).
+            the token comes from --token-file, TOKEN_FACTORY_API_KEY, API_TOKEN, \
+            NEBIUS_API_KEY or the --profile's token_file (scripts never see it; `tfscript \
+            config show` says which is used).
 
             OUTPUT: print writes to stdout; tf.show(rows [, columns]) prints records as an \
             aligned table. -o json prints what the main chunk returns as one JSON document \
@@ -51,7 +52,14 @@ struct RunCommand: AsyncParsableCommand {
             EXIT CODES: 0 ok · 1 script error (uncaught error, printed as script.lua:LINE: \
             message plus a traceback) · 2 usage error (bad flags, missing script, no API \
             token) · 3 limit exceeded · 4 API or transport failure the script did not handle · \
-            5 changes planned (with --dry-run --detailed-exitcode).
+            5 changes planned (with --dry-run --detailed-exitcode) · 6 another run holds the --lock.
+
+            SCHEDULING: --lock FILE keeps two runs from overlapping (the second exits 6 at once, \
+            or waits up to --lock-wait). --log-format json makes every stderr line a JSON object, \
+            ending with a run.end record (run_id, script, exit_code, duration_ms, changes_sent, \
+            changes_planned, retries; also printed as text with -v); --report-url POSTs that \
+            record to a monitor. Retries are logged as warnings. tfscript's flags go before the \
+            script: flags after it are the script's (a warning says so). See docs/scheduling.md.
 
             EXAMPLES:
               tfscript run --simulator --dry-run examples/nightly-scale-down.lua
@@ -60,6 +68,7 @@ struct RunCommand: AsyncParsableCommand {
               echo 'tf.show(tf.templates.list{region = "eu-west1"})' | tfscript run -
               tfscript run --dry-run --plan-out tonight.json nightly.lua 'test-*'
               tfscript run --timeout 5m --journal changes.jsonl nightly.lua
+              tfscript run --lock /tmp/nightly.lock --log-format json nightly.lua
             """
     )
 
@@ -82,6 +91,9 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Result")
     var result: ResultOptions
 
+    @OptionGroup(title: "Scheduling")
+    var scheduling: SchedulingOptions
+
     @Option(name: .customShort("e"), help: ArgumentHelp(
         "Run this Lua code instead of a script file (messages call it '(command line)'); arguments after it reach it as arg[1..].",
         valueName: "chunk"))
@@ -100,10 +112,12 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let code: Int32
-        do {
+        let name = chunk != nil ? ScriptInput.commandLineName : script == "-" ? ScriptInput.standardInputName : script ?? ""
+        let scheduled = ScheduledRun(command: "run", script: name, scheduling: scheduling, verbose: logging.verbose)
+        let logger = logging.bootstrap(runID: scheduled.runID)
+        let code = await scheduled.run(logger: logger) { summary in
             let input = try ScriptInput.resolve(script: script, chunk: chunk, arguments: arguments)
-            let logger = logging.bootstrap()
+            MisplacedFlags.warn(about: input.arguments)
             var options = sandbox.scriptOptions(arguments: input.arguments)
             options.dryRun = dryRun.enabled
             options.waitProgress = WaitProgressDisplay(logging: logging, logger: logger).sink
@@ -112,12 +126,9 @@ struct RunCommand: AsyncParsableCommand {
             }
             var execution = ScriptExecution(
                 script: input.source, options: options,
-                connection: connection, dryRun: dryRun, journalPath: journal, logger: logger)
+                connection: connection, dryRun: dryRun, journalPath: journal, logger: logger, runID: scheduled.runID)
             execution.results = ResultPrinter(options: result)
-            code = try await execution.run()
-        } catch let failure as CommandFailure {
-            StandardError.write("tfscript: \(failure.message)\n")
-            throw ExitCode(failure.exitCode)
+            return try await execution.run(summary: &summary)
         }
         if code != 0 { throw ExitCode(code) }
     }

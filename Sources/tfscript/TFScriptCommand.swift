@@ -21,12 +21,17 @@ struct TFScriptCommand: AsyncParsableCommand {
               tfscript run --dry-run --plan-out plan.json nightly.lua   # review the plan
               tfscript apply plan.json                                  # then apply it
 
+            Profiles: --profile NAME (or TFSCRIPT_PROFILE) picks [profile.NAME] from \
+            $XDG_CONFIG_HOME/tfscript/config.toml; `tfscript config show` prints the settings in effect.
+
             Exit codes: 0 ok · 1 script error · 2 usage error · 3 limit exceeded · \
-            4 API/transport failure · 5 changes planned (--dry-run --detailed-exitcode).
-            Docs: README.md and docs/ (lua-api.md, sandbox.md, dry-run.md, simulator.md).
+            4 API/transport failure · 5 changes planned (--dry-run --detailed-exitcode) · \
+            6 another run holds the --lock.
+            Shell completion: tfscript --generate-completion-script bash|zsh|fish.
+            Docs: README.md and docs/ (lua-api.md, sandbox.md, dry-run.md, scheduling.md, simulator.md).
             """,
         version: version,
-        subcommands: [RunCommand.self, ReplCommand.self, ApplyCommand.self, SimulatorCommand.self]
+        subcommands: [RunCommand.self, ReplCommand.self, ApplyCommand.self, SimulatorCommand.self, ConfigCommand.self]
     )
 
     /// Usage errors exit with 2 (DESIGN.md §4) instead of ArgumentParser's EX_USAGE (64).
@@ -40,10 +45,28 @@ struct TFScriptCommand: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                StandardError.write(fullMessage(for: error) + "\n")
+                let message = fullMessage(for: error)
+                if wantsJSONLog(CommandLine.arguments) {
+                    // Parsing failed, so --log-format was not parsed either: read it by hand,
+                    // so a scheduled job's usage error is a JSON line like everything else.
+                    Diagnostics.configure(format: .json)
+                    Diagnostics.write(message, event: "usage.error", fields: ["exit_code": 2])
+                } else {
+                    StandardError.write(message + "\n")
+                }
                 Foundation.exit(2)
             }
             exit(withError: error)
         }
+    }
+
+    /// Whether the command line asks for `--log-format json` (before any script path).
+    static func wantsJSONLog(_ arguments: [String]) -> Bool {
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--log-format=json" { return true }
+            if argument == "--log-format", index + 1 < arguments.count, arguments[index + 1] == "json" { return true }
+            if argument.hasSuffix(".lua") { return false }
+        }
+        return false
     }
 }

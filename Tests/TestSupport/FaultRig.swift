@@ -20,7 +20,7 @@ public enum FaultRig {
     }
 
     public static func environment(token: String = FaultRig.token) -> [String: String] {
-        ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TOKEN_FACTORY_API_KEY": token]
+        TFScriptProcess.baseEnvironment.merging(["TOKEN_FACTORY_API_KEY": token]) { _, new in new }
     }
 
     /// `tfscript run --base-url SERVER FLAGS script.lua`.

@@ -19,7 +19,7 @@ public struct SimulatedAPI: Sendable {
 
     /// The environment a user would have: PATH, a UTF-8 locale and the token, nothing else.
     public var environment: [String: String] {
-        ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "LANG": "C.UTF-8", "TOKEN_FACTORY_API_KEY": token]
+        TFScriptProcess.baseEnvironment.merging(["LANG": "C.UTF-8", "TOKEN_FACTORY_API_KEY": token]) { _, new in new }
     }
 
     /// Runs `tfscript run --base-url URL FLAGS script` with `source` as the script.

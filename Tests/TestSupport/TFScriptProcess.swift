@@ -25,6 +25,12 @@ public struct TFScriptProcess: Sendable {
         fatalError("tfscript binary not found next to \(Bundle.main.bundleURL.path)")
     }
 
+    /// PATH, and a configuration folder that does not exist: tests never read a developer's
+    /// `~/.config/tfscript/config.toml` (its default profile would change what they test).
+    public static var baseEnvironment: [String: String] {
+        ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "XDG_CONFIG_HOME": "/nonexistent/tfscript-tests-config"]
+    }
+
     /// Runs `tfscript ARGS` to completion. `environment` replaces the inherited one when given,
     /// so tests never pick up a developer's real API token.
     ///
@@ -60,7 +66,7 @@ public struct TFScriptProcess: Sendable {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.environment = environment ?? ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        process.environment = environment ?? baseEnvironment
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out

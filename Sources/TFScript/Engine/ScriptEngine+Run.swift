@@ -3,6 +3,7 @@ import Logging
 import TFScriptJSON
 import TFScriptLuaHost
 import TFScriptRuntime
+import TokenFactory
 
 extension ScriptEngine {
     /// Runs a script to its end in a fresh sandboxed state and reports how it ended.
@@ -45,6 +46,7 @@ struct PreparedRun {
     let capture: OutputCapture?
     let baseURL: String
     let logger: Logger
+    let statistics = CallStatistics()
 
     init(source: ScriptSource, options: ScriptOptions, engine: ScriptEngine) throws {
         var configuration: ScriptRunConfiguration
@@ -65,7 +67,7 @@ struct PreparedRun {
         self.module = TFModule(context: TFModule.Context(
             controlPlanes: ControlPlaneSelector(plane: plane, recorder: recorder),
             logger: logger, waitProgress: options.waitProgress, version: ScriptEngine.version,
-            clock: options.clock ?? .continuous))
+            clock: options.clock ?? .continuous, statistics: statistics))
         let dryRun = options.dryRun
         self.hostModules = HostModuleInstaller(modules: options.modules, isDryRun: { dryRun })
         let capture = options.output == nil ? OutputCapture() : nil
@@ -103,11 +105,24 @@ struct PreparedRun {
             logger.debug("script output truncated", metadata: ["max-output": "\(configuration.maxOutputBytes ?? 0)"])
         }
         let (status, message) = Self.status(of: completion.outcome, cancelled: cancelled)
-        return ScriptResult(
+        var result = ScriptResult(
             exitCode: completion.outcome.exitCode, status: status, output: capture?.take() ?? "",
             values: completion.values, plan: plan, error: message,
             outputTruncated: completion.outputTruncated, skippedMutations: hostModules.skipped.take(),
             valueProblems: completion.valueProblems)
+        result.failure = Self.failure(of: completion.outcome, message: message)
+        result.changesSent = statistics.mutationsSent
+        result.changesPlanned = plan?.operations.count ?? 0
+        result.retries = statistics.retries
+        return result
+    }
+
+    static func failure(of outcome: ScriptOutcome, message: String?) -> ScriptFailure? {
+        switch outcome {
+        case .success: nil
+        case .scriptError(let error): ScriptFailure(error)
+        default: message.map { ScriptFailure(message: $0) }
+        }
     }
 
     static func status(of outcome: ScriptOutcome, cancelled: Bool) -> (ScriptStatus, String?) {
@@ -125,5 +140,6 @@ struct PreparedRun {
 extension ScriptResult {
     init(failure status: ScriptStatus, code: Int32, message: String) {
         self.init(exitCode: code, status: status, output: "", values: [], plan: nil, error: message, outputTruncated: false, skippedMutations: [])
+        if status != .ok { failure = ScriptFailure(message: message) }
     }
 }

@@ -25,6 +25,17 @@ public struct ScriptResult: Sendable {
     /// hold (`result mixes array items and named keys, which JSON cannot represent`), so a
     /// caller printing the values as JSON can refuse clearly instead of printing `"table"`.
     public var valueProblems: [String] = []
+    /// The failure's parts (message, script, line, traceback) for machine-readable reports;
+    /// nil when the run succeeded. ``error`` is the same failure as one text for people.
+    public var failure: ScriptFailure?
+    /// Creates, patches and deletes this run sent to the API, refused ones included (0 under
+    /// dry-run): what a scheduled run's summary reports as `changes_sent`.
+    public var changesSent: Int = 0
+    /// Under dry-run, the changes recorded in ``plan`` (else 0): `changes_planned`.
+    public var changesPlanned: Int = 0
+    /// API attempts that were retries of a failed one (429, 5xx, lost connections): a run that
+    /// succeeds only after many retries is a warning sign a monitor should see.
+    public var retries: Int = 0
 }
 
 /// Why a run ended. A struct with static values rather than an enum, so new reasons can be

@@ -80,6 +80,8 @@ public final class ScriptSession: Sendable {
         case .limitExceeded(let message): (result.status, result.exitCode, result.error) = (.limitExceeded, 3, message)
         case .interrupted: (result.status, result.exitCode, result.error) = (.interrupted, 3, "interrupted")
         }
+        result.failure = result.error.map { ScriptFailure(message: $0) }
+        result.changesPlanned = plan?.operations.count ?? 0
         return result
     }
 

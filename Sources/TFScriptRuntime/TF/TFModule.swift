@@ -1,7 +1,7 @@
 public import Logging
 public import TFScriptLuaHost
 import TFScriptJSON
-import TokenFactory
+public import TokenFactory
 
 /// The `tf` global (DESIGN.md §3): the control plane, JSON, logging, sleep. (`tf.vars` and
 /// `arg` are set by the runner.)
@@ -23,17 +23,20 @@ public struct TFModule: Sendable {
         public var version: String
         /// The time `tf.sleep` and `tf.endpoints.wait` use (real time unless a host injects one).
         public var clock: ScriptClock
+        /// Where the run's API calls count their retries and the mutations they sent (nil: not counted).
+        public var statistics: CallStatistics?
 
         public init(
             controlPlanes: ControlPlaneSelector,
             logger: Logger, waitProgress: (@Sendable (WaitProgress) -> Void)? = nil, version: String,
-            clock: ScriptClock = .continuous
+            clock: ScriptClock = .continuous, statistics: CallStatistics? = nil
         ) {
             self.controlPlanes = controlPlanes
             self.logger = logger
             self.waitProgress = waitProgress
             self.version = version
             self.clock = clock
+            self.statistics = statistics
         }
     }
 
@@ -96,9 +99,12 @@ public struct TFModule: Sendable {
         _ function: String, _ call: LuaHostCall, mutation: Bool = false, _ operation: @escaping @Sendable () async throws -> T
     ) throws -> T {
         let budget = call.state.memoryRemaining.map { ResponseBudget(bytes: $0) }
+        let statistics = context.statistics
         do {
             return try HostBridge.run(call, suspending: suspends(mutation: mutation)) {
-                try await ResponseBudget.$current.withValue(budget) { try await operation() }
+                try await ResponseBudget.$current.withValue(budget) {
+                    try await CallStatistics.$current.withValue(statistics) { try await operation() }
+                }
             }
         } catch let error as TokenFactoryError {
             if error.kind == .limit, let budget, budget.isExhausted {

@@ -9,6 +9,14 @@ extension TokenFactoryClient {
         case success(status: Int, body: JSONValue?, page: ListPageBytes? = nil)
         /// `requestSent` is false only when no connection was ever established.
         case failure(TokenFactoryError, retryAfter: Duration?, requestSent: Bool)
+
+        /// Whether the request went out (any answer, or a failure after connecting).
+        var requestSent: Bool {
+            switch self {
+            case .success: true
+            case .failure(_, _, let sent): sent
+            }
+        }
     }
 
     /// One attempt under one deadline (``Timeouts/request``) that covers connecting, sending,

@@ -68,6 +68,8 @@ extension TokenFactoryClient {
         var requestLogger = logger
         requestLogger[metadataKey: "tokenfactory.method"] = "\(method)"
         requestLogger[metadataKey: "tokenfactory.path"] = "\(path)"
+        let statistics = CallStatistics.current
+        var countedAsSent = method == "GET"
 
         while true {
             attempt += 1
@@ -80,6 +82,10 @@ extension TokenFactoryClient {
             }
             requestLogger.debug("tokenfactory.request", metadata: ["tokenfactory.attempt": "\(attempt)"])
             let outcome = await attemptOnce(request, method: method, path: path, attempt: attempt, form: form)
+            if !countedAsSent, outcome.requestSent {
+                countedAsSent = true
+                statistics?.recordMutationSent()
+            }
             var failure: TokenFactoryError
             var retryAfter: Duration?
             switch outcome {
@@ -118,13 +124,46 @@ extension TokenFactoryClient {
                 failure.message += " (gave up: the next attempt would start past the retry budget of \(SafeNumbers.describe(configuration.retry.totalBudget)))"
                 throw failure
             }
-            requestLogger.debug("tokenfactory.retry", metadata: ["tokenfactory.delay": "\(wait)", "tokenfactory.attempt": "\(attempt)"])
+            // A warning, not debug: retries are how a flaky API shows before it fails a run,
+            // and a scheduled run's operator should see them without -v.
+            requestLogger.warning("retrying a failed API call", metadata: [
+                "tokenfactory.operation": "\(method) \(path)",
+                "tokenfactory.reason": "\(Self.retryReason(failure))",
+                "tokenfactory.attempt": "\(attempt)",
+                "tokenfactory.delay": "\(SafeNumbers.describe(wait))",
+            ])
+            statistics?.recordRetry()
             do {
                 try await Task.sleep(for: wait)
             } catch {
                 throw failure
             }
         }
+    }
+
+    /// Why an attempt is retried, in a few words for the retry warning: `HTTP 503`,
+    /// `connection refused`, `connection closed`, `request timeout`.
+    static func retryReason(_ error: TokenFactoryError) -> String {
+        if error.kind == .api, let status = error.status { return "HTTP \(status)" }
+        if let cause = error.cause {
+            if let reason = connectFailureReason(cause) { return reason }
+            if let httpError = cause as? HTTPClientError {
+                switch httpError {
+                case .remoteConnectionClosed: return "connection closed"
+                case .connectTimeout: return "connect timeout"
+                case .readTimeout: return "read timeout"
+                case .deadlineExceeded: return "request timeout"
+                default: break
+                }
+            }
+            // NIO's parser reports a connection closed mid-response as an unexpected EOF.
+            if let parserError = cause as? HTTPParserError, parserError == .invalidEOFState { return "connection closed" }
+            let text = String(describing: cause)
+            if text.contains("Connection reset") || text.contains("errno: \(ECONNRESET))") { return "connection reset" }
+        }
+        if error.message.hasPrefix("no complete response within the request timeout") { return "request timeout" }
+        let summary = error.message.prefix { $0 != ";" && $0 != "(" }.trimmingCharacters(in: .whitespaces)
+        return String(summary.prefix(80))
     }
 
     /// Waits while an earlier `Retry-After` holds the shared gate closed; fails at once (nothing

@@ -61,7 +61,9 @@ struct StderrLogHandler: LogHandler {
             "level": .string(level.rawValue),
             "message": .string(message.description),
             "logger": .string(label),
+            "event": "log",
         ]
+        if let runID = Diagnostics.runID { object["run_id"] = .string(runID) }
         for (key, value) in metadata where object[key] == nil {
             object[key] = Self.json(value)
         }

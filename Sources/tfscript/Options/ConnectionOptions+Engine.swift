@@ -23,24 +23,27 @@ extension ConnectionOptions {
     }
 
     private func openEngine(logger: Logger) async throws -> ScriptEngine {
-        let connection = try await controlPlaneConnection(logger: logger)
+        let (connection, baseURLSource) = try await controlPlaneConnection(logger: logger)
         let engine: ScriptEngine
         do {
             engine = try await ScriptEngine(controlPlane: connection, logger: logger, httpLogger: Logger(label: "tfscript.http"))
         } catch let error as TokenFactoryError {
-            throw CommandFailure(exitCode: 2, message: error.description)
+            let source = baseURLSource.map { " (base URL from \($0))" } ?? ""
+            throw CommandFailure(exitCode: 2, message: error.description + source)
         }
         if let simulator = engine.simulator {
-            StandardError.write(
+            Diagnostics.write(
                 "tfscript: running against a simulated control plane at \(simulator.baseURL) "
-                    + "(in memory, \(counted(simulatorFleetCount, "endpoint")); nothing real is touched)\n")
+                    + "(in memory, \(counted(simulatorFleetCount, "endpoint")); nothing real is touched)\n",
+                event: "simulator", level: .info, fields: ["base_url": .string(simulator.baseURL)])
         }
         return engine
     }
 
     private var simulatorFleetCount: Int { (try? fleet.map(Fleet.load(path:)))??.count ?? Fleet.demo.count }
 
-    private func controlPlaneConnection(logger: Logger) async throws -> ControlPlaneConnection {
+    /// The connection, and where its base URL came from when not from `--base-url` or the default.
+    private func controlPlaneConnection(logger: Logger) async throws -> (ControlPlaneConnection, baseURLSource: String?) {
         if simulator {
             var configuration = TokenFactorySimulator.Configuration(speed: 10)
             if let fleet {
@@ -48,22 +51,29 @@ extension ConnectionOptions {
                     throw CommandFailure(exitCode: 2, message: "--fleet \(fleet): \(error)")
                 }
             }
-            return .simulator(configuration, timeouts: timeouts)
+            return (.simulator(configuration, timeouts: timeouts), nil)
         }
-        let baseURL = self.baseURL ?? TokenFactoryClient.Configuration.defaultBaseURL
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try ConnectionSettings.resolve(
+            profileFlag: profile, baseURLFlag: baseURL, tokenFileFlag: tokenFile, environment: environment)
+        let baseURL = settings.baseURL.value
+        if settings.baseURL.source != "default" {
+            logger.debug("using base URL", metadata: ["base_url": "\(baseURL)", "source": "\(settings.baseURL.source)"])
+        }
         let credentials: Credentials
         do {
-            credentials = try Credentials.resolve(tokenFile: tokenFile, environment: ProcessInfo.processInfo.environment)
-        } catch where error.kind == .configuration && tokenFile == nil {
+            credentials = try settings.credentials(environment: environment)
+        } catch where error.kind == .configuration && settings.tokenFile == nil {
             var missing = error
-            missing.message += ". To try tfscript without an account, add --simulator"
-            return .unconfigured(missing, baseURL: baseURL)
+            missing.message += ", or give a profile a token_file (tfscript config show). To try tfscript without an account, add --simulator"
+            return (.unconfigured(missing, baseURL: baseURL), nil)
         } catch {
             throw CommandFailure(exitCode: 2, message: error.description)
         }
         logger.debug("using API token", metadata: ["source": "\(credentials.source)"])
-        for warning in credentials.warnings { StandardError.write("tfscript: warning: \(warning)\n") }
-        return .api(baseURL: baseURL, token: credentials.token, timeouts: timeouts)
+        for warning in credentials.warnings { Diagnostics.warning(warning) }
+        let source = ["default", "--base-url"].contains(settings.baseURL.source) ? nil : settings.baseURL.source
+        return (.api(baseURL: baseURL, token: credentials.token, timeouts: timeouts), source)
     }
 }
 

@@ -6,7 +6,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(
         name: .customLong("base-url"),
         help: ArgumentHelp(
-            "Control-plane URL (default https://api.tokenfactory.nebius.com).",
+            "Control-plane URL (default: $TFSCRIPT_BASE_URL, the profile's base_url, else https://api.tokenfactory.nebius.com).",
             discussion: "Plain http:// is refused unless the host is loopback, so the token never travels in clear.",
             valueName: "url"))
     var baseURL: String?
@@ -14,9 +14,15 @@ struct ConnectionOptions: ParsableArguments {
     @Option(
         name: .customLong("token-file"),
         help: ArgumentHelp(
-            "Read the API token from this file (first in precedence; then TOKEN_FACTORY_API_KEY, API_TOKEN, NEBIUS_API_KEY).",
+            "Read the API token from this file (first in precedence; then TOKEN_FACTORY_API_KEY, API_TOKEN, NEBIUS_API_KEY, then the profile's token_file).",
             valueName: "path"))
     var tokenFile: String?
+
+    @Option(help: ArgumentHelp(
+        "Use [profile.NAME] of $XDG_CONFIG_HOME/tfscript/config.toml (default: $TFSCRIPT_PROFILE, else [profile.default] if the file has one).",
+        discussion: "A profile gives base_url and token_file; flags and environment variables win over it (docs/scheduling.md#profiles).",
+        valueName: "name"))
+    var profile: String?
 
     @Option(
         name: .customLong("request-timeout"),
@@ -44,8 +50,8 @@ struct ConnectionOptions: ParsableArguments {
         if fleet != nil, !simulator {
             throw ValidationError("--fleet only applies with --simulator")
         }
-        if simulator, baseURL != nil || tokenFile != nil {
-            throw ValidationError("--simulator starts its own control plane; drop --base-url and --token-file, or drop --simulator")
+        if simulator, baseURL != nil || tokenFile != nil || profile != nil {
+            throw ValidationError("--simulator starts its own control plane; drop --base-url, --token-file and --profile, or drop --simulator")
         }
     }
 }

@@ -5,7 +5,10 @@ import Logging
 struct LoggingOptions: ParsableArguments {
     @Option(
         name: .customLong("log-format"),
-        help: ArgumentHelp("Log records on stderr as 'text' or 'json' (one object per line, for cron and journald).", valueName: "format"))
+        help: ArgumentHelp(
+            "Write stderr as 'text' or 'json': with json every line is one JSON object (log records, errors, the plan, the run summary).",
+            discussion: "For cron, systemd and log shippers: each record has time, level, event and message (docs/scheduling.md).",
+            valueName: "format"))
     var format: StderrLogHandler.Format = .text
 
     @Flag(name: [.customShort("q"), .long], help: "Show only warnings and errors.")
@@ -25,8 +28,10 @@ struct LoggingOptions: ParsableArguments {
     }
 
     /// Sets up swift-log for the process (only the CLI does this) and returns the script's logger.
-    func bootstrap() -> Logger {
+    /// `runID` (a run's id) is added to every JSON record, so one run's lines can be picked out.
+    func bootstrap(runID: String? = nil) -> Logger {
         let format = format, level = level
+        Diagnostics.configure(format: format, runID: runID)
         LoggingSystem.bootstrap { label in StderrLogHandler(label: label, format: format, level: level) }
         return Logger(label: "tfscript")
     }

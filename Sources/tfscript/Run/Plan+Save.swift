@@ -1,3 +1,4 @@
+import Logging
 import Foundation
 import TFScript
 
@@ -10,6 +11,6 @@ extension Plan {
         } catch {
             throw CommandFailure(exitCode: 1, message: "cannot write the plan to \(path): \(error). Check the folder exists and is writable")
         }
-        StandardError.write("Plan saved to \(path). Apply it with: tfscript apply \(path)\n")
+        Diagnostics.write("Plan saved to \(path). Apply it with: tfscript apply \(path)\n", event: "plan.saved", level: .info, fields: ["path": .string(path)])
     }
 }

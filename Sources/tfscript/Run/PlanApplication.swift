@@ -6,11 +6,15 @@ import TFScript
 struct PlanApplication {
     let command: ApplyCommand
     let logger: Logger
+    /// The apply's id: in its journal lines and its summary.
+    let runID: String
 
-    func run() async throws {
+    /// Applies the plan; puts what was sent (and retried) in `summary`.
+    func run(summary: inout RunSummary) async throws {
         let plan = try readPlan()
+        summary.changesPlanned = plan.operations.count
         if plan.isEmpty {
-            StandardError.write("Nothing to apply: the plan has no operations.\n")
+            Diagnostics.write("Nothing to apply: the plan has no operations.\n", event: "apply.empty", level: .info)
             return
         }
         // Read before the journal is opened for this run's own lines.
@@ -20,9 +24,16 @@ struct PlanApplication {
         } catch {
             throw CommandFailure(exitCode: 2, message: "\(error) (--journal)")
         }
-        let journal = try Journal.openForCommand(command.journal)
-        try await command.connection.withEngine(logger: logger) { engine in
-            try await apply(plan, replay: replay, engine: engine, journal: journal)
+        let journal = try Journal.openForCommand(command.journal, runID: runID)
+        let statistics = CallStatistics()
+        defer {
+            summary.changesSent = statistics.mutationsSent
+            summary.retries = statistics.retries
+        }
+        try await CallStatistics.$current.withValue(statistics) {
+            try await command.connection.withEngine(logger: logger) { engine in
+                try await apply(plan, replay: replay, engine: engine, journal: journal)
+            }
         }
     }
 
@@ -42,12 +53,15 @@ struct PlanApplication {
             throw CommandFailure(exitCode: error.kind == .validation ? 2 : 4, message: "cannot check the plan: \(error)")
         }
         if !resume.notes.isEmpty {
-            StandardError.write("Resuming from the journal \(command.journal ?? ""):\n" + resume.notes.map { "  \($0)\n" }.joined())
+            Diagnostics.write(
+                "Resuming from the journal \(command.journal ?? ""):\n" + resume.notes.map { "  \($0)\n" }.joined(),
+                event: "apply.resume", level: .info, fields: ["notes": .array(resume.notes.map { .string($0) })])
         }
         if resume.done.count == plan.operations.count {
-            StandardError.write(plan.operations.count == 1
+            Diagnostics.write(plan.operations.count == 1
                 ? "Nothing left to apply: the journal shows the plan's one operation applied.\n"
-                : "Nothing left to apply: the journal shows all \(plan.operations.count) operations applied.\n")
+                : "Nothing left to apply: the journal shows all \(plan.operations.count) operations applied.\n",
+                event: "apply.done", level: .info)
             return
         }
         if !stale.isEmpty {
@@ -58,13 +72,15 @@ struct PlanApplication {
                     + "Run the script again with --dry-run to make a fresh plan.")
         }
 
-        StandardError.write(PlanRenderer.forStandardError.render(plan))
+        Diagnostics.plan(plan, heading: "", complete: true)
         try confirm(plan, baseURL: engine.baseURL)
 
         let report = await applier.apply(plan, resume: resume) { index, operation, result in
             let id = result.flatMap { (try? Endpoint(raw: $0))?.id } ?? operation.target
             let verb = ["create": "created", "patch": "patched", "delete": "deleted"][operation.kind.rawValue]!
-            StandardError.write("  #\(index) \(verb) \(operation.displayName ?? id) (\(id))\n")
+            Diagnostics.write(
+                "  #\(index) \(verb) \(operation.displayName ?? id) (\(id))\n", event: "apply.operation", level: .info,
+                fields: ["index": .integer(Int64(index)), "operation": .string(operation.kind.rawValue), "target": .string(id)])
         }
         try finish(plan, report)
     }
@@ -99,7 +115,7 @@ struct PlanApplication {
             throw CommandFailure(exitCode: 1, message: "refusing to apply without confirmation: stdin is not a terminal (pass --yes to apply unattended)")
         }
         let these = plan.operations.count == 1 ? "this operation" : "these \(plan.operations.count) operations"
-        StandardError.write("\nApply \(these) to \(baseURL)? Only 'yes' is accepted: ")
+        Diagnostics.write("\nApply \(these) to \(baseURL)? Only 'yes' is accepted: ", event: "apply.confirm", level: .info)
         guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
             throw CommandFailure(exitCode: 1, message: "apply cancelled; nothing was changed")
         }
@@ -109,7 +125,7 @@ struct PlanApplication {
         let total = plan.operations.count
         let skipped = report.skipped.isEmpty ? "" : " (\(report.skipped.count) more already applied before: " + report.skipped.map { "#\($0)" }.joined(separator: ", ") + ")"
         guard let failure = report.failure else {
-            StandardError.write("Apply complete: \(report.applied.count) of \(counted(total, "operation")) applied\(skipped).\n")
+            Diagnostics.write("Apply complete: \(report.applied.count) of \(counted(total, "operation")) applied\(skipped).\n", event: "apply.complete", level: .info)
             return
         }
         let operation = plan.operations[failure.index - 1]

@@ -15,12 +15,15 @@ struct ScriptExecution {
     var dryRun: DryRunOptions
     var journalPath: String?
     var logger: Logger
+    /// The run's id: in its journal lines and its summary.
+    var runID: String
     /// How long past the timeout the watchdog waits before ending the process.
     var watchdogGrace: Duration = .seconds(2)
 
-    func run() async throws -> Int32 {
-        let journal = try Journal.openForCommand(journalPath)
-        return try await connection.withEngine(logger: logger) { engine in
+    /// Runs the script; returns the exit code and puts the engine's counts in `summary`.
+    func run(summary: inout RunSummary) async throws -> Int32 {
+        let journal = try Journal.openForCommand(journalPath, runID: runID)
+        let (code, result, unprintable) = try await connection.withEngine(logger: logger) { engine in
             var options = options
             options.journal = journal
             options.output = StandardOutput.sink
@@ -39,30 +42,31 @@ struct ScriptExecution {
                 }
             }
             StandardOutput.flush()
-            let code = try report(result)
-            if let unprintable { throw unprintable }
-            return code
+            return (try report(result), result, unprintable)
         }
+        summary.count(result)
+        if let unprintable { throw unprintable }
+        return code
     }
 
     /// Prints the diagnostic and, under dry-run, the plan; returns the exit code.
     private func report(_ result: ScriptResult) throws -> Int32 {
         if result.outputTruncated, let max = options.maxOutput {
-            StandardError.write("tfscript: output truncated at \(LimitSyntax.formatBytes(max)) (--max-output)\n")
+            Diagnostics.write("tfscript: output truncated at \(LimitSyntax.formatBytes(max)) (--max-output)\n", event: "output.truncated", level: .warning)
         }
         if let error = result.error {
-            StandardError.write((result.status == .scriptError ? error : "tfscript: \(error)") + "\n")
+            Diagnostics.runFailure(error, result: result)
         }
         guard let plan = result.plan else { return result.exitCode }
         // A failed script's plan is shown (so the operator sees how far it got) but never
         // saved: applying half a plan is a surprise.
         guard result.status == .ok else {
             if !plan.isEmpty {
-                StandardError.write("\nThe script failed, so this plan is incomplete and was not saved:\n\n" + PlanRenderer.forStandardError.render(plan))
+                Diagnostics.plan(plan, heading: "\nThe script failed, so this plan is incomplete and was not saved:\n\n", complete: false)
             }
             return result.exitCode
         }
-        StandardError.write("\n" + PlanRenderer.forStandardError.render(plan))
+        Diagnostics.plan(plan, heading: "\n", complete: true)
         if let path = dryRun.planOut { try plan.save(to: path) }
         if dryRun.detailedExitCode, !plan.isEmpty { return 5 }
         return result.exitCode

@@ -1,3 +1,4 @@
+import Logging
 import Foundation
 import Synchronization
 import TFScript
@@ -53,14 +54,14 @@ enum StandardOutput {
 extension Journal {
     /// Opens `--journal` (nil without one); a bad path is a usage error (exit 2). Warnings
     /// (e.g. a journal on a file system that may not honour fsync) go to stderr.
-    static func openForCommand(_ path: String?) throws -> Journal? {
+    static func openForCommand(_ path: String?, runID: String = UUID().uuidString.lowercased()) throws -> Journal? {
         let journal: Journal?
         do {
-            journal = try path.map { path throws(JournalError) in try Journal(path: path) }
+            journal = try path.map { path throws(JournalError) in try Journal(path: path, runID: runID) }
         } catch {
             throw CommandFailure(exitCode: 2, message: "\(error) (--journal)")
         }
-        for warning in journal?.warnings ?? [] { StandardError.write("tfscript: warning: \(warning)\n") }
+        for warning in journal?.warnings ?? [] { Diagnostics.warning(warning) }
         return journal
     }
 }

@@ -1,4 +1,6 @@
+import Logging
 import Foundation
+import TFScriptJSON
 
 /// The CLI's last resort behind the timeout: if the run is still going at `deadline`, it
 /// writes the limit message to stderr and ends the process with exit code 3.
@@ -13,7 +15,7 @@ final class Watchdog: @unchecked Sendable {
     init(after delay: Duration, message: String) {
         let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
         let deadline = Date().addingTimeInterval(seconds)
-        let line = Array("tfscript: \(message)\n".utf8)
+        let json = Diagnostics.format == .json
         let thread = Thread { [self] in
             condition.lock()
             while !finished, condition.wait(until: deadline) {}
@@ -21,6 +23,10 @@ final class Watchdog: @unchecked Sendable {
             condition.unlock()
             guard expired else { return }
             StandardOutput.flush(blocking: false)
+            let text = json
+                ? Diagnostics.jsonLine(message: message, event: "limit", level: .error, fields: ["exit_code": 3, "watchdog": true]) + "\n"
+                : "tfscript: \(message)\n"
+            let line = Array(text.utf8)
             line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
             _exit(3)
         }

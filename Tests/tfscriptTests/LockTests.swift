@@ -1,0 +1,138 @@
+import Foundation
+import Synchronization
+import TFScriptJSON
+import Testing
+import TestSupport
+
+/// `--lock`: two real `tfscript` processes; the first holds the lock while its script waits
+/// on an API answer the test holds back, so the overlap is certain, not timed.
+@Suite
+struct LockTests {
+    /// A server whose first request is answered only when the test says so; `arrived` is
+    /// signalled when that request came in (the first run holds its lock by then).
+    final class HeldServer: Sendable {
+        /// What the handler records, in a reference of its own (the handler is made before `self`).
+        final class Record: Sendable {
+            let released = Atomic(false)
+            /// For each later request: whether the first had been released when it arrived.
+            let laterArrivals = Mutex<[Bool]>([])
+        }
+
+        let arrived = Rendezvous()
+        let gate = DispatchSemaphore(value: 0)
+        let record = Record()
+        let server: FaultServer
+
+        init() throws {
+            let arrived = arrived, gate = gate, record = record
+            server = try FaultServer { _, index in
+                if index == 0 {
+                    return .after({ arrived.signal(); gate.wait() }, .json(200, .array([FaultRig.endpoint("ep-1")])))
+                }
+                let released = record.released.load(ordering: .sequentiallyConsistent)
+                record.laterArrivals.withLock { $0.append(released) }
+                return .json(200, .array([FaultRig.endpoint("ep-1")]))
+            }
+        }
+
+        var laterArrivals: [Bool] { record.laterArrivals.withLock { $0 } }
+
+        func release() {
+            record.released.store(true, ordering: .sequentiallyConsistent)
+            gate.signal()
+        }
+    }
+
+    static let listing = "print(#tf.endpoints.list())"
+
+    @Test("a run that finds the lock held exits 6 at once with one line naming the lock; the holder is unaffected")
+    func heldLockRefuses() async throws {
+        let held = try HeldServer()
+        defer { held.server.stop() }
+        let lock = FaultRig.temporaryPath("nightly.lock")
+        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock]) }
+        await held.arrived.wait()
+
+        let second = try await FaultRig.run("print('second ran')", server: held.server, flags: ["--lock", lock])
+        #expect(second.status == 6)
+        #expect(second.stdout.isEmpty)
+        let lines = second.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(second.stderr)")
+        #expect(lines.first?.hasPrefix("tfscript: another run holds the lock \(lock) (held by pid ") == true, "\(second.stderr)")
+        #expect(held.server.log.count == 1, "the refused run sent nothing")
+        #expect(FaultRig.mode(lock) == 0o600)
+
+        held.release()
+        let holder = try await first.value
+        #expect(holder.status == 0, "\(holder.stderr)")
+        #expect(holder.stdout == "1\n")
+        // Released with the first process: the next run gets it.
+        let third = try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock])
+        #expect(third.status == 0, "\(third.stderr)")
+    }
+
+    @Test("--lock-wait waits for the holder to finish, then runs")
+    func lockWaitRuns() async throws {
+        let held = try HeldServer()
+        defer { held.server.stop() }
+        let lock = FaultRig.temporaryPath("wait.lock")
+        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock]) }
+        await held.arrived.wait()
+        let started = Rendezvous()
+        let second = Task {
+            try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock, "--lock-wait", "2m"], onStart: { _ in started.signal() })
+        }
+        await started.wait()
+        held.release()
+        let (holder, waiter) = (try await first.value, try await second.value)
+        #expect(holder.status == 0, "\(holder.stderr)")
+        #expect(waiter.status == 0, "\(waiter.stderr)")
+        #expect(waiter.stdout == "1\n")
+        // The waiting run's request came only after the holder's was answered.
+        #expect(held.laterArrivals == [true])
+    }
+
+    @Test("--lock-wait gives up after the wait and exits 6, saying how long it waited")
+    func lockWaitExpires() async throws {
+        let held = try HeldServer()
+        defer { held.server.stop() }
+        let lock = FaultRig.temporaryPath("expire.lock")
+        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock]) }
+        await held.arrived.wait()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let second = try await FaultRig.run("print('x')", server: held.server, flags: ["--lock", lock, "--lock-wait", "1s"])
+        let waited = start.duration(to: clock.now)
+        #expect(second.status == 6)
+        #expect(second.stderr.contains("another run holds the lock \(lock) (waited 1s; held by pid "), "\(second.stderr)")
+        #expect(waited >= .seconds(1))
+        held.release()
+        #expect(try await first.value.status == 0)
+    }
+
+    @Test("apply takes the lock too")
+    func applyHonoursLock() async throws {
+        let held = try HeldServer()
+        defer { held.server.stop() }
+        let lock = FaultRig.temporaryPath("apply.lock")
+        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock]) }
+        await held.arrived.wait()
+        let plan = FaultRig.temporaryPath("plan.json")
+        try Data(#"{"format_version":1,"base_url":"\#(held.server.baseURL)","operations":[]}"#.utf8).write(to: URL(fileURLWithPath: plan))
+        let apply = try await TFScriptProcess.run(
+            ["apply", "--yes", "--lock", lock, "--base-url", held.server.baseURL, plan], environment: FaultRig.environment())
+        #expect(apply.status == 6, "\(apply.stderr)")
+        #expect(apply.stderr.contains("another run holds the lock \(lock)"))
+        held.release()
+        #expect(try await first.value.status == 0)
+    }
+
+    @Test("--lock on a path that cannot be created is a usage error (exit 2) naming it")
+    func unusableLockPath() async throws {
+        let script = try TFScriptProcess.writeTemporaryFile(named: "s.lua", contents: "print(1)")
+        let result = try await TFScriptProcess.run(["run", "--lock", "/nonexistent-folder/x.lock", script.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cannot open the lock file /nonexistent-folder/x.lock"))
+        #expect(result.stdout.isEmpty)
+    }
+}
