@@ -144,6 +144,12 @@ enum EndpointView {
         if !endpoint.has("endpoint_id"), endpoint.has("id") {
             endpoint.set("endpoint_id", toValueOf: "id")
         }
+        // The common shape first: `status` is a non-empty string, and `state` absent or a string.
+        if let status = endpoint.string("status"), !status.isEmpty, let state = Endpoint.normalizedState(status),
+           !endpoint.has("state") || endpoint.string("state") != nil {
+            endpoint.set("state", string: state)
+            return state
+        }
         var sources: [String: JSONValue] = [:]
         for key in ["status", "state", "deployment"] {
             guard let value = try endpoint.value(key) else { continue }

@@ -1,4 +1,5 @@
 internal import TFScriptJSON
+import Glibc
 
 /// Removes the API token from anything that came from the network before it can be shown,
 /// logged, journaled, planned or handed to a script.
@@ -73,27 +74,39 @@ struct TokenRedactor: Sendable {
 
     private static func replace(_ token: [UInt8], in bytes: [UInt8]) -> [UInt8] {
         guard bytes.count >= token.count, let first = token.first else { return bytes }
-        var output: [UInt8] = []
-        var index = 0
-        var copiedUpTo = 0
-        let last = bytes.count - token.count
-        while index <= last {
-            if bytes[index] == first, bytes[index..<(index + token.count)].elementsEqual(token) {
-                if output.isEmpty { output.reserveCapacity(bytes.count) }
-                output.append(contentsOf: bytes[copiedUpTo..<index])
-                output.append(contentsOf: Self.placeholderBytes)
-                index += token.count
-                copiedUpTo = index
-            } else {
-                index += 1
+        // Where the token occurs, found with memchr on its first byte then a compare: every
+        // API response is scanned, lists of megabytes included.
+        let matches: [Int] = bytes.withUnsafeBufferPointer { haystack in
+            token.withUnsafeBufferPointer { needle in
+                var found: [Int] = []
+                var index = 0
+                let last = haystack.count - needle.count
+                while index <= last {
+                    guard let hit = memchr(haystack.baseAddress! + index, Int32(first), last - index + 1) else { break }
+                    let position = haystack.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(haystack.baseAddress! + position, needle.baseAddress!, needle.count) == 0 {
+                        found.append(position)
+                        index = position + needle.count
+                    } else {
+                        index = position + 1
+                    }
+                }
+                return found
             }
         }
-        guard copiedUpTo > 0 else { return bytes }
+        guard !matches.isEmpty else { return bytes }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + matches.count * max(0, Self.placeholderBytes.count - token.count))
+        var copiedUpTo = 0
+        for position in matches {
+            output.append(contentsOf: bytes[copiedUpTo..<position])
+            output.append(contentsOf: Self.placeholderBytes)
+            copiedUpTo = position + token.count
+        }
         output.append(contentsOf: bytes[copiedUpTo...])
         return output
     }
 
-    /// `text` with the token replaced, compared byte by byte (see the type's comment).
     func redact(_ text: String) -> String {
         let bytes = Array(text.utf8)
         let redacted = redact(bytes: bytes)

@@ -62,12 +62,25 @@ public struct Endpoint: Sendable, Hashable {
         return nil
     }
 
+    /// A state as the API wrote it, normalized: lowercased, without an enum-style prefix
+    /// (`"STATE_RUNNING"`, `"ENDPOINT_STATE_RUNNING"` → `"running"`). Nil for an empty text.
+    public static func normalizedState(_ string: String) -> String? {
+        guard !string.isEmpty else { return nil }
+        let text = Array(string.lowercased().utf8)
+        let prefix = Array("state_".utf8)
+        // A byte search: this runs for every endpoint of a list, and Foundation's
+        // `range(of:)` costs more than the rest of the normalization.
+        if text.count > prefix.count {
+            for start in 0...(text.count - prefix.count) where text[start] == prefix[0] && text[start..<(start + prefix.count)].elementsEqual(prefix) {
+                return String(decoding: text[(start + prefix.count)...], as: UTF8.self)
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
     private static func stateText(_ value: JSONValue) -> String? {
         if let string = value.stringValue, !string.isEmpty {
-            var text = string.lowercased()
-            // Enum-style values such as "STATE_RUNNING" or "ENDPOINT_STATE_RUNNING".
-            if let range = text.range(of: "state_") { text = String(text[range.upperBound...]) }
-            return text
+            return normalizedState(string)
         }
         for key in ["status", "state", "phase"] {
             if let nested = value[key], let text = stateText(nested) { return text }
