@@ -140,7 +140,7 @@ def versions(tfscript):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tfscript", default=os.path.join(ROOT, ".build", "release", "tfscript"))
+    parser.add_argument("--tfscript", default=os.path.join(ROOT, ".build-static", "release", "tfscript"))
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "performance.md"))
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test, not for the record)")
     args = parser.parse_args()

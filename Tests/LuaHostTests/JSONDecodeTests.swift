@@ -4,7 +4,7 @@ import TestSupport
 
 /// The C JSON decoder behind `returnDecodedJSON`, exercised here so the ASan run covers it.
 struct JSONDecodeTests {
-    private func stateWithDecoder(memoryLimit: Int? = 32 << 20) throws -> LuaState {
+    func stateWithDecoder(memoryLimit: Int? = 32 << 20) throws -> LuaState {
         let state = try makeState(memoryLimit: memoryLimit)
         try state.registerMetatable("test.array")
         try state.registerMetatable("test.object")
@@ -51,19 +51,11 @@ struct JSONDecodeTests {
 
 /// The C decoder against the JSONTestSuite corpus (see `JSONConformanceCorpus`): both entry
 /// points, from a Lua string (`tf.json.decode`) and from a host buffer (API list pages).
-struct JSONDecodeConformanceTests {
+extension JSONDecodeTests {
     @Test("the C decoder accepts every y_ document and refuses every n_ one, from a Lua string and from a buffer",
           arguments: JSONConformanceCorpus.cases)
     func corpus(_ document: JSONConformanceCorpus.Case) throws {
-        let state = try makeState(memoryLimit: 64 << 20)
-        try state.registerMetatable("test.array")
-        try state.registerMetatable("test.object")
-        try state.setGlobal("decode") { call in
-            if let failure = call.returnDecodedJSON(fromArgument: 1, arrayMetatable: "test.array", objectMetatable: "test.object") {
-                throw LuaHostError("\(failure.message) at \(failure.offset)")
-            }
-            return []
-        }
+        let state = try stateWithDecoder(memoryLimit: 64 << 20)
         // The buffer entry point takes an array's text; wrap the document as `[doc]`.
         let wrapped = ArraySlice(Array("[".utf8) + document.bytes + Array("]".utf8))
         try state.setGlobal("decode_buffer") { call in
