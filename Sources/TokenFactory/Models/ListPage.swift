@@ -1,4 +1,5 @@
 public import TFScriptJSON
+import Glibc
 
 /// One page of a list response, kept as the (redacted) bytes the server sent.
 ///
@@ -25,7 +26,8 @@ public struct ListPageBytes: Sendable {
     ///     values and re-encoded before any consumer decodes it.
     init(redacted bytes: [UInt8], keys: [String], redactor: TokenRedactor) throws(TokenFactoryError) {
         var body = bytes
-        if body.contains(UInt8(ascii: "\\")) {
+        let hasEscapes = body.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { memchr($0, Int32(UInt8(ascii: "\\")), buffer.count) != nil } ?? false }
+        if hasEscapes {
             do throws(JSONError) {
                 body = redactor.redact(try JSONValue(parsing: body)).serializedBytes()
             } catch {
