@@ -14,7 +14,14 @@
 // namewhat "metamethod", whatever is called: a Lua function, a C function (`table.unpack`,
 // `pcall`, a `coroutine.wrap` function, a host function), the `__call` of a table. Host C code
 // never calls lua_concat on script values (only on strings it made), so OP_CONCAT is the only
-// way to a `__concat` metamethod.
+// way to a `__concat` metamethod. Naming a call made by OP_CALL scans the calling function's
+// code up to the call (getobjname), which made calls from a long function hundreds of times
+// slower; so the hook first looks at the arguments. Lua calls the metamethod with the two
+// operands as its last arguments (a `__call` chain only inserts callables before them), and
+// it found the metamethod, raw, in one operand's metatable just before the call, with no code
+// run since (a collection cannot clear the field: the metamethod is on the stack). A call
+// none of whose arguments has a metatable with `__concat` is therefore no concatenation, and
+// only the rare others are named.
 //
 // When: a call hook costs every call, so the guard is armed only once a script can own a
 // metatable: at its first setmetatable with a table. There is no other way in: no `debug`,
@@ -41,6 +48,34 @@ static int is_concat_call(const lua_Debug *ar) {
     return ar->namewhat && strcmp(ar->namewhat, "metamethod") == 0 && ar->name && strcmp(ar->name, "concat") == 0;
 }
 
+/// Whether the value at `idx` has a metatable with a `__concat` field, looked up raw as Lua
+/// does. Only tables and full userdata have metatables of their own; strings share the locked
+/// string metatable, which has no `__concat`, and no other type has one (no `debug`).
+static int has_concat_metamethod(lua_State *L, int idx) {
+    int type = lua_type(L, idx);
+    if (type != LUA_TTABLE && type != LUA_TUSERDATA) return 0;
+    if (luaL_getmetafield(L, idx, "__concat") == LUA_TNIL) return 0;
+    lua_pop(L, 1);
+    return 1;
+}
+
+/// Whether the call the hook reports (`ar`) may have been made by OP_CONCAT: one of the called
+/// function's arguments has a `__concat` metamethod. In the hook the stack holds the callee's
+/// frame: a C function's arguments, a Lua function's registers, which begin with its arguments
+/// (extra ones included) unless it is a vararg function, whose extra arguments Lua moved below
+/// the frame (lua_getlocal's negative indices). Scanning more slots than there are arguments
+/// only risks naming a call for nothing.
+static int may_be_concat_call(lua_State *L, lua_Debug *ar) {
+    for (int i = 1, top = lua_gettop(L); i <= top; i++)
+        if (has_concat_metamethod(L, i)) return 1;
+    for (int n = -1; lua_getlocal(L, ar, n) != NULL; n--) {
+        int found = has_concat_metamethod(L, -1);
+        lua_pop(L, 1);
+        if (found) return 1;
+    }
+    return 0;
+}
+
 /// Pushes the refusal on T's stack, prefixed with the position of the concatenation, the
 /// function `level` levels up T's stack (as luaL_where does).
 static void push_refusal(lua_State *T, int level) {
@@ -61,7 +96,7 @@ void tfs_concat_guard_arm(lua_State *L) {
 }
 
 void tfs_concat_guard_check(lua_State *L, lua_Debug *ar) {
-    if (!lua_getinfo(L, "n", ar) || !is_concat_call(ar)) return;
+    if (!may_be_concat_call(L, ar) || !lua_getinfo(L, "n", ar) || !is_concat_call(ar)) return;
     tfs_sandbox *s = tfs_sb(L);
     s->relaxed++; // the message must not fail the budget (as a limit's)
     push_refusal(L, 1); // level 0 is the metamethod, level 1 the concatenation

@@ -46,8 +46,16 @@ struct ConcatGuardTests {
         "local t = setmetatable({}, {__concat = setmetatable({}, {__call = setmetatable({}, {__call = function() return 'x' end})})}) return t .. 'a'",
         "local t = setmetatable({}, {__concat = coroutine.wrap(function(...) while true do coroutine.yield('x') end end)}) return t .. 'a'",
         "local t = setmetatable({}, {__concat = coroutine.yield}) return coroutine.wrap(function() return t .. 'a' end)()",
-        // a vararg function (Lua calls its hook after adjusting the varargs, which may grow the stack)
+        // vararg functions (Lua calls their hook after moving the extra arguments below the
+        // frame), functions with more or fewer parameters than the two operands
         "local t = setmetatable({}, {__concat = function(...) return select('#', ...) end}) return t .. 'a'",
+        "local t = setmetatable({}, {__concat = function(a, ...) return 'x' end}) return 'a' .. t",
+        "local t = setmetatable({}, {__concat = function(a, b, c, d, e, f, g, h) return 'x' end}) return 'a' .. t",
+        "local t = setmetatable({}, {__concat = function() return 'x' end}) return 'a' .. t",
+        // long __call chains: the operands end up far behind the callee's parameters
+        "local f = function() return 'x' end for i = 1, 50 do f = setmetatable({}, {__call = f}) end local t = setmetatable({}, {__concat = f}) return 'a' .. t",
+        "local f = function(...) return 'x' end for i = 1, 50 do f = setmetatable({}, {__call = f}) end local t = setmetatable({}, {__concat = f}) return t .. 'a'",
+        "local f = select for i = 1, 50 do f = setmetatable({}, {__call = f}) end local t = setmetatable({}, {__concat = f}) return 'a' .. t",
         // a yield out of the metamethod (safe in Lua; refused all the same)
         "local t = setmetatable({}, {__concat = function() coroutine.yield() return 'x' end}) local co = coroutine.wrap(function() return t .. 'a' end) co() return co()",
         // __concat written after setmetatable (a raw write no setmetatable check can see)
@@ -96,6 +104,34 @@ struct ConcatGuardTests {
     ])
     func everyThread(_ source: String) throws {
         try expectRefused(source)
+    }
+
+    @Test("ordinary calls that pass a value with __concat still work (only concatenations are refused)")
+    func ordinaryCallsWithConcatValues() throws {
+        let state = try makeState()
+        let results = try state.run("""
+            local t = setmetatable({}, {__concat = function() return 'x' end})
+            local function id(...) return ... end
+            local mt = getmetatable(t)
+            return type(t), select('#', t, t), id(t) == t, rawequal(mt.__concat(t, 1), 'x'), pcall(id, t) and 'ok', #tostring(t) > 0
+            """, chunkName: "=s")
+        #expect(results == ["table", 2, true, true, "ok", true])
+    }
+
+    @Test("calls made from a very long function stay cheap once the guard is armed")
+    func callsFromLongFunction() throws {
+        // Naming a call made by OP_CALL scans the calling function up to the call, so asking Lua
+        // about every call made this loop take ~8 s; the guard names only calls whose arguments
+        // have a __concat metamethod. The bound is generous: the loop takes ~0.1 s.
+        let state = try makeState(timeout: .seconds(60))
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(try eval(state, """
+            setmetatable({}, {})
+            local long = load("local f = ... local x = 0 " .. string.rep("x = x + 1 ", 3000) .. "for i = 1, 1000000 do f(i) end return x")
+            return long(function() end)
+            """) == 3000)
+        #expect(clock.now - start < .seconds(4))
     }
 
     @Test("a host function used as __concat is refused before it runs")
