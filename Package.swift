@@ -39,8 +39,8 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        // C: Lua's function-like macros as inline functions, the host-call trampoline,
-        // the sandbox's C pieces (allocator, stop hook, bounded library calls, source check).
+        // C: Lua's function-like macros as inline functions, the host-call trampoline, the
+        // sandbox's C pieces (allocator, stop hook, concat guard, bounded library calls, source check).
         .target(name: "TFScriptLuaShims", dependencies: ["TFScriptCLua"]),
         // Swift <-> Lua bridge. Knows nothing of Token Factory.
         .target(name: "TFScriptLuaHost", dependencies: ["TFScriptLuaShims", "TFScriptCLua"]),

@@ -30,6 +30,10 @@ extension LuaState {
 }
 
 extension LuaState {
+    /// The main thread's hook mask (`LUA_MASK*`), so tests can show that no hook runs until a
+    /// script can own a metatable, and that the concat guard's call hook stays after a reset.
+    var mainHookMaskForTests: Int32 { lua_gethookmask(L) }
+
     /// A real binary chunk (made by `string.dump` in a separate, unsandboxed state), so tests
     /// can prove `load` refuses it.
     func binaryChunkForTests(_ source: String) -> [UInt8] {

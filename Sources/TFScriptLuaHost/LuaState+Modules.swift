@@ -49,8 +49,12 @@ extension LuaState {
     /// can neither read nor change them (a `__gc` added to a shared metatable would install a
     /// finalizer the sandbox's `setmetatable` refuses). A table has a host metatable only when
     /// the host set it: reading a table back recognises it by identity, never by `__name`.
+    /// A host metatable cannot have `__gc` (a finalizer runs with hooks off) nor `__concat`
+    /// (Lua 5.4.4 as Debian ships it uses freed memory after one; the sandbox refuses every
+    /// `__concat` call, docs/sandbox.md).
     public func registerMetatable(_ name: String, functions: [String: LuaHostFunction] = [:], values: [String: LuaValue] = [:]) throws {
         precondition(functions["__gc"] == nil && values["__gc"] == nil, "host metatables never have finalizers")
+        precondition(functions["__concat"] == nil && values["__concat"] == nil, "host metatables never have __concat")
         let stack = LuaStack(L: L, state: self)
         let base = stack.top
         defer { lua_settop(L, base) }

@@ -37,6 +37,7 @@ typedef struct tfs_sandbox {
     _Atomic(lua_State *) running; // the thread running Lua code now (kept by the sandbox's coroutine functions)
     uint64_t deadline_generation; // which startClock the pending deadline timer belongs to (guarded by interrupt->lock)
     int close_depth;        // nesting of coroutine closes (Lua 5.4.4 recurses in C there)
+    int concat_guard;       // 1 once a script can own a metatable: threads carry the call hook (concat_guard.c)
     size_t max_output, output_written;
     int output_truncated;
     tfs_output_fn output;   // where print writes; NULL = discard
@@ -57,6 +58,10 @@ void tfs_hook(lua_State *L, lua_Debug *ar);
 lua_State *tfs_switch_running(tfs_sandbox *s, lua_State *co);
 /// Turns a pending stop request (interrupt, deadline) into a tripped limit. Never raises.
 void tfs_take_request(tfs_sandbox *s);
+/// Gives the running thread `L` its resting hook (the concat guard's call hook once armed, else
+/// none) without losing a stop requested meanwhile: if one is due, it trips and `L` is armed
+/// again. Never raises.
+void tfs_rest_running(tfs_sandbox *s, lua_State *L);
 /// Pushes the message of the tripped limit and raises it. Only from C code run by Lua.
 int tfs_raise_limit(lua_State *L);
 /// Raises the tripped limit if there is one; otherwise returns. For every sandbox entry point:
@@ -76,6 +81,19 @@ int tfs_set_contains(lua_State *L, const void *key, int idx);
 /// Marks the running thread `L` as stopped from inside the hook (Lua leaves its hooks off), so it
 /// never runs again.
 void tfs_mark_killed(lua_State *L);
+/// Arms the concat guard (concat_guard.c) on the running thread `L`: from now on every thread
+/// that runs Lua code refuses calls made by OP_CONCAT. For setmetatable. Never raises.
+void tfs_concat_guard_arm(lua_State *L);
+/// In the hook, at a call (`ar` from Lua): raises the guard's error if OP_CONCAT made the call.
+void tfs_concat_guard_check(lua_State *L, lua_Debug *ar);
+/// Whether the running C function was called from inside a hook (so with the thread's hooks
+/// off: Lua calls a message handler where the error was raised). Never raises.
+int tfs_called_in_hook(lua_State *L);
+/// Whether the dead coroutine `co` died of the guard's error, raised inside the hook: Lua left
+/// its hooks off, so its `<close>` handlers must not run. Never raises.
+int tfs_died_in_concat_guard(lua_State *co);
+/// Pushes on the dead `co` the error it died of (the guard's message at its position).
+void tfs_push_concat_refusal(lua_State *co);
 /// Installs the sandbox's coroutine.resume/wrap/close into the coroutine table at `index`.
 void tfs_install_coroutine(lua_State *L, int index);
 /// Installs the sandbox's base functions into the global table at `index`.

@@ -5,7 +5,10 @@
 // only when it must fire: when a limit trips (on this thread), when an interrupt or the
 // deadline timer fires (from another thread: lua_sethook only stores fields and sets the
 // running frames' `trap`, which the VM rereads at every backward jump, as lua.c relies on for
-// SIGINT), and from then on at every instruction and call of the running coroutine.
+// SIGINT), and from then on at every instruction and call of the running coroutine. When no
+// stop is due a thread's hook rests: on nothing, or, once a script can own a metatable, on
+// the concat guard's call hook (concat_guard.c), which this file keeps on every thread that
+// runs.
 #include "internal.h"
 #include <stdlib.h>
 #include <string.h>
@@ -58,8 +61,27 @@ void tfs_deadline_fire(tfs_interrupt *flag, uint64_t generation) {
     if (due) fire(flag, TFS_LIMIT_TIMEOUT);
 }
 
+/// The hook a thread carries when no stop is due.
+static void rest(tfs_sandbox *s, lua_State *T) {
+    if (s->concat_guard) lua_sethook(T, tfs_hook, LUA_MASKCALL, 0);
+    else lua_sethook(T, NULL, 0, 0);
+}
+
 lua_State *tfs_switch_running(tfs_sandbox *s, lua_State *co) {
+    // A thread that has not run since the concat guard was armed gets its hook before it is
+    // published as running: a stop request that arms it later overrides this, never the
+    // reverse (and callers take pending requests right after the switch).
+    if (s->concat_guard && !(lua_gethookmask(co) & LUA_MASKCALL)) rest(s, co);
     return atomic_exchange(&s->running, co);
+}
+
+void tfs_rest_running(tfs_sandbox *s, lua_State *L) {
+    rest(s, L);
+    // A request that arrived meanwhile may have armed L just before the line above replaced
+    // its hook: look once more (store, fence, load: the requester stores its flag before it
+    // arms, so one of the two sides sees the other).
+    atomic_thread_fence(memory_order_seq_cst);
+    tfs_take_request(s);
 }
 
 void tfs_take_request(tfs_sandbox *s) {
@@ -209,7 +231,7 @@ void tfs_reset_limits(lua_State *L) {
     s->refusal.pending = 0;
     atomic_store(&s->running, s->main);
     if (s->interrupt) tfs_interrupt_clear(s->interrupt);
-    lua_sethook(s->main, NULL, 0, 0);
+    rest(s, s->main);
 }
 
 size_t tfs_memory_used(lua_State *L) { return tfs_sb(L)->used + tfs_sb(L)->charged; }
@@ -275,30 +297,27 @@ void tfs_note_status(lua_State *L, int status) {
     if (status == LUA_ERRMEM && s->limit) tfs_trip(s, TFS_LIMIT_MEMORY);
 }
 
-/// Armed only when a stop is due (see the top of this file): raises the limit at the next
-/// instruction or call. A limit raised here leaves the thread's hooks off if the error ends a
-/// coroutine (Lua restores `allowhook` only in protected calls of the same thread), so the
-/// thread is marked and the sandbox never runs it again. Armed with nothing due (a request
-/// cleared meanwhile), it disarms itself.
+/// Armed to deliver a stop (see the top of this file): raises the limit at the next instruction
+/// or call. A limit raised here leaves the thread's hooks off if the error ends a coroutine
+/// (Lua restores `allowhook` only in protected calls of the same thread), so the thread is
+/// marked and the sandbox never runs it again. Armed with nothing due (a request cleared
+/// meanwhile), it rests. Resting on the concat guard, it runs at every call and only checks
+/// the call (and a tripped limit, which nothing may outrun).
 void tfs_hook(lua_State *L, lua_Debug *ar) {
-    (void)ar;
     tfs_sandbox *s = tfs_sb(L);
-    tfs_take_request(s);
-    if (!s->tripped) {
-        lua_sethook(L, NULL, 0, 0);
-        // A request that arrived while this hook ran may have armed the thread just before the
-        // line above took the hook away: look once more (store, fence, load: the requester
-        // stores its flag before it arms, so one of the two sides sees the other).
-        atomic_thread_fence(memory_order_seq_cst);
+    if (!s->tripped && (lua_gethookmask(L) & LUA_MASKCOUNT)) {
         tfs_take_request(s);
-        if (!s->tripped) return;
+        if (!s->tripped) tfs_rest_running(s, L);
     }
-    if (L != s->main) {
-        s->relaxed++;
-        tfs_mark_killed(L);
-        s->relaxed--;
+    if (s->tripped) {
+        if (L != s->main) {
+            s->relaxed++;
+            tfs_mark_killed(L);
+            s->relaxed--;
+        }
+        tfs_raise_limit(L);
     }
-    tfs_raise_limit(L);
+    if (ar->event == LUA_HOOKCALL && s->concat_guard) tfs_concat_guard_check(L, ar);
 }
 
 void tfs_set_output(lua_State *L, size_t max_output) { tfs_sb(L)->max_output = max_output; }

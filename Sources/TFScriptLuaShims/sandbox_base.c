@@ -1,6 +1,6 @@
 // The sandbox's base functions (DESIGN.md §4): print with an output cap, pcall/xpcall that
 // cannot catch a limit, load for text chunks only, a reduced collectgarbage, setmetatable
-// without finalizers, and a filtered os.getenv.
+// without finalizers (and arming the concat guard), and a filtered os.getenv.
 //
 // Each is a complete function of its own (not a wrapper that calls the original through
 // lua_call), so argument errors name the function and point at the script's line exactly as
@@ -49,11 +49,12 @@ static int sb_pcall(lua_State *L) {
     return finish_pcall(L, status, 0);
 }
 
-/// xpcall's message handler runs where the error was raised; for a limit raised from the count
-/// hook that is with the thread's hooks off. So the script's handler is called only for
-/// ordinary errors: a limit passes through untouched and no script code runs.
+/// xpcall's message handler runs where the error was raised; for an error raised from the
+/// hook (a limit, the concat guard's refusal) that is with the thread's hooks off. So the
+/// script's handler is called only for ordinary errors: those pass through untouched and no
+/// script code runs.
 static int xpcall_handler(lua_State *L) {
-    if (tfs_sb(L)->tripped) return 1;
+    if (tfs_sb(L)->tripped || tfs_called_in_hook(L)) return 1;
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, 1);
@@ -195,7 +196,7 @@ static int sb_collectgarbage(lua_State *L) {
     }
 }
 
-// ---- setmetatable without __gc (finalizers run with hooks off) ----
+// ---- setmetatable without __gc (finalizers run with hooks off); arms the concat guard ----
 static int sb_setmetatable(lua_State *L) {
     int t = lua_type(L, 2);
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -208,6 +209,8 @@ static int sb_setmetatable(lua_State *L) {
         lua_pop(L, 1);
         if (gc != LUA_TNIL)
             return luaL_error(L, "__gc metamethods (finalizers) are not allowed in the tfscript sandbox");
+        // From here on the script owns a metatable it may give `__concat` at any time.
+        tfs_concat_guard_arm(L);
     }
     lua_settop(L, 2);
     lua_setmetatable(L, 1);

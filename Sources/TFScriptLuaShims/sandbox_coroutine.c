@@ -9,7 +9,11 @@
 // - closes nest at most TFS_MAX_CLOSE_DEPTH deep: Lua 5.4.4's lua_resetthread does not count
 //   C calls, so a close inside a `<close>` handler inside a close... recursed in C until the
 //   process crashed (fixed upstream in 5.4.6 by lua_closethread);
-// - they keep track of the running thread, so a tripped limit arms the hook where code runs.
+// - a coroutine that died of the concat guard's refusal (raised inside the hook, so Lua left
+//   its hooks off) is not run again either: closing it returns its error without running its
+//   `<close>` handlers, which would run with neither the limits nor the guard;
+// - they keep track of the running thread, so a tripped limit arms the hook where code runs
+//   (and, once the concat guard is armed, every thread they switch to carries it).
 // Everything else (messages, statuses, values) is as stock Lua's.
 #include "internal.h"
 
@@ -90,6 +94,12 @@ static int close_thread(lua_State *L, lua_State *co, int idx) {
     tfs_sandbox *s = tfs_sb(L);
     if (is_killed_at(L, idx)) {
         lua_pushliteral(co, "coroutine was stopped by a limit; its <close> handlers do not run");
+        return LUA_ERRRUN;
+    }
+    if (tfs_died_in_concat_guard(co)) {
+        s->relaxed++;
+        tfs_push_concat_refusal(co);
+        s->relaxed--;
         return LUA_ERRRUN;
     }
     if (s->close_depth >= TFS_MAX_CLOSE_DEPTH)

@@ -64,19 +64,21 @@ struct EndpointPagesTests {
 
     @Test("a fleet too big to list under the memory limit can still be walked with each")
     func eachRunsInBoundedMemory() async throws {
-        let fleet = (1...10_000).map { FaultRig.endpoint("ep-\($0)", ["description": .string(String(repeating: "d", count: 200))]) }
-        let api = try await SimulatedEngine.start(fleet: fleet, pageSize: 500)
+        // 3,000 endpoints with 1.5 KB descriptions: about 6 MB as Lua tables, over a 4 MB limit;
+        // one page of 100 is about 200 KB. Few endpoints, so the simulator's work stays small.
+        let fleet = (1...3_000).map { FaultRig.endpoint("ep-\($0)", ["description": .string(String(repeating: "d", count: 1_500))]) }
+        let api = try await SimulatedEngine.start(fleet: fleet, pageSize: 100)
         defer { Task { await api.stop() } }
-        let listed = try await api.run("print(#tf.endpoints.list())") { $0.memoryLimit = 8 << 20 }
+        let listed = try await api.run("print(#tf.endpoints.list())") { $0.memoryLimit = 4 << 20 }
         #expect(listed.status == 3, "\(listed.stderr)")
         #expect(listed.stderr.contains("memory limit"), "\(listed.stderr)")
         let walked = try await api.run("""
             local n, running = 0, 0
             for ep in tf.endpoints.each() do n = n + 1; if ep.state == "running" then running = running + 1 end end
             print(n, running)
-            """) { $0.memoryLimit = 8 << 20 }
+            """) { $0.memoryLimit = 4 << 20 }
         #expect(walked.status == 0, "\(walked.stderr)")
-        #expect(walked.stdout == "10000\t10000\n")
+        #expect(walked.stdout == "3000\t3000\n")
     }
 
     @Test("every list shape the API may use gives endpoint_id and a normalized state")

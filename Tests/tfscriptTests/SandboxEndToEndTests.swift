@@ -2,9 +2,27 @@ import TestSupport
 import Foundation
 import Testing
 
-/// Sandbox limits that only the whole process can show: the watchdog and exit code 3.
+/// Sandbox limits that only the whole process can show: the watchdog and exit code 3; and the
+/// concat guard through the binary.
 @Suite(.serialized)
 struct SandboxEndToEndTests {
+    @Test("a __concat metamethod is refused: a script error at the concatenation's line, not freed memory")
+    func concatMetamethod() async throws {
+        let url = try TFScriptProcess.writeTemporaryFile(named: "concat.lua", contents: """
+            local Name = setmetatable({}, {__concat = function(a, b) return 'joined' end})
+            print(pcall(function() return 'x' .. Name end))
+            print(tostring(Name):sub(1, 6) .. '!')
+            return Name .. 'y'
+            """)
+        let result = try await TFScriptProcess.run(["run", url.path])
+        #expect(result.status == 1, "\(result.stderr)")
+        let refusal = "__concat metamethods are not supported in the tfscript sandbox"
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 2 && lines[0].hasPrefix("false\t") && lines[0].contains("concat.lua:2: " + refusal), "\(result.stdout)")
+        #expect(lines.count == 2 && lines[1] == "table:!", "\(result.stdout)")
+        #expect(result.stderr.contains("concat.lua:4: " + refusal), "\(result.stderr)")
+    }
+
     @Test("a catastrophic pattern the hook cannot interrupt is ended by the watchdog")
     func patternBlowUp() async throws {
         let url = try TFScriptProcess.writeTemporaryFile(

@@ -59,6 +59,6 @@ struct LuaBugFixtureTests {
     }
 
     // 603b2c64 (Debian's liblua5.4 only): a __concat metamethod that moves the stack makes
-    // luaV_concat use freed memory. Not mitigated (docs/sandbox.md, "Known gaps"); its
-    // reproduction is not run here because a use-after-free in the test process is not a test.
+    // luaV_concat use freed memory. Prevented by the concat guard; its reproduction and the
+    // variants an attacker would try are in ConcatGuardTests.
 }

@@ -7,6 +7,9 @@
 -- vanish), AddressSanitizer build of the same sources: heap-use-after-free in luaV_concat.
 -- Fixed Lua (5.4.5+): prints "ax 20".
 -- Sandbox expectation: either "ax 20" or a clean error refusing __concat; never anything else.
+-- tfscript: the concat guard refuses the metamethod call before it runs ("script.lua:LINE: __concat
+-- metamethods are not supported in the tfscript sandbox ..."), so the script ends with that
+-- error (exit 1). Run by ConcatGuardTests (also under AddressSanitizer), with variants.
 local function grow(n) if n > 0 then return 1 + grow(n - 1) end return 0 end
 local mt = {__concat = function(a, b) grow(2000); return "x" end}
 local t = setmetatable({}, mt)
