@@ -63,7 +63,7 @@ extension ConnectionOptions {
         }
         logger.debug("using API token", metadata: ["source": "\(credentials.source)"])
         for warning in credentials.warnings { StandardError.write("tfscript: warning: \(warning)\n") }
-        return .api(baseURL: baseURL, token: credentials.token, timeouts: timeouts)
+        return .api(baseURL: baseURL, token: credentials.token, timeouts: timeouts, caFile: caFile)
     }
 }
 
