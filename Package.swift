@@ -23,6 +23,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         // TOML for the CLI's profile file (`~/.config/tfscript/config.toml`); the CLI target only.
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        // Tests only: certificates made at test time for the HTTPS tests.
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.1.0"),
     ],
     // Every module name is project-specific: SwiftPM needs module names unique across an
     // embedder's whole package graph (LuaSwift has a `CLua`, many packages a `JSON`).
@@ -55,6 +60,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // A stateful control plane over real HTTP, for tests, demos and `--simulator`.
@@ -63,8 +69,12 @@ let package = Package(
             dependencies: [
                 "TFScriptJSON", "TokenFactory",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
@@ -92,6 +102,9 @@ let package = Package(
             dependencies: [
                 "TFScript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             path: "Tests/TestSupport",
             resources: [.copy("Resources/JSONTestSuite")]

@@ -2,8 +2,9 @@
 """tfscript's benchmarks: each one measured side by side with its baseline in one invocation.
 
 Run through scripts/bench (which builds the release binary first). Prints a table of medians
-and ratios and writes docs/performance.md. Needs hyperfine, lua5.4, python3 with requests and
-GNU time (/usr/bin/time). Everything runs on loopback; every loop is bounded.
+and ratios and writes docs/performance.md. Needs hyperfine, lua5.4, python3 with requests,
+GNU time (/usr/bin/time) and openssl (certificates for the HTTPS rows). Everything runs on
+loopback; every loop is bounded.
 """
 import argparse
 import datetime
@@ -12,6 +13,7 @@ import math
 import os
 import platform
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -91,19 +93,28 @@ def free_port():
 
 
 class Simulator:
-    """`tfscript simulator` in its own process, with injected latency on every request."""
+    """`tfscript simulator` in its own process, with injected latency on every request.
 
-    def __init__(self, tfscript, fleet_path):
+    With `certificates` (from make_certificates) it serves HTTPS, offering HTTP/2 by ALPN
+    unless `http1_only`."""
+
+    def __init__(self, tfscript, fleet_path, certificates=None, http1_only=False):
         self.port = free_port()
         self.token = "bench-token"
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [tfscript, "simulator", "--port", str(self.port), "--token", self.token, "--speed", "0",
-             "--latency", f"{LATENCY_MS}ms", "--page-size", str(ENDPOINTS), "--fleet", fleet_path],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        scheme = "https" if certificates else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
+        argv = [tfscript, "simulator", "--port", str(self.port), "--token", self.token, "--speed", "0",
+                "--latency", f"{LATENCY_MS}ms", "--page-size", str(ENDPOINTS), "--fleet", fleet_path]
+        context = None
+        if certificates:
+            argv += ["--tls-cert", certificates["cert"], "--tls-key", certificates["key"]]
+            if http1_only:
+                argv.append("--http1-only")
+            context = ssl.create_default_context(cafile=certificates["ca"])
+        self.process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(200):
             try:
-                urllib.request.urlopen(f"{self.url}/_simulator/faults", timeout=1).read()
+                urllib.request.urlopen(f"{self.url}/_simulator/faults", timeout=1, context=context).read()
                 return
             except OSError:
                 time.sleep(0.05)
@@ -113,6 +124,23 @@ class Simulator:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+def make_certificates(work):
+    """A private CA and a server certificate it signed for 127.0.0.1 (P-256), with the openssl CLI."""
+    paths = {name: os.path.join(work, f"{name}.pem") for name in ("ca", "ca-key", "cert", "key")}
+    extensions = os.path.join(work, "server.ext")
+    with open(extensions, "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+    csr = os.path.join(work, "server.csr")
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    quiet = dict(check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(["openssl", "req", "-x509", *ec, "-keyout", paths["ca-key"], "-out", paths["ca"], "-days", "2",
+                    "-subj", "/CN=tfscript bench CA"], **quiet)
+    subprocess.run(["openssl", "req", *ec, "-keyout", paths["key"], "-out", csr, "-subj", "/CN=127.0.0.1"], **quiet)
+    subprocess.run(["openssl", "x509", "-req", "-in", csr, "-CA", paths["ca"], "-CAkey", paths["ca-key"], "-CAcreateserial",
+                    "-out", paths["cert"], "-days", "2", "-extfile", extensions], **quiet)
+    return paths
 
 
 def versions(tfscript):
@@ -196,6 +224,22 @@ def main():
                  "≤ 1.15× the bound", parallel / bound <= 1.15))
     rows.append(("", None, "Python requests, 32 threads with sessions", python_threads, python_threads / parallel, "(reference)", None))
     rows.append(("", None, "Python requests, sequential (as the API docs)", python_seq, python_seq / parallel, "(reference)", None))
+
+    # P2 over HTTPS: the same run against the simulator serving TLS, offering HTTP/1.1 only
+    # (one TLS handshake per pooled connection, 32 of them) and HTTP/2 (one connection).
+    log(f"== P2 list + patch {ENDPOINTS} endpoints over HTTPS, HTTP/1.1 and HTTP/2")
+    certificates = make_certificates(work)
+    for http1_only, label in ((True, "HTTP/1.1"), (False, "HTTP/2")):
+        simulator = Simulator(tf, fleet_path, certificates=certificates, http1_only=http1_only)
+        env = dict(os.environ, TOKEN_FACTORY_API_KEY=simulator.token)
+        try:
+            (https,) = hyperfine([[tf, "run", "--base-url", simulator.url, "--ca-file", certificates["ca"],
+                                   os.path.join(WORKLOADS, "patch_parallel.lua")]],
+                                 runs=3 if quick else 10, warmup=1, env=env)
+        finally:
+            simulator.stop()
+        rows.append((f"P2. the same over HTTPS, {label}", https, "latency bound (as above)", bound, https / bound,
+                     "≤ 1.15× the bound", https / bound <= 1.15))
 
     # P3 and P5. List 10,000 endpoints (ten pages of 1,000) and filter them, against a static
     # asyncio page server in its own process (no JSON work on the server side).

@@ -5,7 +5,7 @@ extension TokenFactorySimulator {
     /// How to start a simulator. Every field is defaulted; the default is a demo server on an
     /// ephemeral loopback port with a random token, the demo fleet and instant-ish transitions off.
     public struct Configuration: Sendable {
-        /// Loopback address to bind. Keep it loopback: the simulator has no TLS.
+        /// Loopback address to bind. Keep it loopback: the control routes have no token.
         public var host: String
         /// TCP port; 0 picks a free one (read it back from ``TokenFactorySimulator/baseURL``).
         public var port: Int
@@ -26,6 +26,9 @@ extension TokenFactorySimulator {
         public var shape: ResponseShape
         /// Where the server logs (nothing by default).
         public var logger: Logger
+        /// Serve HTTPS with this certificate (HTTP/2 offered by ALPN unless told otherwise);
+        /// nil (the default) serves plain HTTP.
+        public var tls: TLS?
 
         public init(
             host: String = "127.0.0.1",
@@ -37,7 +40,8 @@ extension TokenFactorySimulator {
             pageSize: Int = 50,
             faults: [Fault] = [],
             shape: ResponseShape = .standard,
-            logger: Logger = Logger(label: "tokenfactory.simulator", factory: { _ in SwiftLogNoOpLogHandler() })
+            logger: Logger = Logger(label: "tokenfactory.simulator", factory: { _ in SwiftLogNoOpLogHandler() }),
+            tls: TLS? = nil
         ) {
             self.host = host
             self.port = port
@@ -49,6 +53,7 @@ extension TokenFactorySimulator {
             self.faults = faults
             self.shape = shape
             self.logger = logger
+            self.tls = tls
         }
     }
 }

@@ -10,7 +10,7 @@ internal import NIOCore
 /// what reached the server with ``requestLog()`` and shape its behaviour with ``setFaults(_:)``
 /// and ``advanceClock(by:)``, or over HTTP through the `/_simulator` control routes.
 public final class TokenFactorySimulator: Sendable {
-    /// `http://127.0.0.1:PORT`, no trailing slash.
+    /// `http://127.0.0.1:PORT` (`https://` with ``Configuration/tls``), no trailing slash.
     public let baseURL: String
     /// The bearer token the server accepts.
     public let token: String
@@ -37,9 +37,11 @@ public final class TokenFactorySimulator: Sendable {
             speed: configuration.speed, pageSize: configuration.pageSize, shape: configuration.shape
         )
         let router = makeRouter(state: state, token: token)
+        let server = try configuration.tls?.serverBuilder() ?? .http1()
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
@@ -58,7 +60,8 @@ public final class TokenFactorySimulator: Sendable {
             throw StartError(description: "the simulator could not bind \(configuration.host):\(configuration.port)")
         }
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        return TokenFactorySimulator(baseURL: "http://\(host):\(port)", token: token, port: port, state: state, serverTask: task)
+        let scheme = configuration.tls == nil ? "http" : "https"
+        return TokenFactorySimulator(baseURL: "\(scheme)://\(host):\(port)", token: token, port: port, state: state, serverTask: task)
     }
 
     /// A start failure that says which address.

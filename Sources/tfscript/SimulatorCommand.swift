@@ -15,6 +15,10 @@ struct SimulatorCommand: AsyncParsableCommand {
         memory, bearer-token auth, validation, state transitions over time and fault injection. \
         Stops on Ctrl-C (SIGINT) or SIGTERM.
 
+        HTTPS: --tls-cert and --tls-key (PEM) serve TLS, offering HTTP/2 by ALPN (h2, falling \
+        back to http/1.1; --http1-only offers http/1.1 alone). The certificate must name \
+        127.0.0.1 (IP subject alternative name); clients trust it with --ca-file.
+
         Faults (--fault, repeatable): METHOD PATH ACTION [times=N] [retry-after=S]
           METHOD  GET, POST, PATCH, DELETE or *      PATH  /v0/dedicated_endpoints/* (* = one segment, ** = rest)
           ACTION  latency=250ms | 429 | 500 | 502 | 503 | 504 | status=N | drop | malformed | truncated | large=8MB
@@ -50,7 +54,22 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault"), help: ArgumentHelp("A fault to inject (repeatable); see the syntax above.", valueName: "spec"))
     var faults: [String] = []
 
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key.", valueName: "pem"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "pem"))
+    var tlsKey: String?
+
+    @Flag(name: .customLong("http1-only"), help: "With --tls-cert: offer HTTP/1.1 only by ALPN, not HTTP/2 (to compare the two).")
+    var http1Only = false
+
     func validate() throws {
+        if (tlsCertificate == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together: give both PEM files, or neither for plain HTTP")
+        }
+        if http1Only, tlsCertificate == nil {
+            throw ValidationError("--http1-only applies to HTTPS; add --tls-cert and --tls-key (plain HTTP is always HTTP/1.1)")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
         guard speed >= 0, !speed.isNaN else { throw ValidationError("--speed must be ≥ 0 (0 = instant), got \(speed)") }
         guard pageSize > 0 else { throw ValidationError("--page-size must be ≥ 1, got \(pageSize)") }
@@ -72,6 +91,13 @@ struct SimulatorCommand: AsyncParsableCommand {
         if let latency, let delay = Fault.duration(latency) {
             configuration.faults.append(Fault(path: "/**", action: .latency(delay)))
         }
+        if let tlsCertificate, let tlsKey {
+            do {
+                configuration.tls = try .files(certificateChain: tlsCertificate, privateKey: tlsKey, offersHTTP2: !http1Only)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         let simulator: TokenFactorySimulator
         do {
             simulator = try await TokenFactorySimulator.start(configuration: configuration)
@@ -79,12 +105,15 @@ struct SimulatorCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("tfscript simulator: cannot listen on 127.0.0.1:\(port): \(error). Try another --port, or --port 0 for a free one.\n".utf8))
             throw ExitCode(1)
         }
+        let protocols = tlsCertificate == nil ? "" : "  protocols: \(http1Only ? "http/1.1 (HTTP/2 not offered)" : "h2, http/1.1 (ALPN)")\n"
+        // A self-signed certificate is its own CA; a CA-signed one needs that CA's file instead.
+        let caFlag = tlsCertificate.map { " --ca-file \($0)" } ?? ""
         let banner = """
         Token Factory simulator listening on \(simulator.baseURL)
           token:     \(simulator.token)
           endpoints: \(configuration.fleet.count)   speed: \(speed == 0 ? "instant" : "\(speed)x")   faults: \(configuration.faults.count)
-        Use it with:
-          TOKEN_FACTORY_API_KEY=\(simulator.token) tfscript run --base-url \(simulator.baseURL) script.lua
+        \(protocols)Use it with:
+          TOKEN_FACTORY_API_KEY=\(simulator.token) tfscript run --base-url \(simulator.baseURL)\(caFlag) script.lua
         Press Ctrl-C to stop.
 
         """

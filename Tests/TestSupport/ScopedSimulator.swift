@@ -6,12 +6,15 @@ public import TokenFactorySimulator
 /// Starts a simulator and a client pointed at it, runs `body`, and tears both down: the
 /// scoped simulator every suite that talks HTTP shares.
 ///
-/// Retries are fast (1 ms base delay) so fault tests take milliseconds, not seconds.
+/// Retries are fast (1 ms base delay) so fault tests take milliseconds, not seconds. A
+/// simulator serving HTTPS (``TokenFactorySimulator/Configuration/tls``) is trusted through
+/// `trustedCAs` (``TestCertificates/caPEM``).
 public func withSimulator<T>(
     _ configuration: TokenFactorySimulator.Configuration = .init(speed: .infinity),
     retry: TokenFactoryClient.Retry = .init(maxAttempts: 4, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5), totalBudget: .seconds(20)),
     maxResponseBytes: Int = 64 << 20,
     timeouts: TokenFactoryClient.Timeouts = .init(),
+    trustedCAs: [CACertificates] = [],
     logger: Logger? = nil,
     _ body: (TokenFactorySimulator, TokenFactoryClient) async throws -> T
 ) async throws -> T {
@@ -19,7 +22,8 @@ public func withSimulator<T>(
     let client: TokenFactoryClient
     do {
         let clientConfiguration = TokenFactoryClient.Configuration(
-            baseURL: simulator.baseURL, token: simulator.token, timeouts: timeouts, retry: retry, maxResponseBytes: maxResponseBytes
+            baseURL: simulator.baseURL, token: simulator.token, timeouts: timeouts, retry: retry, maxResponseBytes: maxResponseBytes,
+            trustedCAs: trustedCAs
         )
         if let logger {
             client = try TokenFactoryClient(configuration: clientConfiguration, logger: logger)

@@ -123,10 +123,10 @@ struct ApplyTests {
         let plan = try await makePlan(api, #"tf.endpoints.patch("ep-demo-07", {enabled = false})"#)
         let terminal = try ReplTerminal(["apply", "--base-url", api.baseURL, plan], environment: ["TOKEN_FACTORY_API_KEY": api.token])
         defer { terminal.terminate() }
-        try terminal.waitFor("Apply this operation to \(api.baseURL)? Only 'yes' is accepted: ")
+        try await terminal.waitFor("Apply this operation to \(api.baseURL)? Only 'yes' is accepted: ")
         terminal.type("yes\r")
-        try terminal.waitFor("Apply complete: 1 of 1 operation applied.")
-        #expect(try terminal.waitForExit() == 0)
+        try await terminal.waitFor("Apply complete: 1 of 1 operation applied.")
+        #expect(try await terminal.waitForExit() == 0)
         #expect(await api.mutatingRequests() == ["PATCH /v0/dedicated_endpoints/ep-demo-07"])
     }
 

@@ -11,71 +11,71 @@ import Testing
 @Suite(.serialized)
 struct ReplTerminalTests {
     @Test("typing on a terminal: values, tab completion, Ctrl-C during tf.sleep, history, Ctrl-D")
-    func interactiveSession() throws {
+    func interactiveSession() async throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")
         let terminal = try ReplTerminal(["repl", "--simulator"], environment: ["XDG_STATE_HOME": state.path])
         defer { terminal.terminate() }
 
-        try terminal.waitFor("> ")
+        try await terminal.waitFor("> ")
         terminal.type("1 + 1\r")
-        try terminal.waitFor("\r\n2\r\n")
+        try await terminal.waitFor("\r\n2\r\n")
 
         // Tab completes `tf.endpoints.li` to `tf.endpoints.list` (libedit redraws only the
         // completed tail, so the proof is that the call runs: `li()` would be an error).
         terminal.type("#tf.endpoints.li\t")
-        try terminal.waitFor("st")
+        try await terminal.waitFor("st")
         terminal.type("()\r")
-        try terminal.waitFor("\r\n12\r\n")
+        try await terminal.waitFor("\r\n12\r\n")
 
         // A global: `tos` + Tab is `tostring`.
         terminal.type("tos\t")
-        try terminal.waitFor("tring")
+        try await terminal.waitFor("tring")
         terminal.type("(7)\r")
-        try terminal.waitFor("\"7\"")
+        try await terminal.waitFor("\"7\"")
 
         // Ctrl-C interrupts a long sleep and the session goes on.
         let started = ContinuousClock.now
         terminal.type("print('sleeping') tf.sleep(60)\r")
-        try terminal.waitFor("sleeping\r\n")
+        try await terminal.waitFor("sleeping\r\n")
         terminal.type("\u{03}")
-        try terminal.waitFor("interrupted")
+        try await terminal.waitFor("interrupted")
         #expect(ContinuousClock.now - started < .seconds(30))
         terminal.type("40 + 2\r")
-        try terminal.waitFor("42")
+        try await terminal.waitFor("42")
 
         // ... and a tf.endpoints.wait that would never end (a stopped endpoint never runs).
         terminal.type("print('waiting') tf.endpoints.wait('ep-demo-08', 'running')\r")
-        try terminal.waitFor("waiting\r\n")
+        try await terminal.waitFor("waiting\r\n")
         terminal.type("\u{03}")
-        try terminal.waitFor("interrupted\u{1B}[0m\r\n> ", after: "waiting")
+        try await terminal.waitFor("interrupted\u{1B}[0m\r\n> ", after: "waiting")
 
         // Unfinished input continues on the >> prompt.
         terminal.type("function f()\r")
-        try terminal.waitFor(">> ")
+        try await terminal.waitFor(">> ")
         terminal.type("return 'multi' end\r")
         terminal.type("f()\r")
-        try terminal.waitFor("\"multi\"")
+        try await terminal.waitFor("\"multi\"")
 
         // Ctrl-C on the >> prompt drops the unfinished statement too.
         terminal.type("function g()\r")
-        try terminal.waitFor(">> ", after: "\"multi\"")
+        try await terminal.waitFor(">> ", after: "\"multi\"")
         terminal.type("\u{03}")
-        try terminal.waitFor("\r\n> ", after: ">> ")
+        try await terminal.waitFor("\r\n> ", after: ">> ")
         terminal.type("g == nil\r")
-        try terminal.waitFor("true", after: "g == nil")
+        try await terminal.waitFor("true", after: "g == nil")
 
         // Ctrl-C at the prompt drops the line; nothing runs.
         terminal.type("error('never')")
-        try terminal.waitFor("error('never')")
+        try await terminal.waitFor("error('never')")
         terminal.type("\u{03}")
-        try terminal.waitFor("error('never')\r\n> ") // a fresh prompt: the line was dropped
+        try await terminal.waitFor("error('never')\r\n> ") // a fresh prompt: the line was dropped
         terminal.type("'after'\r")
-        try terminal.waitFor("\"after\"")
+        try await terminal.waitFor("\"after\"")
         #expect(!terminal.output.contains("stdin:1: never"))
 
         // Ctrl-D on an empty line leaves with 0; the history file holds the typed lines.
         terminal.type("\u{04}")
-        let status = try terminal.waitForExit()
+        let status = try await terminal.waitForExit()
         #expect(status == 0)
         // libedit's format: a header line, then one entry per line with spaces as \040.
         let history = try String(contentsOf: state.appendingPathComponent("tfscript/history"), encoding: .utf8)
@@ -85,29 +85,29 @@ struct ReplTerminalTests {
     }
 
     @Test("the prompt says when dry-run is on; :plan FILE saves the plan")
-    func dryRunPrompt() throws {
+    func dryRunPrompt() async throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")
         let terminal = try ReplTerminal(["repl", "--simulator", "--dry-run"], environment: ["XDG_STATE_HOME": state.path])
         defer { terminal.terminate() }
-        try terminal.waitFor("(dry-run) > ")
+        try await terminal.waitFor("(dry-run) > ")
         terminal.type(":dry-run off\r")
-        try terminal.waitFor("\r\n> ", after: "dry-run off")
+        try await terminal.waitFor("\r\n> ", after: "dry-run off")
         terminal.type("function f()\r")
-        try terminal.waitFor(">> ", after: "function f()")
+        try await terminal.waitFor(">> ", after: "function f()")
         terminal.type("end\r:dry-run on\r")
-        try terminal.waitFor("\r\n(dry-run) > ", after: "dry-run on")
+        try await terminal.waitFor("\r\n(dry-run) > ", after: "dry-run on")
         // :plan FILE shows the plan and saves it for tfscript apply.
         let planPath = state.appendingPathComponent("plan.json").path
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         terminal.type("tf.endpoints.delete('ep-demo-08')\r:plan \(planPath)\r")
-        try terminal.waitFor("Plan saved to \(planPath)")
+        try await terminal.waitFor("Plan saved to \(planPath)")
         terminal.type("\u{04}")
-        #expect(try terminal.waitForExit() == 0)
+        #expect(try await terminal.waitForExit() == 0)
         #expect(try String(contentsOfFile: planPath, encoding: .utf8).contains("\"target\": \"ep-demo-08\""))
     }
 
     @Test("the history file stays bounded to the last 1000 lines")
-    func boundedHistory() throws {
+    func boundedHistory() async throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")
         let folder = state.appendingPathComponent("tfscript")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -116,11 +116,11 @@ struct ReplTerminalTests {
 
         let terminal = try ReplTerminal(["repl"], environment: ["XDG_STATE_HOME": state.path])
         defer { terminal.terminate() }
-        try terminal.waitFor("> ")
+        try await terminal.waitFor("> ")
         terminal.type("'newest'\r")
-        try terminal.waitFor("\"newest\"\r\n")
+        try await terminal.waitFor("\"newest\"\r\n")
         terminal.type("\u{04}")
-        #expect(try terminal.waitForExit() == 0)
+        #expect(try await terminal.waitForExit() == 0)
 
         let lines = try String(contentsOf: folder.appendingPathComponent("history"), encoding: .utf8)
             .split(separator: "\n").filter { !$0.hasPrefix("_HiStOrY_") }
@@ -185,22 +185,24 @@ final class ReplTerminal: Sendable {
 
     /// Polls the output until it holds `text` (after the last `marker`, when given), failing
     /// after a bounded deadline. Earlier waits are not tracked: texts should be distinct.
-    func waitFor(_ text: String, after marker: String? = nil) throws {
+    /// Sleeps between polls with `Task.sleep`, never blocking a thread of Swift concurrency's
+    /// small pool: in-process engine tests running alongside need it.
+    func waitFor(_ text: String, after marker: String? = nil) async throws {
         let end = ContinuousClock.now + deadline
         while ContinuousClock.now < end {
             var shown = output[...]
             if let marker, let range = shown.range(of: marker, options: .backwards) { shown = shown[range.upperBound...] }
             if shown.contains(text) { return }
-            Thread.sleep(forTimeInterval: 0.02)
+            try await Task.sleep(for: .milliseconds(20))
         }
         throw TerminalError("timed out waiting for \(String(reflecting: text)); the terminal shows:\n\(output)")
     }
 
-    func waitForExit() throws -> Int32 {
+    func waitForExit() async throws -> Int32 {
         let end = ContinuousClock.now + deadline
         while process.isRunning {
             guard ContinuousClock.now < end else { throw TerminalError("the REPL did not exit; it shows:\n\(output)") }
-            Thread.sleep(forTimeInterval: 0.02)
+            try await Task.sleep(for: .milliseconds(20))
         }
         return process.terminationStatus
     }

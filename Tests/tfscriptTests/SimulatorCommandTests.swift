@@ -42,13 +42,16 @@ struct SimulatorCommandTests {
         try process.run()
         defer { if process.isRunning { process.terminate() } }
 
-        // Read stderr until the banner's usage line has arrived.
-        var banner = ""
+        // Read stderr until the banner's usage line has arrived (off the pool: it blocks).
         let handle = errPipe.fileHandleForReading
-        while !banner.contains("Press Ctrl-C") {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            banner += String(decoding: chunk, as: UTF8.self)
+        let banner = try await offPool {
+            var banner = ""
+            while !banner.contains("Press Ctrl-C") {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                banner += String(decoding: chunk, as: UTF8.self)
+            }
+            return banner
         }
         #expect(banner.contains("cli-test-token"))
         #expect(banner.contains("TOKEN_FACTORY_API_KEY=cli-test-token tfscript run --base-url http://127.0.0.1:"))
@@ -61,7 +64,7 @@ struct SimulatorCommandTests {
         #expect(String(decoding: data, as: UTF8.self).contains("\"endpoint_id\":\"ep-demo-01\""))
 
         process.interrupt()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let status = try await offPool { process.waitUntilExit(); return process.terminationStatus }
+        #expect(status == 0)
     }
 }

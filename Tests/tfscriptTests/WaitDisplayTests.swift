@@ -13,11 +13,11 @@ struct WaitDisplayTests {
     ]
 
     @Test("on a terminal: one updating line with name, id, state and elapsed time, then where it got")
-    func terminal() throws {
+    func terminal() async throws {
         let terminal = try ReplTerminal(Self.arguments, environment: [:])
         defer { terminal.terminate() }
-        try terminal.waitFor("tfscript: test-llama-eval (ep-demo-04) is running after ")
-        #expect(try terminal.waitForExit() == 0)
+        try await terminal.waitFor("tfscript: test-llama-eval (ep-demo-04) is running after ")
+        #expect(try await terminal.waitForExit() == 0)
         let output = terminal.output
         #expect(output.contains("\r\u{1B}[Ktfscript: waiting for test-llama-eval (ep-demo-04) to be running: starting, "))
         #expect(output.components(separatedBy: "tfscript: waiting for").count > 2, "\(output)")

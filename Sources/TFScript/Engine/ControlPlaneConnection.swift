@@ -21,11 +21,16 @@ public struct ControlPlaneConnection: Sendable {
 
     /// The Token Factory API at `baseURL` with a bearer `token`. Plain `http://` is refused
     /// unless the host is loopback.
+    ///
+    /// - Parameter caFile: a PEM file of certificate authorities to trust besides the system's:
+    ///   a private CA, or the CA of a TLS-inspecting corporate proxy (`--ca-file`). The engine
+    ///   fails to start when it cannot be read or holds no certificate.
     public static func api(
         baseURL: String = TokenFactoryClient.Configuration.defaultBaseURL, token: String,
-        timeouts: TokenFactoryClient.Timeouts = TokenFactoryClient.Timeouts()
+        timeouts: TokenFactoryClient.Timeouts = TokenFactoryClient.Timeouts(),
+        caFile: String? = nil
     ) -> ControlPlaneConnection {
-        ControlPlaneConnection(kind: .api(.init(baseURL: baseURL, token: token, timeouts: timeouts)))
+        ControlPlaneConnection(kind: .api(.init(baseURL: baseURL, token: token, timeouts: timeouts, trustedCAs: caFile.map { [.file($0)] } ?? [])))
     }
 
     /// ``api(baseURL:token:timeouts:)`` with a `URL`.
@@ -39,6 +44,10 @@ public struct ControlPlaneConnection: Sendable {
     }
 
     /// A simulated control plane started by the engine (stopped by ``ScriptEngine/shutdown()``).
+    ///
+    /// With ``TokenFactorySimulator/Configuration/tls`` it serves HTTPS and the engine's client
+    /// trusts the certificates of its chain (give a self-signed certificate, or a chain that
+    /// ends with its CA).
     ///
     /// - Parameter timeouts: the engine's client's network limits towards it.
     public static func simulator(

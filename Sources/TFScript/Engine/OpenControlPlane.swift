@@ -28,8 +28,10 @@ final class OpenControlPlane: Sendable {
         case .simulator(let configuration, let timeouts):
             let simulator = try await TokenFactorySimulator.start(configuration: configuration)
             do {
+                let trusted: [CACertificates] = configuration.tls.map { [.pem($0.certificateChainPEM)] } ?? []
                 let client = try TokenFactoryClient(
-                    configuration: .init(baseURL: simulator.baseURL, token: simulator.token, timeouts: timeouts), httpClient: httpClient, logger: logger)
+                    configuration: .init(baseURL: simulator.baseURL, token: simulator.token, timeouts: timeouts, trustedCAs: trusted),
+                    httpClient: httpClient, logger: logger)
                 return OpenControlPlane(client: client, simulator: simulator, baseURL: simulator.baseURL)
             } catch {
                 await simulator.shutdown()

@@ -5,8 +5,9 @@ internal import NIOHTTP1
 
 extension TokenFactoryClient {
     enum Outcome: Sendable {
-        /// `body` is parsed JSON, or for ``BodyForm/listPage`` nil with the page in `page`.
-        case success(status: Int, body: JSONValue?, page: ListPageBytes? = nil)
+        /// `body` is parsed JSON, or for ``BodyForm/listPage`` nil with the page in `page`;
+        /// `version` is the HTTP version the connection negotiated (`HTTP/2.0` by ALPN over TLS).
+        case success(status: Int, version: HTTPVersion, body: JSONValue?, page: ListPageBytes? = nil)
         /// `requestSent` is false only when no connection was ever established.
         case failure(TokenFactoryError, retryAfter: Duration?, requestSent: Bool)
 
@@ -95,10 +96,10 @@ extension TokenFactoryClient {
         let bytes = redactor.redact(bytes: raw)
         let retryAfter = RetryAfter.delay(from: response.headers.first(name: "Retry-After"))
         if (200..<300).contains(status) {
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .success(status: status, body: nil) }
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .success(status: status, version: response.version, body: nil) }
             if case .listPage(let keys) = form {
                 do throws(TokenFactoryError) {
-                    return .success(status: status, body: nil, page: try ListPageBytes(redacted: bytes, keys: keys, redactor: redactor))
+                    return .success(status: status, version: response.version, body: nil, page: try ListPageBytes(redacted: bytes, keys: keys, redactor: redactor))
                 } catch {
                     var failure = error
                     failure.status = status
@@ -109,7 +110,7 @@ extension TokenFactoryClient {
                 }
             }
             do {
-                return .success(status: status, body: redactor.redact(try JSONValue(parsing: bytes)))
+                return .success(status: status, version: response.version, body: redactor.redact(try JSONValue(parsing: bytes)))
             } catch {
                 let message = "response body is not valid JSON (\(error.message)\(error.offset.map { " at byte \($0)" } ?? ""); starts with: \(snippet(bytes))"
                 return .failure(TokenFactoryError(kind: .decoding, status: status, message: message, method: method, path: path, attempts: attempt, cause: error), retryAfter: nil, requestSent: true)

@@ -17,6 +17,11 @@ extension TokenFactoryClient {
         /// error. A server that hands out a fresh `next_page_token` forever would otherwise make a
         /// list call grow without end (issue 10, item 9); a repeated token fails at once.
         public var maxPages: Int
+        /// Certificate authorities trusted in addition to the system's (`--ca-file`): a private
+        /// CA, or a TLS-inspecting proxy's. Read when the client is created; a file that cannot
+        /// be read or holds no certificate fails there, before any request. Ignored when the
+        /// client is given an `HTTPClient` of the caller's (its TLS configuration rules).
+        public var trustedCAs: [CACertificates]
         public static let defaultBaseURL = "https://api.tokenfactory.nebius.com"
 
         public init(
@@ -26,7 +31,8 @@ extension TokenFactoryClient {
             retry: Retry = Retry(),
             userAgent: String = "tfscript/0.1",
             maxResponseBytes: Int = 64 << 20,
-            maxPages: Int = Configuration.defaultMaxPages
+            maxPages: Int = Configuration.defaultMaxPages,
+            trustedCAs: [CACertificates] = []
         ) {
             self.baseURL = baseURL
             self.token = token
@@ -35,6 +41,7 @@ extension TokenFactoryClient {
             self.userAgent = userAgent
             self.maxResponseBytes = max(0, maxResponseBytes)
             self.maxPages = max(1, maxPages)
+            self.trustedCAs = trustedCAs
         }
 
         /// The documented page cap of a list call (1000 pages).

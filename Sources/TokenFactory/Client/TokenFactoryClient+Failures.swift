@@ -2,6 +2,7 @@ internal import AsyncHTTPClient
 internal import Foundation
 internal import TFScriptJSON
 internal import NIOCore
+internal import NIOSSL
 
 extension TokenFactoryClient {
     /// The error for a non-success status. `bytes` are already redacted, so the snippet cut
@@ -30,7 +31,12 @@ extension TokenFactoryClient {
 
     func transportError(_ error: any Error, method: String, path: String, attempt: Int, sent: Bool) -> TokenFactoryError {
         let what: String
-        if let reason = Self.connectFailureReason(error) {
+        if let failure = Self.tlsFailure(error) {
+            what = failure.untrusted
+                ? "TLS handshake with \(hostAndPort) failed: \(failure.reason) (if the control plane uses a private CA, or a TLS-inspecting "
+                    + "proxy sits in between, trust that CA's certificate with --ca-file PEM, or Configuration.trustedCAs)"
+                : "TLS handshake with \(hostAndPort) failed: \(failure.reason)"
+        } else if let reason = Self.connectFailureReason(error) {
             what = "cannot connect to \(hostAndPort): \(reason) (check that the control plane is running there and that the base URL's host and port are right)"
         } else if let httpError = error as? HTTPClientError {
             switch httpError {
@@ -50,7 +56,27 @@ extension TokenFactoryClient {
         if sent && method != "GET" && !message.hasPrefix("cannot connect") {
             message += "; the request was sent, so the server may have applied it"
         }
-        return TokenFactoryError(kind: .transport, message: redactor.redact(message), method: method, path: path, retryable: true, attempts: attempt, cause: error)
+        // A certificate the client does not trust will not become trusted on a retry.
+        let retryable = Self.tlsFailure(error)?.untrusted != true
+        return TokenFactoryError(kind: .transport, message: redactor.redact(message), method: method, path: path, retryable: retryable, attempts: attempt, cause: error)
+    }
+
+    /// Why a TLS handshake failed, and whether it was the server's certificate that was refused
+    /// (untrusted issuer, expired, wrong host name); nil when `error` is not a handshake failure.
+    static func tlsFailure(_ error: any Error) -> (reason: String, untrusted: Bool)? {
+        if let extra = error as? NIOSSLExtraError {
+            let text = String(describing: extra)
+            let hostname = text.contains("failedToValidateHostname") || text.contains("in certificate from peer")
+            return hostname ? ("the server's certificate is not valid for this host name (\(text))", true) : (text, false)
+        }
+        // Only handshake failures: other TLS errors (an unclean shutdown) can come after the
+        // request was written, and must not pass for "never sent".
+        guard let ssl = error as? NIOSSLError, case .handshakeFailed(let cause) = ssl else { return nil }
+        let text = String(describing: cause)
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return ("the server's certificate is not trusted (its issuer is not a trusted CA, or it has expired or does not name this host)", true)
+        }
+        return (text, false)
     }
 
     /// `host:port` as connected to, for messages (`[::1]:8080` for IPv6).
@@ -76,6 +102,8 @@ extension TokenFactoryClient {
 
     /// Whether `error` means no connection was established, so the request was never sent.
     static func isConnectFailure(_ error: any Error) -> Bool {
+        // The TLS handshake comes before the request is written.
+        if tlsFailure(error) != nil { return true }
         if let httpError = error as? HTTPClientError {
             return httpError == .connectTimeout || httpError == .tlsHandshakeTimeout || httpError == .getConnectionFromPoolTimeout
         }

@@ -4,13 +4,24 @@ internal import TFScriptJSON
 internal import Logging
 internal import NIOCore
 internal import NIOHTTP1
+internal import NIOSSL
 
 extension TokenFactoryClient {
     /// Statuses worth retrying: rate limiting and transient server failures.
     static let retryableStatuses: Set<Int> = [429, 500, 502, 503, 504]
 
-    static func httpConfiguration(_ configuration: Configuration) -> HTTPClient.Configuration {
+    /// AsyncHTTPClient's settings for this client. HTTP/2 is negotiated by ALPN whenever the
+    /// server offers it (`httpVersion` stays `.automatic`): all concurrent requests then share
+    /// one connection and one TLS handshake, instead of one handshake per pooled connection.
+    static func httpConfiguration(_ configuration: Configuration) throws(TokenFactoryError) -> HTTPClient.Configuration {
         var http = HTTPClient.Configuration()
+        if !configuration.trustedCAs.isEmpty {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            var roots: [NIOSSLCertificate] = []
+            for authority in configuration.trustedCAs { roots += try authority.load() }
+            tls.additionalTrustRoots = [.certificates(roots)]
+            http.tlsConfiguration = tls
+        }
         http.timeout = .init(connect: timeAmount(configuration.timeouts.connect), read: timeAmount(configuration.timeouts.read))
         http.redirectConfiguration = .disallow
         // Fail connection errors at once: our retry loop owns backoff, and a request that never
@@ -89,8 +100,10 @@ extension TokenFactoryClient {
             var failure: TokenFactoryError
             var retryAfter: Duration?
             switch outcome {
-            case .success(let status, let value, let page):
-                requestLogger.debug("tokenfactory.response", metadata: ["tokenfactory.status": "\(status)", "tokenfactory.attempt": "\(attempt)"])
+            case .success(let status, let version, let value, let page):
+                requestLogger.debug("tokenfactory.response", metadata: [
+                    "tokenfactory.status": "\(status)", "tokenfactory.attempt": "\(attempt)", "tokenfactory.http_version": "\(version)",
+                ])
                 return Reply(body: value, attempts: attempt, page: page)
             case .failure(let error, let after, let requestSent):
                 failure = error

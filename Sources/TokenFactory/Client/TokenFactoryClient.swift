@@ -32,7 +32,8 @@ public final class TokenFactoryClient: Sendable {
     ///   `redirectConfiguration = .disallow` (a followed redirect would carry the bearer token
     ///   to another host); per-attempt deadlines still apply, its connect/read timeouts are its own.
     /// - Throws: a ``TokenFactoryError/Kind/configuration`` error for an unusable base URL
-    ///   (including `http://` to a non-loopback host) or an empty token.
+    ///   (including `http://` to a non-loopback host), an empty token, or a
+    ///   ``Configuration/trustedCAs`` entry that cannot be read or holds no certificate.
     public init(
         configuration: Configuration,
         retryAfterGate: RetryAfterGate = RetryAfterGate(),
@@ -47,7 +48,11 @@ public final class TokenFactoryClient: Sendable {
         self.retryAfterGate = retryAfterGate
         self.logger = logger
         self.redactor = TokenRedactor(token: configuration.token)
-        self.http = httpClient ?? HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.httpConfiguration(configuration))
+        if let httpClient {
+            self.http = httpClient
+        } else {
+            self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: try Self.httpConfiguration(configuration))
+        }
         self.ownsHTTPClient = httpClient == nil
     }
 

@@ -22,6 +22,9 @@ public struct RecordedRequest: Sendable, Hashable {
     public var fault: String?
     /// Whether the request carried the right bearer token.
     public var authorized: Bool
+    /// The HTTP version it came over: `"1.1"`, or `"2"` when the client negotiated HTTP/2 by
+    /// ALPN on a TLS simulator.
+    public var httpVersion: String
 
     /// The JSON form served by `GET /_simulator/requests`.
     public var json: JSONValue {
@@ -30,6 +33,7 @@ public struct RecordedRequest: Sendable, Hashable {
             "query": .object(query.mapValues { .string($0) }),
             "time": .string(ISO8601DateFormatter().string(from: time)),
             "status": .integer(Int64(status)), "authorized": .bool(authorized),
+            "http_version": .string(httpVersion),
         ]
         object["body"] = body ?? .null
         if let bodyText { object["body_text"] = .string(bodyText) }

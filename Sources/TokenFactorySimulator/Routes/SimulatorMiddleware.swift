@@ -45,7 +45,8 @@ struct SimulatorMiddleware: RouterMiddleware {
         let faultNote = [latencyNote, fault.map { Fault(method: $0.method, path: $0.path, action: $0.action).description }].compactMap { $0 }.joined(separator: "; ")
         await state.record(RecordedRequest(
             method: method, path: path, query: query, body: body, bodyText: bodyText, time: arrived,
-            status: Int(response.status.code), fault: faultNote.isEmpty ? nil : faultNote, authorized: authorized
+            status: Int(response.status.code), fault: faultNote.isEmpty ? nil : faultNote, authorized: authorized,
+            httpVersion: context.httpVersion
         ))
         return response
     }

@@ -73,7 +73,7 @@ extension ConnectionOptions {
         logger.debug("using API token", metadata: ["source": "\(credentials.source)"])
         for warning in credentials.warnings { Diagnostics.warning(warning) }
         let source = ["default", "--base-url"].contains(settings.baseURL.source) ? nil : settings.baseURL.source
-        return (.api(baseURL: baseURL, token: credentials.token, timeouts: timeouts), source)
+        return (.api(baseURL: baseURL, token: credentials.token, timeouts: timeouts, caFile: caFile), source)
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TokenFactory
 
 /// Where the control plane is and how to authenticate: shared by `run`, `apply` and `repl`.
@@ -23,6 +24,14 @@ struct ConnectionOptions: ParsableArguments {
         discussion: "A profile gives base_url and token_file; flags and environment variables win over it (docs/scheduling.md#profiles).",
         valueName: "name"))
     var profile: String?
+
+    @Option(
+        name: .customLong("ca-file"),
+        help: ArgumentHelp(
+            "Also trust the certificate authorities in this PEM file (a private CA, or a TLS-inspecting proxy's).",
+            discussion: "The system's trust store stays trusted too. Without it, a server whose certificate no trusted CA signed fails the TLS handshake (exit 4).",
+            valueName: "pem"))
+    var caFile: String?
 
     @Option(
         name: .customLong("request-timeout"),
@@ -50,8 +59,11 @@ struct ConnectionOptions: ParsableArguments {
         if fleet != nil, !simulator {
             throw ValidationError("--fleet only applies with --simulator")
         }
-        if simulator, baseURL != nil || tokenFile != nil || profile != nil {
-            throw ValidationError("--simulator starts its own control plane; drop --base-url, --token-file and --profile, or drop --simulator")
+        if simulator, baseURL != nil || tokenFile != nil || profile != nil || caFile != nil {
+            throw ValidationError("--simulator starts its own control plane; drop --base-url, --token-file, --profile and --ca-file, or drop --simulator")
+        }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw ValidationError("--ca-file \(caFile): no readable file there (give a PEM file of CA certificates)")
         }
     }
 }
