@@ -26,11 +26,11 @@ public enum FaultRig {
     /// `tfscript run --base-url SERVER FLAGS script.lua`.
     public static func run(
         _ source: String, server: FaultServer, flags: [String] = [],
-        onStart: (@Sendable (Int32) -> Void)? = nil
+        onStart: (@Sendable (Int32) -> Void)? = nil, takesSlot: Bool = true
     ) async throws -> TFScriptProcess.Result {
         let script = try TFScriptProcess.writeTemporaryFile(named: "script.lua", contents: source)
         return try await TFScriptProcess.run(
-            ["run", "--base-url", server.baseURL] + flags + [script.path], environment: environment(), onStart: onStart)
+            ["run", "--base-url", server.baseURL] + flags + [script.path], environment: environment(), onStart: onStart, takesSlot: takesSlot)
     }
 
     public static func temporaryPath(_ name: String) -> String {

@@ -31,7 +31,9 @@ public struct TFScriptProcess: Sendable {
         ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "XDG_CONFIG_HOME": "/nonexistent/tfscript-tests-config"]
     }
 
-    /// Runs `tfscript ARGS` to completion. `environment` replaces the inherited one when given,
+    /// Runs `tfscript ARGS` to completion. At most ``ProcessSlots`` such runs go at once;
+    /// `takesSlot: false` is for a process a test keeps waiting on purpose while it starts
+    /// another (a lock holder), which must not hold a slot the other one needs. `environment` replaces the inherited one when given,
     /// so tests never pick up a developer's real API token.
     ///
     /// The wait happens on a thread of its own, never on Swift concurrency's small pool: tests
@@ -43,9 +45,12 @@ public struct TFScriptProcess: Sendable {
         environment: [String: String]? = nil,
         currentDirectory: URL? = nil,
         executable: URL = binaryURL,
-        onStart: (@Sendable (_ pid: Int32) -> Void)? = nil
+        onStart: (@Sendable (_ pid: Int32) -> Void)? = nil,
+        takesSlot: Bool = true
     ) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
+        if takesSlot { await ProcessSlots.shared.acquire() }
+        defer { if takesSlot { Task { await ProcessSlots.shared.release() } } }
+        return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(with: Swift.Result {
                     try runBlocking(arguments, stdin: stdin, environment: environment, currentDirectory: currentDirectory, executable: executable, onStart: onStart)
@@ -101,5 +106,35 @@ public struct TFScriptProcess: Sendable {
         let url = folder.appendingPathComponent(name)
         try Data(contents.utf8).write(to: url)
         return url
+    }
+}
+
+/// How many `tfscript` processes the tests run at once.
+///
+/// Swift Testing starts every test together: a hundred debug binaries starting on two cores
+/// leave the in-process engine tests beside them so little CPU that their scripts miss real
+/// timeouts of a few seconds. A few at a time finish as soon, and keep those tests honest.
+actor ProcessSlots {
+    static let shared = ProcessSlots(limit: max(4, ProcessInfo.processInfo.activeProcessorCount * 2))
+
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { free = limit }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            free += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }

@@ -50,7 +50,7 @@ struct LockTests {
         let held = try HeldServer()
         defer { held.server.stop() }
         let lock = FaultRig.temporaryPath("nightly.lock")
-        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock]) }
+        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock], takesSlot: false) }
         await held.arrived.wait()
 
         let second = try await FaultRig.run("print('second ran')", server: held.server, flags: ["--lock", lock])
@@ -76,7 +76,7 @@ struct LockTests {
         let held = try HeldServer()
         defer { held.server.stop() }
         let lock = FaultRig.temporaryPath("wait.lock")
-        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock]) }
+        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock], takesSlot: false) }
         await held.arrived.wait()
         let started = Rendezvous()
         let second = Task {
@@ -97,7 +97,7 @@ struct LockTests {
         let held = try HeldServer()
         defer { held.server.stop() }
         let lock = FaultRig.temporaryPath("expire.lock")
-        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock]) }
+        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock], takesSlot: false) }
         await held.arrived.wait()
         let clock = ContinuousClock()
         let start = clock.now
@@ -115,7 +115,7 @@ struct LockTests {
         let held = try HeldServer()
         defer { held.server.stop() }
         let lock = FaultRig.temporaryPath("apply.lock")
-        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock]) }
+        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock], takesSlot: false) }
         await held.arrived.wait()
         let plan = FaultRig.temporaryPath("plan.json")
         try Data(#"{"format_version":1,"base_url":"\#(held.server.baseURL)","operations":[]}"#.utf8).write(to: URL(fileURLWithPath: plan))

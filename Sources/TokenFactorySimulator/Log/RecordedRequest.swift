@@ -26,12 +26,15 @@ public struct RecordedRequest: Sendable, Hashable {
     /// ALPN on a TLS simulator.
     public var httpVersion: String
 
+    /// RFC 3339 with milliseconds: request timings (a benchmark's waves) are milliseconds apart.
+    static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
     /// The JSON form served by `GET /_simulator/requests`.
     public var json: JSONValue {
         var object: [String: JSONValue] = [
             "method": .string(method), "path": .string(path),
             "query": .object(query.mapValues { .string($0) }),
-            "time": .string(ISO8601DateFormatter().string(from: time)),
+            "time": .string(Self.timeFormat.format(time)),
             "status": .integer(Int64(status)), "authorized": .bool(authorized),
             "http_version": .string(httpVersion),
         ]

@@ -14,13 +14,15 @@ struct SimulatorMiddleware: RouterMiddleware {
         if path.hasPrefix("/_simulator") { return try await next(input, context) }
         var request = input
         let arrived = Date()
+        let arrivedAt = ContinuousClock.now
         let method = request.method.rawValue
         let buffer = try await request.collectBody(upTo: Self.maxBodyBytes)
         let (body, bodyText) = APIReply.parseBody(buffer)
         let authorized = request.headers[.authorization] == "Bearer \(token)"
 
         let (latency, fault) = await state.takeFaults(method: method, path: path)
-        if latency > .zero { try await Task.sleep(for: latency) }
+        // Counted from arrival, so reading the body and picking faults do not add to it.
+        if latency > .zero { try await Task.sleep(until: arrivedAt.advanced(by: latency), clock: .continuous) }
 
         var context = context
         let response: Response
