@@ -9,7 +9,7 @@
 -- Sandbox expectation: either "ax 20" or a clean error refusing __concat; never anything else.
 -- tfscript: the concat guard refuses the metamethod call before it runs ("script.lua:LINE: __concat
 -- metamethods are not supported in the tfscript sandbox ..."), so the script ends with that
--- error (exit 1). Run by ConcatGuardTests (also under AddressSanitizer), with variants.
+-- error (exit 1). Run by ConcatGuardTests, with the variants an attacker would try.
 local function grow(n) if n > 0 then return 1 + grow(n - 1) end return 0 end
 local mt = {__concat = function(a, b) grow(2000); return "x" end}
 local t = setmetatable({}, mt)
