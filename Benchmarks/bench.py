@@ -266,13 +266,20 @@ def main():
     # P4. CPU-bound loop under the sandbox.
     log("== P4 CPU-bound loop")
     cpu = os.path.join(WORKLOADS, "cpu.lua")
-    tf_cpu, lua_cpu = [], []
-    for _ in range(1 if quick else 3):  # alternate, so drift in machine load hits both alike
+    # The control: a C host on the same shared liblua5.4 tfscript links, with no sandbox.
+    host = os.path.join(work, "plain_host")
+    cflags = subprocess.run(["pkg-config", "--cflags", "--libs", "lua5.4"], capture_output=True, text=True, check=True).stdout.split()
+    subprocess.run(["cc", "-O2", "-o", host, os.path.join(BENCH, "baselines", "plain_host.c")] + cflags, check=True)
+    tf_cpu, lua_cpu, host_cpu = [], [], []
+    for _ in range(1 if quick else 3):  # alternate, so drift in machine load hits all alike
         tf_cpu.append(script_median([tf, "run", cpu]))
         lua_cpu.append(script_median(["lua5.4", cpu]))
-    tf_cpu, lua_cpu = statistics.median(tf_cpu), statistics.median(lua_cpu)
+        host_cpu.append(script_median([host, cpu]))
+    tf_cpu, lua_cpu, host_cpu = statistics.median(tf_cpu), statistics.median(lua_cpu), statistics.median(host_cpu)
     rows.append(("P4. CPU-bound Lua loop, sandbox on", tf_cpu, "plain lua5.4", lua_cpu, tf_cpu / lua_cpu,
                  "≤ 1.10× lua5.4 (time)", tf_cpu / lua_cpu <= 1.10))
+    rows.append(("", None, "the same shared liblua5.4, no sandbox (control)", host_cpu, tf_cpu / host_cpu,
+                 "(tfscript ÷ control)", None))
 
     # P5. Peak memory of P3's run.
     rows.append((f"P5. peak memory (RSS), P3's list", tf_rss, "Python requests, same list", py_rss, tf_rss / py_rss,
