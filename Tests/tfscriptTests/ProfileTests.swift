@@ -64,6 +64,26 @@ struct ProfileTests {
         #expect(broken.stderr.contains("127.0.0.1:1"))
     }
 
+    @Test("a token in the environment outranks the profile's token_file, with a warning naming where it is sent")
+    func environmentTokenOutranksProfileWarns() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let home = try ConfigHome(config: """
+            [profile.sim]
+            base_url = "\(api.baseURL)"
+            token_file = "sim-token"
+            """, token: api.token)
+        let result = try await Self.run(["run", "--profile", "sim", Self.listing.path], home, ["TOKEN_FACTORY_API_KEY": api.token])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "12\n")
+        #expect(result.stderr.contains("$TOKEN_FACTORY_API_KEY outranks token_file \(home.folder.path)/tfscript/sim-token (profile sim"), "\(result.stderr)")
+        #expect(result.stderr.contains("so that token is sent to \(api.baseURL)"), "\(result.stderr)")
+        #expect(!result.stderr.contains(api.token))
+        let quiet = try await Self.run(["run", "--profile", "sim", Self.listing.path], home)
+        #expect(quiet.status == 0, "\(quiet.stderr)")
+        #expect(!quiet.stderr.contains("outranks"), "\(quiet.stderr)")
+    }
+
     @Test("TFSCRIPT_BASE_URL works without any configuration file")
     func baseURLVariable() async throws {
         let api = try await SimulatedAPI.start()

@@ -89,7 +89,13 @@ struct ConnectionSettings {
             return try Credentials.resolve(tokenFile: tokenFile.value, environment: environment)
         }
         do {
-            return try Credentials.resolve(tokenFile: nil, environment: environment)
+            let found = try Credentials.resolve(tokenFile: nil, environment: environment)
+            guard let tokenFile else { return found }
+            // The environment's token wins, as documented; but a profile that names its own
+            // token file was probably chosen for another API, so say where this token goes.
+            let warning = "\(found.source) outranks token_file \(tokenFile.value) (\(tokenFile.source)), so that token is sent to "
+                + "\(baseURL.value); unset it, or pass --token-file, to use the profile's token"
+            return Credentials(token: found.token, source: found.source, warnings: found.warnings + [warning])
         } catch where tokenFile != nil {
             do {
                 let found = try Credentials.resolve(tokenFile: tokenFile!.value, environment: [:])
