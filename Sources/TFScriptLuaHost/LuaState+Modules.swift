@@ -8,27 +8,7 @@ extension LuaState {
     /// copy of `tf` as it may change `string` (each run has a fresh state); host Lua code keeps
     /// local references taken before the script runs.
     public func registerModule(_ path: [String], functions: [String: LuaHostFunction] = [:], values: [String: LuaValue] = [:]) throws {
-        precondition(!path.isEmpty, "a module needs a name")
-        let stack = LuaStack(L: L, state: self)
-        let base = stack.top
-        defer { lua_settop(L, base) }
-        try relaxed {
-            try stack.ensure(Int32(8))
-            lua_rawgeti(L, tfs_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
-            for name in path {
-                stack.push(string: name)
-                let type = lua_rawget(L, -2)
-                if type == LUA_TNIL {
-                    tfs_pop(L, 1)
-                    lua_createtable(L, 0, 0)
-                    stack.push(string: name)
-                    lua_pushvalue(L, -2)
-                    lua_rawset(L, -4)
-                } else if type != LUA_TTABLE || lua_getmetatable(L, -1) != 0 {
-                    throw LuaValueError("cannot register module \(path.joined(separator: ".")): '\(name)' is not a plain table")
-                }
-                tfs_remove(L, -2)
-            }
+        try withModuleTable(path, creating: true) { stack in
             for (name, function) in functions.sorted(by: { $0.key < $1.key }) {
                 stack.push(string: name)
                 pushHostFunction(function, on: stack)
@@ -39,6 +19,40 @@ extension LuaState {
                 try stack.push(value)
                 lua_rawset(L, -3)
             }
+        }
+    }
+
+    /// Pushes the table at `path` (globals first), runs `body` with it on top, then restores
+    /// the stack. Raw access only. With `creating`, missing tables on the path are made and
+    /// each must be a plain table (no metatable: a module is the host's); without it, each
+    /// must already be a table.
+    func withModuleTable(_ path: [String], creating: Bool, _ body: (LuaStack) throws -> Void) throws {
+        precondition(!path.isEmpty, "a module needs a name")
+        let stack = LuaStack(L: L, state: self)
+        let base = stack.top
+        defer { lua_settop(L, base) }
+        try relaxed {
+            try stack.ensure(Int32(8))
+            lua_rawgeti(L, tfs_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
+            for name in path {
+                stack.push(string: name)
+                let type = lua_rawget(L, -2)
+                if creating {
+                    if type == LUA_TNIL {
+                        tfs_pop(L, 1)
+                        lua_createtable(L, 0, 0)
+                        stack.push(string: name)
+                        lua_pushvalue(L, -2)
+                        lua_rawset(L, -4)
+                    } else if type != LUA_TTABLE || lua_getmetatable(L, -1) != 0 {
+                        throw LuaValueError("cannot register module \(path.joined(separator: ".")): '\(name)' is not a plain table")
+                    }
+                } else if type != LUA_TTABLE {
+                    throw LuaValueError("cannot set a field of \(path.joined(separator: ".")): '\(name)' is not a table")
+                }
+                tfs_remove(L, -2)
+            }
+            try body(stack)
         }
     }
 
