@@ -54,12 +54,15 @@ public final class LuaState {
 
     private func openSandbox(_ sandbox: LuaStateConfiguration.Sandbox) throws {
         let status = withCStrings(sandbox.requirePaths) { dirs in
-            withCStrings(sandbox.environmentNames) { names in
-                var options = tfs_sandbox_options(
-                    search_dirs: dirs.baseAddress, search_dir_count: Int32(dirs.count),
-                    env_names: names.baseAddress, env_name_count: Int32(names.count),
-                    has_seed: sandbox.randomSeed == nil ? 0 : 1, seed: sandbox.randomSeed ?? 0)
-                return relaxed { tfs_open_sandbox(L, &options) }
+            let variables = sandbox.environment.sorted { $0.key < $1.key }
+            return withCStrings(variables.map(\.key)) { names in
+                withCStrings(variables.map(\.value)) { values in
+                    var options = tfs_sandbox_options(
+                        search_dirs: dirs.baseAddress, search_dir_count: Int32(dirs.count),
+                        env_names: names.baseAddress, env_values: values.baseAddress, env_name_count: Int32(names.count),
+                        has_seed: sandbox.randomSeed == nil ? 0 : 1, seed: sandbox.randomSeed ?? 0)
+                    return relaxed { tfs_open_sandbox(L, &options) }
+                }
             }
         }
         if status != LUA_OK {

@@ -20,14 +20,16 @@ public struct LuaStateConfiguration: Sendable {
     public struct Sandbox: Sendable {
         /// Folders `require` loads Lua source from, in order (the script's folder first).
         public var requirePaths: [String]
-        /// Variable names `os.getenv` may return (`--env NAME`).
-        public var environmentNames: [String]
+        /// The variables `os.getenv` returns, with their values; any other name reads as nil.
+        /// The host gives them (the CLI's `--env NAME`): the library never reads the process's
+        /// environment.
+        public var environment: [String: String]
         /// `math.randomseed` value; nil seeds randomly (Lua's default).
         public var randomSeed: Int64?
 
-        public init(requirePaths: [String] = [], environmentNames: [String] = [], randomSeed: Int64? = nil) {
+        public init(requirePaths: [String] = [], environment: [String: String] = [:], randomSeed: Int64? = nil) {
             self.requirePaths = requirePaths
-            self.environmentNames = environmentNames
+            self.environment = environment
             self.randomSeed = randomSeed
         }
     }

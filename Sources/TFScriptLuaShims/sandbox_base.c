@@ -217,16 +217,13 @@ static int sb_setmetatable(lua_State *L) {
     return 1;
 }
 
-// ---- os.getenv, filtered ----
+// ---- os.getenv, from the host's table ----
+// The variables are the ones the host gave (the CLI reads its --env NAME values): the library
+// never reads the process's environment.
 static int sb_getenv(lua_State *L) {
-    const char *name = luaL_checkstring(L, 1);
+    luaL_checkstring(L, 1);
     lua_pushvalue(L, 1);
-    if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL) {
-        luaL_pushfail(L);
-        return 1;
-    }
-    const char *value = getenv(name);
-    if (value) lua_pushstring(L, value); else luaL_pushfail(L);
+    if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL) luaL_pushfail(L);
     return 1;
 }
 
@@ -242,11 +239,11 @@ void tfs_install_base(lua_State *L, int index) {
     lua_pushcfunction(L, sb_setmetatable); lua_setfield(L, index, "setmetatable");
 }
 
-/// Pushes os.getenv restricted to the names in `o`.
+/// Pushes os.getenv answering only the variables in `o`, with their given values.
 void tfs_push_getenv(lua_State *L, const tfs_sandbox_options *o) {
     lua_createtable(L, 0, o->env_name_count);
     for (int i = 0; i < o->env_name_count; i++) {
-        lua_pushboolean(L, 1);
+        lua_pushstring(L, o->env_values[i]);
         lua_setfield(L, -2, o->env_names[i]);
     }
     lua_pushcclosure(L, sb_getenv, 1);

@@ -81,7 +81,7 @@ struct PreparedRun {
     static func configuration(_ options: ScriptOptions, path: String) -> ScriptRunConfiguration {
         ScriptRunConfiguration(
             scriptPath: path, arguments: options.arguments, variables: options.vars,
-            libraryPaths: options.libraryPaths, environmentNames: options.environment,
+            libraryPaths: options.libraryPaths, environment: options.environment,
             randomSeed: options.seed, memoryLimit: options.memoryLimit, timeout: options.timeout,
             maxOutputBytes: options.maxOutput)
     }

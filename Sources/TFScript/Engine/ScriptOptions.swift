@@ -21,8 +21,9 @@ public struct ScriptOptions: Sendable {
     public var arguments: [String] = []
     /// `tf.vars`: named string values for the script (the CLI's `--var key=value`).
     public var vars: [String: String] = [:]
-    /// The only environment variables `os.getenv` may return; all others read as nil.
-    public var environment: [String] = []
+    /// The variables `os.getenv` returns, with their values; all others read as nil. The
+    /// library never reads the process's environment: the CLI passes what `--env NAME` names.
+    public var environment: [String: String] = [:]
     /// Seeds `math.random` for reproducible runs; nil seeds randomly.
     public var seed: Int64?
     /// Folders `require` loads Lua source from (after a file script's own folder).

@@ -90,7 +90,8 @@ void tfs_push_describe(lua_State *L, int idx);
 typedef struct tfs_sandbox_options {
     const char *const *search_dirs; // folders `require` searches, in order
     int search_dir_count;
-    const char *const *env_names;   // variables os.getenv may return
+    const char *const *env_names;   // the variables os.getenv returns...
+    const char *const *env_values;  // ...and their values (the host's to give; never read here)
     int env_name_count;
     int has_seed;
     int64_t seed;

@@ -13,7 +13,7 @@ public struct ScriptRunConfiguration: Sendable {
     /// `--lib-path` folders `require` searches after the script's own folder.
     public var libraryPaths: [String]
     /// `--env NAME`: the only variables `os.getenv` returns.
-    public var environmentNames: [String]
+    public var environment: [String: String]
     /// `--seed N`: makes `math.random` reproducible; nil seeds randomly.
     public var randomSeed: Int64?
     /// `--memory-limit` in bytes; nil for none. Default 256 MiB.
@@ -30,7 +30,7 @@ public struct ScriptRunConfiguration: Sendable {
         arguments: [String] = [],
         variables: [String: String] = [:],
         libraryPaths: [String] = [],
-        environmentNames: [String] = [],
+        environment: [String: String] = [:],
         randomSeed: Int64? = nil,
         memoryLimit: Int? = 256 << 20,
         timeout: Duration? = nil,
@@ -41,7 +41,7 @@ public struct ScriptRunConfiguration: Sendable {
         self.arguments = arguments
         self.variables = variables
         self.libraryPaths = libraryPaths
-        self.environmentNames = environmentNames
+        self.environment = environment
         self.randomSeed = randomSeed
         self.memoryLimit = memoryLimit
         self.timeout = timeout
@@ -58,7 +58,7 @@ public struct ScriptRunConfiguration: Sendable {
             maxOutputBytes: maxOutputBytes,
             sandbox: LuaStateConfiguration.Sandbox(
                 requirePaths: requireFolders + libraryPaths,
-                environmentNames: environmentNames,
+                environment: environment,
                 randomSeed: randomSeed),
             output: output)
     }

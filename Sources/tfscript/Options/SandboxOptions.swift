@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TFScriptLuaHost
 import TFScript
 import TokenFactory
@@ -85,7 +86,12 @@ struct SandboxOptions: ParsableArguments {
         options.arguments = arguments
         options.vars = variables
         options.libraryPaths = libraryPaths
-        options.environment = environmentNames
+        // The CLI reads the process's environment, for the names the user allowed; a name
+        // that is not set stays nil to the script.
+        let processEnvironment = ProcessInfo.processInfo.environment
+        options.environment = Dictionary(uniqueKeysWithValues: environmentNames.compactMap { name in
+            processEnvironment[name].map { (name, $0) }
+        })
         options.seed = seed
         options.memoryLimit = memoryLimit.bytes
         options.timeout = timeout?.duration
