@@ -4,6 +4,9 @@
 // numbers without fraction or exponent that fit lua_Integer stay integers, strict RFC 8259,
 // invalid UTF-8 and lone surrogates refused, nesting capped.
 //
+// The collector is paused while one document is built: all of it stays reachable until it is
+// returned, so a collection step could free nothing of it, only walk it again.
+//
 // Never raises for bad input: a failure returns 0 with a message, and the caller raises (or
 // throws) where that is safe. The tables are built under the script's memory budget, inside a
 // protected call of its own: running out of budget ends the decoding, not the process.
@@ -378,10 +381,12 @@ typedef struct decode_args {
     size_t errlen;
     size_t *erroffset;
     int ok;
+    int collector_was_running;
 } decode_args;
 
 static int decode_protected(lua_State *L) {
     decode_args *a = lua_touserdata(L, 1);
+    if (a->collector_was_running) lua_gc(L, LUA_GCSTOP);
     a->ok = decode_value(L, a->s, a->n, a->array_mt, a->object_mt, a->max_depth, a->err, a->errlen, a->erroffset);
     if (!a->ok) lua_pushnil(L);
     return 1;
@@ -396,7 +401,11 @@ static int decode_under_budget(lua_State *L, decode_args *a) {
     lua_pushlightuserdata(L, a);
     int saved = s->relaxed;
     s->relaxed = 0;
+    // Paused inside the protected call, restarted here whatever happened in it. An allocation
+    // that fails still runs Lua's emergency collection first (it ignores the pause).
+    a->collector_was_running = lua_gc(L, LUA_GCISRUNNING);
     int status = lua_pcall(L, 1, 1, 0);
+    if (a->collector_was_running) lua_gc(L, LUA_GCRESTART);
     s->relaxed = saved;
     if (status != LUA_OK) {
         tfs_note_status(L, status);
@@ -415,7 +424,7 @@ int tfs_json_decode_buffer_push(lua_State *L, const char *text, size_t len, cons
                                 int max_depth, char *err, size_t errlen, size_t *erroffset) {
     err[0] = 0;
     *erroffset = 0;
-    decode_args a = { text, len, array_mt, object_mt, max_depth, err, errlen, erroffset, 0 };
+    decode_args a = { text, len, array_mt, object_mt, max_depth, err, errlen, erroffset, 0, 0 };
     return decode_under_budget(L, &a);
 }
 
@@ -427,6 +436,6 @@ int tfs_json_decode_push(lua_State *L, int string_index, const char *array_mt, c
     size_t n;
     // The string stays at string_index (below the protected call), so its bytes stay valid.
     const char *text = lua_tolstring(L, string_index, &n);
-    decode_args a = { text, n, array_mt, object_mt, max_depth, err, errlen, erroffset, 0 };
+    decode_args a = { text, n, array_mt, object_mt, max_depth, err, errlen, erroffset, 0, 0 };
     return decode_under_budget(L, &a);
 }

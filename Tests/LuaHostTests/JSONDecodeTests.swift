@@ -49,6 +49,34 @@ struct JSONDecodeTests {
     }
 }
 
+extension JSONDecodeTests {
+    /// The decoder pauses the collector while it builds a document (docs/performance.md, P3).
+    /// A pause left behind would not trip the limit (an allocation that fails runs Lua's
+    /// emergency collection first), so the proof is how high memory climbs afterwards.
+    @Test("the collector runs again after a decoding, whether it succeeded or failed")
+    func collectorRestarts() throws {
+        let state = try stateWithDecoder(memoryLimit: 16 << 20)
+        let results = try state.run("""
+            local doc = '[' .. string.rep('{"name":"endpoint","n":1},', 999) .. '{"name":"x","n":2}]'
+            local t = decode(doc)
+            local failed = pcall(decode, '[{"name":"endpoint"},')
+            -- 100 MB of garbage in 100 KB strings, under a 16 MiB limit.
+            local highest = 0
+            for i = 1, 1000 do
+              local s = string.rep('x', 100000) .. i
+              highest = math.max(highest, collectgarbage('count'))
+            end
+            return #t, failed, highest
+            """, chunkName: "=t")
+        #expect(results.first == .integer(1000))
+        #expect(results[1] == .boolean(false))
+        // A running collector keeps this near twice the live data (~1 MB); a paused one lets it
+        // climb to the limit before each emergency collection.
+        let highestKiB = results[2].doubleValue ?? Double.infinity
+        #expect(highestKiB < 6 * 1024, "memory climbed to \(Int(highestKiB)) KiB")
+    }
+}
+
 /// The C decoder against the JSONTestSuite corpus (see `JSONConformanceCorpus`): both entry
 /// points, from a Lua string (`tf.json.decode`) and from a host buffer (API list pages).
 extension JSONDecodeTests {

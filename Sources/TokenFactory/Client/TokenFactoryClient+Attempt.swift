@@ -57,6 +57,9 @@ extension TokenFactoryClient {
     }
 
     /// Sends the request and reads the whole response, redacting everything that came back.
+    /// The most a response's Content-Length can make the client reserve before reading.
+    static let reservedBodyBytes = 16 << 20
+
     private func exchange(_ request: HTTPClientRequest, method: String, path: String, attempt: Int, form: BodyForm) async -> Outcome {
         let response: HTTPClientResponse
         do {
@@ -67,11 +70,16 @@ extension TokenFactoryClient {
         }
         let status = Int(response.status.code)
         let limit = configuration.maxResponseBytes
-        if let declared = SafeNumbers.contentLength(response.headers.first(name: "Content-Length")), declared > limit {
+        let declared = SafeNumbers.contentLength(response.headers.first(name: "Content-Length"))
+        if let declared, declared > limit {
             let error = TokenFactoryError(kind: .decoding, status: status, message: "response body of \(declared == .max ? "an absurd number of" : String(declared)) bytes (Content-Length) is larger than the \(limit) bytes accepted; not read", method: method, path: path, attempts: attempt)
             return .failure(error, retryAfter: nil, requestSent: true)
         }
         var raw: [UInt8] = []
+        // Room for the declared length up front: a 500 KB list page is then one allocation, not a
+        // dozen copies while the array doubles. Capped, so a server that declares more than it
+        // sends reserves little; memory pages are only touched as bytes arrive.
+        if let declared, declared > 0 { raw.reserveCapacity(min(declared, Self.reservedBodyBytes)) }
         let budget = ResponseBudget.current
         do {
             for try await chunk in response.body {
