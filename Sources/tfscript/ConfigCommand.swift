@@ -32,6 +32,9 @@ struct ConfigCommand: AsyncParsableCommand {
     /// `tfscript config show`.
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            // Named here, not derived from the type: ArgumentParser derives a name by reflection,
+            // which costs every tfscript start a few hundred microseconds (docs/performance.md, P1).
+            commandName: "show",
             abstract: "Print the settings run, apply and repl would use, and where each came from (never the token).")
 
         @Option(help: ArgumentHelp("Show this profile's settings.", valueName: "name"))

@@ -50,12 +50,16 @@ struct EndpointFilter: Sendable {
                 enabled: endpoint["enabled"]?.boolValue, state: endpointState)
     }
 
-    /// The same test on fields already read out (from a decoded Lua table).
-    func matches(name endpointName: String?, region endpointRegion: String?, enabled endpointEnabled: Bool?, state endpointState: String?) -> Bool {
-        if let name, !name.matches(endpointName ?? "") { return false }
-        if let region, endpointRegion != region { return false }
+    /// The same test on fields read out of a decoded Lua table. Each field is read only when
+    /// the filter tests it: an unfiltered list of 10,000 endpoints reads none.
+    func matches(
+        name endpointName: @autoclosure () -> String?, region endpointRegion: @autoclosure () -> String?,
+        enabled endpointEnabled: @autoclosure () -> Bool?, state endpointState: String?
+    ) -> Bool {
         if let state, endpointState != state { return false }
-        if let enabled, endpointEnabled != enabled { return false }
+        if let region, endpointRegion() != region { return false }
+        if let enabled, endpointEnabled() != enabled { return false }
+        if let name, !name.matches(endpointName() ?? "") { return false }
         return true
     }
 
