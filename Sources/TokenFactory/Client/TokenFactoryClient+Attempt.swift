@@ -56,10 +56,10 @@ extension TokenFactoryClient {
         let passed = Atomic<Bool>(false)
     }
 
-    /// Sends the request and reads the whole response, redacting everything that came back.
     /// The most a response's Content-Length can make the client reserve before reading.
     static let reservedBodyBytes = 16 << 20
 
+    /// Sends the request and reads the whole response, redacting everything that came back.
     private func exchange(_ request: HTTPClientRequest, method: String, path: String, attempt: Int, form: BodyForm) async -> Outcome {
         let response: HTTPClientResponse
         do {
