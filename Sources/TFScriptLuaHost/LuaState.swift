@@ -17,6 +17,9 @@ public final class LuaState {
     var hostFunctions: [HostFunctionBox] = []
     /// Host calls whose coroutine is suspended, by coroutine (see ``LuaHostSuspension``).
     var suspendedHostCalls: [LuaCoroutineID: LuaHostCallJournal] = [:]
+    /// The async work host functions started for this state; the end of a run cancels what
+    /// is still in flight (see ``HostTaskSet``).
+    public let hostTasks = HostTaskSet()
     /// Which host scheduler runs which coroutine (see ``setOwner(_:of:)``).
     var coroutineOwners: [LuaCoroutineID: AnyObject] = [:]
     /// The output sink, kept alive for the C side (released after `tfs_close`).

@@ -36,6 +36,9 @@ struct TFScriptCommand: AsyncParsableCommand {
 
     /// Usage errors exit with 2 (DESIGN.md §4) instead of ArgumentParser's EX_USAGE (64).
     static func main() async {
+        // A file-size limit (ulimit -f) makes a write fail with EFBIG, which is reported,
+        // instead of killing the process with SIGXFSZ halfway through a journal or a plan.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

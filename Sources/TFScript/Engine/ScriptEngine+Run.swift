@@ -46,7 +46,10 @@ struct PreparedRun {
     let capture: OutputCapture?
     let baseURL: String
     let logger: Logger
-    let statistics = CallStatistics()
+    /// The run's counts. A host that sets ``CallStatistics/current`` around ``ScriptEngine/run(_:options:)``
+    /// gets them as they happen (the CLI reads them if it must end the process mid-run);
+    /// otherwise the run has its own.
+    let statistics = CallStatistics.current ?? CallStatistics()
 
     init(source: ScriptSource, options: ScriptOptions, engine: ScriptEngine) throws {
         var configuration: ScriptRunConfiguration

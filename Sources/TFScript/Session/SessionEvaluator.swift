@@ -129,7 +129,12 @@ public final class SessionEvaluator {
     private func run(_ function: LuaFunctionReference, _ arguments: [LuaValue]) -> Outcome {
         state.resetLimits()
         state.startClock()
-        defer { state.resetLimits() }
+        defer {
+            // Nothing a statement started (tf.parallel requests a limit or Ctrl-C left in
+            // flight) may go on sending after it ends; then the limits are reset, in that order.
+            state.hostTasks.cancelAll(grace: HostBridge.cancellationGrace)
+            state.resetLimits()
+        }
         do {
             let values = try function.call(arguments)
             lastValues = values.map { value in

@@ -26,6 +26,10 @@ public final class Journal: Sendable {
     private struct State {
         var descriptor: Int32
         var sequence: Int
+        /// Intents written without an outcome yet, by sequence number.
+        var open: [Int: (operation: PlanOperation.Kind, target: String?)] = [:]
+        /// Set by ``seal(reason:)``: nothing more is written.
+        var sealed = false
     }
 
     /// Opens (creating if needed, mode 0600) the journal for appending.
@@ -77,8 +81,10 @@ public final class Journal: Sendable {
     public func recordIntent(
         operation: PlanOperation.Kind, target: String?, body: JSONValue?, plan: PlanReference? = nil, time: Date = Date()
     ) throws(JournalError) -> Int {
-        try append { sequence in
-            sequence += 1
+        try append { state in
+            state.sequence += 1
+            let sequence = state.sequence
+            state.open[sequence] = (operation, target)
             var entry = header(phase: "intent", sequence: sequence, operation: operation, target: target, time: time)
             entry["body"] = body
             if let plan {
@@ -93,7 +99,8 @@ public final class Journal: Sendable {
     public func recordOutcome(
         sequence: Int, operation: PlanOperation.Kind, target: String?, outcome: Outcome, attempts: Int, time: Date = Date()
     ) throws(JournalError) {
-        try append { _ in
+        try append { state in
+            state.open[sequence] = nil
             var entry = header(phase: "outcome", sequence: sequence, operation: operation, target: target, time: time)
             entry["attempts"] = .integer(Int64(attempts))
             switch outcome {
@@ -130,9 +137,12 @@ public final class Journal: Sendable {
     /// Builds a line under the lock (so sequence numbers follow file order), writes it in one
     /// `write` and fsyncs before returning.
     @discardableResult
-    private func append(_ build: (inout Int) -> [String: JSONValue]) throws(JournalError) -> Int {
+    private func append(_ build: (inout State) -> [String: JSONValue]) throws(JournalError) -> Int {
         let result: Result<Int, JournalError> = state.withLock { state in
-            var line = JSONValue.object(build(&state.sequence)).serializedBytes()
+            guard !state.sealed else {
+                return .failure(JournalError(message: "journal \(path) is closed: the run is ending; nothing more is sent"))
+            }
+            var line = JSONValue.object(build(&state)).serializedBytes()
             line.append(0x0A)
             let written = line.withUnsafeBytes { write(state.descriptor, $0.baseAddress, $0.count) }
             guard written == line.count else {
@@ -144,6 +154,31 @@ public final class Journal: Sendable {
             return .success(state.sequence)
         }
         return try result.get()
+    }
+
+    /// Ends the journal for a process that must exit now (a second signal, the CLI's
+    /// watchdog): waits for a line being written to finish, writes an `unknown` outcome for
+    /// every intent still open (its answer will never be read: the change may have been
+    /// applied), fsyncs, and refuses every later line, so the file stays consistent however
+    /// abruptly the process then ends. Returns how many intents it closed.
+    @discardableResult
+    public func seal(reason: String) -> Int {
+        state.withLock { state in
+            guard !state.sealed else { return 0 }
+            let open = state.open.sorted { $0.key < $1.key }
+            for (sequence, intent) in open {
+                var entry = header(phase: "outcome", sequence: sequence, operation: intent.operation, target: intent.target, time: Date())
+                entry["outcome"] = "unknown"
+                entry["error"] = .string("no answer: \(reason); the change may have been applied")
+                var line = JSONValue.object(entry).serializedBytes()
+                line.append(0x0A)
+                _ = line.withUnsafeBytes { write(state.descriptor, $0.baseAddress, $0.count) }
+            }
+            _ = fsync(state.descriptor)
+            state.open.removeAll()
+            state.sealed = true
+            return open.count
+        }
     }
 }
 

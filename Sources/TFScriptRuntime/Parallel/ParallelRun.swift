@@ -88,7 +88,7 @@ final class ParallelRun {
         nextSequence += 1
         let mailbox = mailbox
         let sequence = started.sequence
-        let task = Task {
+        let task = state.hostTasks.start {
             let result: Result<any Sendable, any Error>
             do { result = .success(try await operation()) } catch { result = .failure(error) }
             mailbox.post(sequence, result)
@@ -134,7 +134,7 @@ final class ParallelRun {
     /// they do on cancellation (a journal's `unknown` outcome) is done before the run goes on.
     func finish() {
         for (_, entry) in inFlight { entry.task.cancel() }
-        let deadline = DispatchTime.now() + HostBridge.cancellationGrace
+        let deadline = DispatchTime.now() + .seconds(Int(HostBridge.cancellationGrace.components.seconds))
         while !inFlight.isEmpty, DispatchTime.now() < deadline {
             collect()
             if inFlight.isEmpty { break }

@@ -100,7 +100,11 @@ public struct ScriptRunner: Sendable {
             return Completion(outcome: .internalError("cannot build the sandbox: \(error)"), values: [], outputTruncated: false)
         }
         func end(_ outcome: ScriptOutcome, _ values: [JSONValue] = [], _ problems: [String] = []) -> Completion {
-            Completion(outcome: outcome, values: values, outputTruncated: state.outputWasTruncated, valueProblems: problems)
+            // Whatever ended the script (a limit, an error, a return while tf.parallel requests
+            // were still in flight), nothing it started may outlive the run: cancel it, and let
+            // it record its outcomes, before the run is reported.
+            state.hostTasks.cancelAll(grace: HostBridge.cancellationGrace)
+            return Completion(outcome: outcome, values: values, outputTruncated: state.outputWasTruncated, valueProblems: problems)
         }
         do {
             try Self.installArguments(state, configuration)

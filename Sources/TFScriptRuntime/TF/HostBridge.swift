@@ -37,7 +37,7 @@ public enum HostBridge {
     }
 
     /// How long a cancelled operation may take to wind down before the run ends anyway.
-    static let cancellationGrace: DispatchTimeInterval = .seconds(1)
+    public static let cancellationGrace: Duration = .seconds(1)
 
     /// Blocks the Lua thread until `operation` ends, cancelling it when the run's timeout or
     /// interrupt trips (then the limit error is thrown).
@@ -48,7 +48,7 @@ public enum HostBridge {
     public static func run<T: Sendable>(on state: LuaState, _ operation: @escaping @Sendable () async throws -> T) throws -> T {
         let slot = Slot<T>()
         let done = DispatchSemaphore(value: 0)
-        let task = Task {
+        let task = state.hostTasks.start {
             let result: Result<T, any Error>
             do { result = .success(try await operation()) } catch { result = .failure(error) }
             slot.value.withLock { $0 = result }
@@ -57,7 +57,7 @@ public enum HostBridge {
         while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
             if let limit = state.limitReachedDuringHostCall() {
                 task.cancel()
-                _ = done.wait(timeout: .now() + cancellationGrace)
+                _ = done.wait(timeout: .now() + .seconds(Int(cancellationGrace.components.seconds)))
                 throw limit
             }
         }

@@ -84,6 +84,13 @@ extension TokenFactoryClient {
 
         while true {
             attempt += 1
+            // A cancelled call (the run hit a limit, was interrupted, or ended) sends nothing
+            // more: not a first attempt, not a retry.
+            if Task.isCancelled {
+                throw TokenFactoryError(
+                    kind: .transport, message: "cancelled before the request was sent (the run was stopped)",
+                    method: method, path: path, retryable: false, attempts: attempt - 1, unanswered: unanswered)
+            }
             do {
                 try await waitForGate(deadline: deadline, clock: clock, method: method, path: path, attempt: attempt, unanswered: unanswered)
             } catch let error as TokenFactoryError {
@@ -137,6 +144,8 @@ extension TokenFactoryClient {
                 failure.message += " (gave up: the next attempt would start past the retry budget of \(SafeNumbers.describe(configuration.retry.totalBudget)))"
                 throw failure
             }
+            // Cancelled while this attempt ran: its failure is the answer, with no retry to announce.
+            if Task.isCancelled { throw failure }
             // A warning, not debug: retries are how a flaky API shows before it fails a run,
             // and a scheduled run's operator should see them without -v.
             requestLogger.warning("retrying a failed API call", metadata: [

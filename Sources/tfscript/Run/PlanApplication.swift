@@ -25,7 +25,9 @@ struct PlanApplication {
             throw CommandFailure(exitCode: 2, message: "\(error) (--journal)")
         }
         let journal = try Journal.openForCommand(command.journal, runID: runID)
+        RunTermination.shared.attach(journal: journal)
         let statistics = CallStatistics()
+        RunTermination.shared.attach(statistics: statistics)
         defer {
             summary.changesSent = statistics.mutationsSent
             summary.retries = statistics.retries
@@ -75,13 +77,21 @@ struct PlanApplication {
         Diagnostics.plan(plan, heading: "", complete: true)
         try confirm(plan, baseURL: engine.baseURL)
 
-        let report = await applier.apply(plan, resume: resume) { index, operation, result in
-            let id = result.flatMap { (try? Endpoint(raw: $0))?.id } ?? operation.target
-            let verb = ["create": "created", "patch": "patched", "delete": "deleted"][operation.kind.rawValue]!
-            Diagnostics.write(
-                "  #\(index) \(verb) \(operation.displayName ?? id) (\(id))\n", event: "apply.operation", level: .info,
-                fields: ["index": .integer(Int64(index)), "operation": .string(operation.kind.rawValue), "target": .string(id)])
+        // In a task of its own, so the first SIGINT/SIGTERM/SIGHUP can cancel it: the operation
+        // in flight is cancelled (journaled `unknown`), the rest are not sent.
+        let statistics = CallStatistics.current
+        let work = Task {
+            await CallStatistics.$current.withValue(statistics) {
+                await applier.apply(plan, resume: resume) { index, operation, result in
+                    let id = result.flatMap { (try? Endpoint(raw: $0))?.id } ?? operation.target
+                    let verb = ["create": "created", "patch": "patched", "delete": "deleted"][operation.kind.rawValue]!
+                    Diagnostics.write(
+                        "  #\(index) \(verb) \(operation.displayName ?? id) (\(id))\n", event: "apply.operation", level: .info,
+                        fields: ["index": .integer(Int64(index)), "operation": .string(operation.kind.rawValue), "target": .string(id)])
+                }
+            }
         }
+        let report = await ProcessSignals.shared.whileRunning(work)
         try finish(plan, report)
     }
 
@@ -124,12 +134,18 @@ struct PlanApplication {
     private func finish(_ plan: Plan, _ report: PlanApplier.Report) throws {
         let total = plan.operations.count
         let skipped = report.skipped.isEmpty ? "" : " (\(report.skipped.count) more already applied before: " + report.skipped.map { "#\($0)" }.joined(separator: ", ") + ")"
+        let signal = ProcessSignals.shared.receivedName
         guard let failure = report.failure else {
+            if let signal {
+                // The last operation ended just as the signal came: nothing was left to stop.
+                Diagnostics.write("tfscript: \(signal) received after the last operation was sent\n", event: "signal", level: .warning)
+            }
             Diagnostics.write("Apply complete: \(report.applied.count) of \(counted(total, "operation")) applied\(skipped).\n", event: "apply.complete", level: .info)
             return
         }
         let operation = plan.operations[failure.index - 1]
-        var message = "operation #\(failure.index) (\(operation.kind.rawValue) \(operation.displayName ?? operation.target)) failed: \(failure.error)\n"
+        var message = signal.map { "interrupted by \($0): " } ?? ""
+        message += "operation #\(failure.index) (\(operation.kind.rawValue) \(operation.displayName ?? operation.target)) failed: \(failure.error)\n"
         message += "Applied \(report.applied.count) of \(counted(total, "operation"))"
         message += report.applied.isEmpty ? "" : ": " + report.applied.map { "#\($0)" }.joined(separator: ", ")
         message += skipped + "."
@@ -138,6 +154,6 @@ struct PlanApplication {
             message += command.journal.map { "Once the cause is fixed, finish it with: tfscript apply --journal \($0) \(command.planFile)" }
                 ?? "Make a fresh plan for the rest (next time, pass --journal FILE so an interrupted apply can be finished)."
         }
-        throw CommandFailure(exitCode: 4, message: message)
+        throw CommandFailure(exitCode: signal == nil ? 4 : 3, message: message)
     }
 }

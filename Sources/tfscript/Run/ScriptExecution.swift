@@ -18,20 +18,38 @@ struct ScriptExecution {
     /// The run's id: in its journal lines and its summary.
     var runID: String
     /// How long past the timeout the watchdog waits before ending the process.
-    var watchdogGrace: Duration = .seconds(2)
+    var watchdogGrace: Duration = Self.defaultWatchdogGrace
+
+    /// 2 s, or `TFSCRIPT_WATCHDOG_GRACE_MS` (for tests that must see the watchdog fire: with
+    /// a grace of 0 it ends a run stuck in one uninterruptible C call at its timeout).
+    static let defaultWatchdogGrace: Duration = ProcessInfo.processInfo.environment["TFSCRIPT_WATCHDOG_GRACE_MS"]
+        .flatMap { Int($0) }.map { .milliseconds(max(0, $0)) } ?? .seconds(2)
 
     /// Runs the script; returns the exit code and puts the engine's counts in `summary`.
     func run(summary: inout RunSummary) async throws -> Int32 {
         let journal = try Journal.openForCommand(journalPath, runID: runID)
+        RunTermination.shared.attach(journal: journal)
+        let statistics = CallStatistics()
+        RunTermination.shared.attach(statistics: statistics)
         let (code, result, unprintable) = try await connection.withEngine(logger: logger) { engine in
             var options = options
             options.journal = journal
             options.output = StandardOutput.sink
             let watchdog = options.timeout.map {
-                Watchdog(after: $0 + watchdogGrace, message: "timeout of \(LimitSyntax.formatDuration($0)) exceeded")
+                Watchdog(after: $0 + watchdogGrace, grace: watchdogGrace, message: "timeout of \(LimitSyntax.formatDuration($0)) exceeded")
             }
-            let result = await engine.run(script, options: options)
+            // In a task of its own, so the first SIGINT/SIGTERM/SIGHUP can cancel it (the engine
+            // then stops the script as it does for Ctrl-C in a library: exit 3, interrupted).
+            let script = script
+            let options_ = options
+            let work = Task { await CallStatistics.$current.withValue(statistics) { await engine.run(script, options: options_) } }
+            var result = await ProcessSignals.shared.whileRunning(work)
             watchdog?.cancel()
+            if result.status == .interrupted, let signal = ProcessSignals.shared.receivedName {
+                let message = Self.interruption(signal, sent: result.changesSent, journal: journalPath)
+                result.error = message
+                result.failure = ScriptFailure(message: message)
+            }
             // A result that cannot be shown fails the command, after the plan is reported.
             var unprintable: CommandFailure?
             if result.status == .ok {
@@ -46,7 +64,20 @@ struct ScriptExecution {
         }
         summary.count(result)
         if let unprintable { throw unprintable }
+        if let problem = StandardOutput.failure {
+            throw CommandFailure(exitCode: code == 0 ? 1 : code, message: "cannot write to stdout: \(problem); output was lost (check the disk, or where stdout goes)")
+        }
         return code
+    }
+
+    /// The message of a run a signal stopped: which signal, and what had been sent by then.
+    static func interruption(_ signal: String, sent: Int, journal: String?) -> String {
+        var message = "interrupted by \(signal)"
+        if sent > 0 {
+            message += ": \(sent) \(sent == 1 ? "change was" : "changes were") sent before the run stopped"
+            message += journal.map { " (outcomes in the journal \($0))" } ?? " (check the endpoints; --journal FILE records each change)"
+        }
+        return message
     }
 
     /// Prints the diagnostic and, under dry-run, the plan; returns the exit code.

@@ -10,6 +10,9 @@ import TFScript
 /// in 64 KiB blocks to a pipe or file (so a printing loop costs no syscall per line).
 enum StandardOutput {
     private static let buffer = Mutex<[UInt8]>([])
+    /// The first error writing to stdout other than a closed pipe (`/dev/full`, a full disk,
+    /// a file-size limit), as `strerror` words; nil while every write succeeded.
+    private static let writeFailure = Mutex<String?>(nil)
     private static let isTerminal = isatty(1) == 1
     private static let blockSize = 64 << 10
 
@@ -38,12 +41,25 @@ enum StandardOutput {
         }
     }
 
+    /// Why output was lost, if it was: a failed write is an error the command must report
+    /// (exit 1), never a success with the result silently gone. A reader that went away
+    /// (`| head`, EPIPE) is not a failure: the output was not wanted any more.
+    static var failure: String? { writeFailure.withLock { $0 } }
+
     private static func drain(_ pending: inout [UInt8]) {
         pending.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let written = Foundation.write(1, raw.baseAddress! + offset, raw.count - offset)
-                if written <= 0 { break } // stdout closed: the script's output has nowhere to go
+                if written < 0, errno == EINTR { continue }
+                if written <= 0 {
+                    let problem = written < 0 ? errno : ENOSPC
+                    if problem != EPIPE {
+                        let words = String(cString: strerror(problem))
+                        writeFailure.withLock { if $0 == nil { $0 = words } }
+                    }
+                    break // the rest of the script's output has nowhere to go
+                }
                 offset += written
             }
         }

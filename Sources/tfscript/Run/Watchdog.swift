@@ -1,9 +1,11 @@
 import Logging
 import Foundation
 import TFScriptJSON
+import TFScriptLuaHost
 
-/// The CLI's last resort behind the timeout: if the run is still going at `deadline`, it
-/// writes the limit message to stderr and ends the process with exit code 3.
+/// The CLI's last resort behind the timeout: if the run is still going at `deadline`, it ends
+/// the process with exit code 3 through ``RunTermination`` (the journal's open intents closed
+/// as `unknown`, the limit message, the report and `run.end`, each bounded).
 ///
 /// The CLI's own policy, never the library's: in `TFScript` a limit ends the run, not the
 /// process. S1's input bounds mean the count hook can always end a run, so this should never
@@ -12,23 +14,20 @@ final class Watchdog: @unchecked Sendable {
     private let condition = NSCondition()
     private var finished = false // guarded by condition
 
-    init(after delay: Duration, message: String) {
-        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+    init(after delay: Duration, grace: Duration, message: String) {
+        // At most ten years ahead: a longer wait is "never", and Foundation traps on dates it
+        // cannot turn into a timespec.
+        let seconds = min(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18, 10 * 365 * 86_400)
         let deadline = Date().addingTimeInterval(seconds)
-        let json = Diagnostics.format == .json
         let thread = Thread { [self] in
             condition.lock()
             while !finished, condition.wait(until: deadline) {}
             let expired = !finished
             condition.unlock()
             guard expired else { return }
-            StandardOutput.flush(blocking: false)
-            let text = json
-                ? Diagnostics.jsonLine(message: message, event: "limit", level: .error, fields: ["exit_code": 3, "watchdog": true]) + "\n"
-                : "tfscript: \(message)\n"
-            let line = Array(text.utf8)
-            line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
-            _exit(3)
+            RunTermination.shared.exitNow(
+                message: "\(message) (the run did not stop within \(LimitSyntax.formatDuration(grace)) of it; ended by the watchdog)",
+                event: "limit", reportWait: .seconds(3))
         }
         thread.name = "tfscript.watchdog"
         thread.stackSize = 1 << 20

@@ -20,6 +20,8 @@ struct ScheduledRun {
     func run(logger: Logger, _ body: (inout RunSummary) async throws -> Int32) async -> Int32 {
         let started = ContinuousClock.now
         var summary = RunSummary(command: command, runID: runID, script: script)
+        RunTermination.shared.begin(summary, verbose: verbose, reportURL: scheduling.reportURL, logger: logger)
+        ProcessSignals.shared.install()
         do {
             let lock = try await scheduling.acquireLock()
             summary.exitCode = try await body(&summary)
@@ -34,10 +36,11 @@ struct ScheduledRun {
             summary.exitCode = 1
         }
         summary.duration = started.duration(to: .now)
-        summary.write(verbose: verbose)
+        // The report first, so that `run.end` is the last line, after any warning about it.
         if let url = scheduling.reportURL {
             await RunReport.send(summary, to: url, logger: logger)
         }
+        summary.write(verbose: verbose)
         return summary.exitCode
     }
 }
