@@ -29,12 +29,9 @@ enum Diagnostics {
 
     /// Writes one message: `text` exactly as given in text mode (it carries its own
     /// `tfscript: ` prefix and newline), one JSON record in JSON mode.
-    static func write(_ text: String, event: String, level: Logger.Level = .error, fields: [String: JSONValue] = [:]) {
-        guard format == .json else {
-            StandardError.write(text)
-            return
-        }
-        StandardError.write(jsonLine(message: text, event: event, level: level, fields: fields) + "\n")
+    static func write(_ text: String, event: String, level: Logger.Level = .error, fields: [String: JSONValue] = [:], final: Bool = false) {
+        let line = format == .json ? jsonLine(message: text, event: event, level: level, fields: fields) + "\n" : text
+        if final { StandardError.writeFinal(line) } else { StandardError.write(line) }
     }
 
     /// One JSON record, without the newline (also used by the watchdog, which prepares its line

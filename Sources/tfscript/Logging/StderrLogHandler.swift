@@ -89,24 +89,45 @@ struct StderrLogHandler: LogHandler {
 /// On a terminal it may also hold a status line (``setStatus(_:)``, `tf.endpoints.wait`
 /// progress): redrawn in place, and kept below whatever else is written meanwhile.
 enum StandardError {
-    /// The lock, and the status line shown now (nil for none).
-    private static let lock = Mutex<String?>(nil)
+    private struct Shared {
+        /// The status line shown now (nil for none).
+        var status: String?
+        /// Set by ``seal()``: nothing more is written.
+        var sealed = false
+    }
+
+    /// The lock, and what it guards.
+    private static let lock = Mutex(Shared())
     private static let clearLine = "\r\u{1B}[K"
 
     static func write(_ text: String) {
-        lock.withLock { status in
-            if status != nil { raw(clearLine) }
+        lock.withLock { shared in
+            guard !shared.sealed else { return }
+            if shared.status != nil { raw(clearLine) }
             raw(text)
-            if let status { raw(status) }
+            if let status = shared.status { raw(status) }
+        }
+    }
+
+    /// Writes `text` as the last thing on stderr (the `run.end` record): whatever a straggling
+    /// thread logs afterwards is dropped, so the summary stays the last line.
+    static func writeFinal(_ text: String) {
+        lock.withLock { shared in
+            guard !shared.sealed else { return }
+            if shared.status != nil { raw(clearLine) }
+            shared.status = nil
+            raw(text)
+            shared.sealed = true
         }
     }
 
     /// Shows `line` (no newline) as the status line in place of the last one; nil removes it.
     /// Only for a terminal: the line is redrawn with a carriage return.
     static func setStatus(_ line: String?) {
-        lock.withLock { status in
-            if status != nil { raw(clearLine) }
-            status = line
+        lock.withLock { shared in
+            guard !shared.sealed else { return }
+            if shared.status != nil { raw(clearLine) }
+            shared.status = line
             if let line { raw(line) }
         }
     }

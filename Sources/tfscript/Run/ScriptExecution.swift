@@ -44,7 +44,8 @@ struct ScriptExecution {
             let options_ = options
             let work = Task { await CallStatistics.$current.withValue(statistics) { await engine.run(script, options: options_) } }
             var result = await ProcessSignals.shared.whileRunning(work)
-            watchdog?.cancel()
+            // The watchdog stays armed while the result is printed: that is work for the script too.
+            defer { watchdog?.cancel() }
             if result.status == .interrupted, let signal = ProcessSignals.shared.receivedName {
                 let message = Self.interruption(signal, sent: result.changesSent, journal: journalPath)
                 result.error = message

@@ -58,10 +58,11 @@ struct RunSummary: Sendable {
 
     /// Writes the summary on stderr: always as JSON under `--log-format json`, in text mode
     /// only when `verbose`.
+    /// It is the last line: anything a straggling thread logs afterwards is dropped.
     func write(verbose: Bool) {
         guard Diagnostics.format == .json || verbose else { return }
         guard case .object(var fields) = json else { return }
         fields["event"] = nil
-        Diagnostics.write(text, event: "run.end", level: exitCode == 0 ? .info : .error, fields: fields)
+        Diagnostics.write(text, event: "run.end", level: exitCode == 0 ? .info : .error, fields: fields, final: true)
     }
 }
