@@ -64,6 +64,12 @@ final class RunTermination: Sendable {
             Diagnostics.write("tfscript: \(message)\n", event: event, fields: ["exit_code": 3])
             _exit(3)
         }
+        // Whatever blocks below (stderr to a pipe nobody reads, a journal on a hung disk), the
+        // process ends within this bound.
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 3 + Self.seconds(reportWait))
+            _exit(3)
+        }
         StandardOutput.flush(blocking: false)
         var closed = 0
         if let journal = snapshot.journal {
@@ -92,6 +98,10 @@ final class RunTermination: Sendable {
         }
         summary.write(verbose: snapshot.verbose)
         _exit(3)
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Runs `body` on a thread of its own and waits up to `limit` for it; nil when it did not
