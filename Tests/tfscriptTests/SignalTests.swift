@@ -71,6 +71,27 @@ struct SignalTests {
         #expect(report.json?["exit_code"] == 3 && report.json?["event"] == "run.end")
     }
 
+    @Test("a signal during a dry run prints the plan so far, marked incomplete, and saves nothing")
+    func signalDuringDryRun() async throws {
+        let pid = Mutex<Int32>(0)
+        let fleet = FakeFleet(Self.ids)
+        let server = try FaultServer { request, _ in
+            request.path.hasSuffix("/ep-2") ? .after({ kill(pid.withLock { $0 }, SIGTERM) }, .stall) : fleet.answer(request)
+        }
+        defer { server.stop() }
+        let plan = FaultRig.temporaryPath("plan.json")
+        let result = try await FaultRig.run(
+            #"tf.endpoints.patch("ep-1", {enabled = false}) tf.endpoints.get("ep-2")"#, server: server,
+            flags: ["--dry-run", "--plan-out", plan]
+        ) { started in pid.withLock { $0 = started } }
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("tfscript: interrupted by SIGTERM\n"), "\(result.stderr)")
+        #expect(result.stderr.contains("The run was interrupted, so this plan is incomplete and was not saved"), "\(result.stderr)")
+        #expect(result.stderr.contains("~ patch name-ep-1 (ep-1)"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: plan))
+        #expect(!server.log.contains { $0.method != "GET" })
+    }
+
     @Test("a second signal exits at once: the reporting is abandoned, run.end is still the last line")
     func secondSignalExitsAtOnce() async throws {
         let pid = Mutex<Int32>(0)

@@ -94,7 +94,12 @@ struct ScriptExecution {
         // saved: applying half a plan is a surprise.
         guard result.status == .ok else {
             if !plan.isEmpty {
-                Diagnostics.plan(plan, heading: "\nThe script failed, so this plan is incomplete and was not saved:\n\n", complete: false)
+                let why = switch result.status {
+                case .interrupted: "The run was interrupted"
+                case .limitExceeded: "The run was stopped by a limit"
+                default: "The script failed"
+                }
+                Diagnostics.plan(plan, heading: "\n\(why), so this plan is incomplete and was not saved:\n\n", complete: false)
             }
             return result.exitCode
         }
