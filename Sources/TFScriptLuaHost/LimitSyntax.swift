@@ -19,8 +19,17 @@ public enum LimitSyntax {
         return overflow ? nil : bytes
     }
 
-    /// `500ms`, `30s`, `5m`, `1h`, or plain seconds; nil if invalid.
+    /// The longest duration ``parseDuration(_:)`` accepts: a year. Longer values are mistakes
+    /// (`2100000h` is 240 years), and deadlines computed from them overflow dates and clocks.
+    public static let maxDuration: Duration = .seconds(365 * 24 * 3600)
+
+    /// `500ms`, `30s`, `5m`, `1h`, or plain seconds, at most ``maxDuration``; nil if invalid.
     public static func parseDuration(_ text: String) -> Duration? {
+        guard let duration = parseUnboundedDuration(text), duration <= maxDuration else { return nil }
+        return duration
+    }
+
+    private static func parseUnboundedDuration(_ text: String) -> Duration? {
         let t = text.trimmingCharacters(in: " ").lowercased()
         let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
         for (suffix, millis) in units where t.hasSuffix(suffix) {

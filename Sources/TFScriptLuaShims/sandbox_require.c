@@ -78,7 +78,8 @@ static int sb_require(lua_State *L) {
         const char *text = lua_tolstring(L, 8, &size);
         const char *chunkname = lua_pushfstring(L, "@%s", path); // 9: messages say mod.lua:LINE
         size_t skip = 0;
-        if (size > 0 && text[0] == '#') while (skip < size && text[skip] != '\n') skip++; // as luaL_loadfile
+        if (size >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) skip = 3; // a UTF-8 BOM, as luaL_loadfile
+        if (size > skip && text[skip] == '#') while (skip < size && text[skip] != '\n') skip++; // as luaL_loadfile
         if (tfs_load_checked(L, text + skip, size - skip, chunkname, "t") != LUA_OK) // 10
             return luaL_error(L, "error loading module '%s' from file '%s':\n\t%s", name, path, lua_tostring(L, -1));
         lua_replace(L, 8);

@@ -119,11 +119,13 @@ struct RunCommand: AsyncParsableCommand {
             let input = try ScriptInput.resolve(script: script, chunk: chunk, arguments: arguments)
             MisplacedFlags.warn(about: input.arguments)
             var options = sandbox.scriptOptions(arguments: input.arguments)
+            options.argumentBytes = ScriptArgumentSplit.rawBytes(of: input.arguments)
             options.dryRun = dryRun.enabled
             options.waitProgress = WaitProgressDisplay(logging: logging, logger: logger).sink
             if input.requiresFromCurrentDirectory {
                 options.libraryPaths.insert(FileManager.default.currentDirectoryPath, at: 0)
             }
+            if let folder = input.scriptFolder { options.libraryPaths.insert(folder, at: 0) }
             var execution = ScriptExecution(
                 script: input.source, options: options,
                 connection: connection, dryRun: dryRun, journalPath: journal, logger: logger, runID: scheduled.runID)

@@ -40,7 +40,7 @@ struct TFScriptCommand: AsyncParsableCommand {
         // instead of killing the process with SIGXFSZ halfway through a journal or a plan.
         signal(SIGXFSZ, SIG_IGN)
         do {
-            var command = try parseAsRoot()
+            var command = try parseRunningArgumentsApart()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -61,6 +61,18 @@ struct TFScriptCommand: AsyncParsableCommand {
             }
             exit(withError: error)
         }
+    }
+
+    /// Parses the command line; for `run`, only what comes up to the script goes through
+    /// ArgumentParser, and the script's arguments are handed over as they are
+    /// (``ScriptArgumentSplit``: ArgumentParser is quadratic in them).
+    static func parseRunningArgumentsApart() throws -> any ParsableCommand {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard let split = ScriptArgumentSplit.split(arguments) else { return try parseAsRoot() }
+        let command = try parseAsRoot(split.head)
+        guard var run = command as? RunCommand else { return command }
+        run.arguments += split.tail
+        return run
     }
 
     /// Whether the command line asks for `--log-format json` (before any script path).

@@ -50,7 +50,10 @@ struct LockTests {
         let held = try HeldServer()
         defer { held.server.stop() }
         let lock = FaultRig.temporaryPath("nightly.lock")
-        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock], takesSlot: false) }
+        let holderPID = Atomic<Int32>(0)
+        let first = Task {
+            try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock], onStart: { holderPID.store($0, ordering: .sequentiallyConsistent) }, takesSlot: false)
+        }
         await held.arrived.wait()
 
         let second = try await FaultRig.run("print('second ran')", server: held.server, flags: ["--lock", lock])
@@ -61,6 +64,10 @@ struct LockTests {
         #expect(lines.first?.hasPrefix("tfscript: another run holds the lock \(lock) (held by pid ") == true, "\(second.stderr)")
         #expect(held.server.log.count == 1, "the refused run sent nothing")
         #expect(FaultRig.mode(lock) == 0o600)
+        // The holder is named from the kernel's lock table; the lock file itself stays empty.
+        #expect(second.stderr.contains("held by pid \(holderPID.load(ordering: .sequentiallyConsistent)) since "), "\(second.stderr)")
+        #expect(second.stderr.contains("--lock \(lock)"), "the holder's command line: \(second.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: lock)).isEmpty)
 
         held.release()
         let holder = try await first.value
@@ -134,5 +141,68 @@ struct LockTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("cannot open the lock file /nonexistent-folder/x.lock"))
         #expect(result.stdout.isEmpty)
+    }
+
+    @Test("--lock on the script itself (the flock -n \"$0\" idiom) runs and leaves the script byte-identical")
+    func lockOnTheScriptItself() async throws {
+        let source = "-- job\nprint('ran')\n"
+        let script = try TFScriptProcess.writeTemporaryFile(named: "job.lua", contents: source)
+        chmod(script.path, 0o444)
+        let before = try Data(contentsOf: script)
+        let result = try await TFScriptProcess.run(["run", "--lock", script.path, script.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "ran\n")
+        #expect(try Data(contentsOf: script) == before)
+        #expect(FaultRig.mode(script.path) == 0o444)
+    }
+
+    @Test("--lock held on an existing file with data refuses the second run and changes no byte of it")
+    func heldExistingFileUnchanged() async throws {
+        let held = try HeldServer()
+        defer { held.server.stop() }
+        let lock = FaultRig.temporaryPath("data.txt")
+        let data = Data("precious data\n".utf8)
+        try data.write(to: URL(fileURLWithPath: lock))
+        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock], takesSlot: false) }
+        await held.arrived.wait()
+        let second = try await FaultRig.run("print('second ran')", server: held.server, flags: ["--lock", lock])
+        #expect(second.status == 6, "\(second.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: lock)) == data)
+        held.release()
+        #expect(try await first.value.status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: lock)) == data)
+    }
+
+    @Test("--lock refuses a symlink (to an existing or a missing file) with exit 2 and never touches its target")
+    func symlinkLockRefused() async throws {
+        let script = try TFScriptProcess.writeTemporaryFile(named: "s.lua", contents: "print('ran')")
+        let folder = script.deletingLastPathComponent().path
+        let target = folder + "/victim.txt"
+        try Data("victim\n".utf8).write(to: URL(fileURLWithPath: target))
+        chmod(target, 0o644)
+        symlink(target, folder + "/existing.lock")
+        symlink(folder + "/missing-target", folder + "/dangling.lock")
+        for link in ["existing.lock", "dangling.lock"] {
+            let result = try await TFScriptProcess.run(["run", "--lock", folder + "/" + link, script.path])
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains("is a symbolic link"), "\(result.stderr)")
+        }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "victim\n")
+        #expect(FaultRig.mode(target) == 0o644)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/missing-target"))
+    }
+
+    @Test("--lock refuses a FIFO, a folder and a device at once (exit 2), without blocking on the open")
+    func nonRegularLockRefused() async throws {
+        let script = try TFScriptProcess.writeTemporaryFile(named: "s.lua", contents: "print('ran')")
+        let fifo = script.deletingLastPathComponent().path + "/lock.fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for path in [fifo, script.deletingLastPathComponent().path, "/dev/null"] {
+            let result = try await TFScriptProcess.run(["run", "--lock", path, script.path])
+            #expect(result.status == 2, "\(path): \(result.stderr)")
+            #expect(result.stderr.contains("is not a regular file"), "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
     }
 }

@@ -134,11 +134,11 @@ struct SignalTests {
         #expect(flock(held, LOCK_EX) == 0)
         defer { close(held) }
         let result = try await TFScriptProcess.run(
-            ["run", "--simulator", "--lock", lockPath, "--lock-wait", "5m", "--log-format", "json", "-e", "print('never')"]
+            ["run", "--simulator", "--lock", lockPath, "--lock-wait", "2m", "--log-format", "json", "-e", "print('never')"]
         ) { started in
             // Waiting for the lock means having the lock file open: then the signal comes.
             Thread.detachNewThread {
-                for _ in 0..<600 {
+                for _ in 0..<6000 {
                     let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(started)/fd")) ?? []
                     let open = fds.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(started)/fd/\($0)")) == lockPath }
                     if open { kill(started, SIGTERM); return }

@@ -38,9 +38,9 @@ final class OpenControlPlane: Sendable {
                 throw error
             }
         case .custom(let plane, let baseURL):
-            return OpenControlPlane(custom: plane, baseURL: baseURL)
+            return OpenControlPlane(custom: plane, baseURL: TokenFactoryClient.Configuration.redactingCredentials(in: baseURL))
         case .unconfigured(let error, let baseURL):
-            return OpenControlPlane(missing: error, baseURL: baseURL)
+            return OpenControlPlane(missing: error, baseURL: TokenFactoryClient.Configuration.redactingCredentials(in: baseURL))
         }
     }
 

@@ -58,6 +58,10 @@ struct PreparedRun {
             self.source = ScriptRunner.skippingShebang(Array(text.utf8))
             self.requireFolder = nil
             configuration = Self.configuration(options, path: name)
+        case .bytes(let bytes, let name):
+            self.source = ScriptRunner.skippingShebang(bytes)
+            self.requireFolder = nil
+            configuration = Self.configuration(options, path: name)
         case .file(let path):
             self.source = try ScriptRunner.readScript(path)
             self.requireFolder = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -83,7 +87,7 @@ struct PreparedRun {
 
     static func configuration(_ options: ScriptOptions, path: String) -> ScriptRunConfiguration {
         ScriptRunConfiguration(
-            scriptPath: path, arguments: options.arguments, variables: options.vars,
+            scriptPath: path, arguments: options.arguments, argumentBytes: options.argumentBytes, variables: options.vars,
             libraryPaths: options.libraryPaths, environment: options.environment,
             randomSeed: options.seed, memoryLimit: options.memoryLimit, timeout: options.timeout,
             maxOutputBytes: options.maxOutput)

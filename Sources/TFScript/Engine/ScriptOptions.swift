@@ -19,6 +19,11 @@ public struct ScriptOptions: Sendable {
     public var maxOutput: Int? = 16 << 20
     /// The main chunk's `...` and `arg[1...]` (`arg[0]` is the script's name).
     public var arguments: [String] = []
+    /// The script arguments as bytes; when set, they replace ``arguments``. Lua strings are
+    /// bytes, and an argument that is not UTF-8 (a Latin-1 file name) must reach `arg` as
+    /// given, as with `lua5.4`; a Swift `String` would turn such bytes into U+FFFD. The CLI
+    /// sets it from the process's raw `argv`.
+    public var argumentBytes: [[UInt8]]?
     /// `tf.vars`: named string values for the script (the CLI's `--var key=value`).
     public var vars: [String: String] = [:]
     /// The variables `os.getenv` returns, with their values; all others read as nil. The

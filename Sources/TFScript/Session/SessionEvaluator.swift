@@ -132,7 +132,7 @@ public final class SessionEvaluator {
         defer {
             // Nothing a statement started (tf.parallel requests a limit or Ctrl-C left in
             // flight) may go on sending after it ends; then the limits are reset, in that order.
-            state.hostTasks.cancelAll(grace: HostBridge.cancellationGrace)
+            state.hostTasks.cancelAll(grace: HostBridge.endOfRunGrace)
             state.resetLimits()
         }
         do {

@@ -13,7 +13,8 @@ import Synchronization
 ///
 /// Lines are written with O_APPEND in one `write` each, so concurrent writers (tf.parallel, or
 /// two runs sharing a journal) never interleave within a line. The file is created 0600 and an
-/// existing one is tightened to 0600. Only bodies and results that already went through the
+/// existing one is tightened to 0600 (through the open descriptor); a symlink or anything but a
+/// regular file is refused, so the journal never writes to or chmods a file it was pointed at. Only bodies and results that already went through the
 /// client's token redactor reach it, never headers.
 public final class Journal: Sendable {
     public let path: String
@@ -34,13 +35,28 @@ public final class Journal: Sendable {
 
     /// Opens (creating if needed, mode 0600) the journal for appending.
     public init(path: String, runID: String = UUID().uuidString.lowercased()) throws(JournalError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        // O_NOFOLLOW: a journal reached through a symlink would append to (and tighten the mode
+        // of) whatever file the link names. O_NONBLOCK: a FIFO must not hang the open; anything
+        // but a regular file is refused after it.
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw JournalError(message: "cannot open journal \(path): \(String(cString: strerror(errno))). Check the folder exists and is writable")
+            let code = errno
+            if code == ELOOP {
+                throw JournalError(message: "journal \(path) is a symbolic link; tfscript never writes a journal through one. Give the journal's real path")
+            }
+            if code == ENXIO {
+                throw JournalError(message: "journal \(path) is not a regular file; give --journal the path of a file (it is created if missing)")
+            }
+            throw JournalError(message: "cannot open journal \(path): \(String(cString: strerror(code))). Check the folder exists and is writable")
         }
         var warnings: [String] = []
         var info = stat()
-        if fstat(fd, &info) == 0, info.st_mode & 0o077 != 0 {
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw JournalError(message: "journal \(path) is not a regular file; give --journal the path of a file (it is created if missing)")
+        }
+        _ = fcntl(fd, F_SETFL, O_APPEND)
+        if info.st_mode & 0o077 != 0 {
             if fchmod(fd, 0o600) != 0 {
                 warnings.append("journal \(path) is readable by other users (mode 0\(String(info.st_mode & 0o777, radix: 8))) and its mode could not be changed: \(String(cString: strerror(errno))). Run: chmod 600 \(path)")
             }

@@ -8,6 +8,9 @@ public struct ScriptRunConfiguration: Sendable {
     public var scriptPath: String
     /// Script arguments: `arg[1...]` and the main chunk's `...`.
     public var arguments: [String]
+    /// The arguments as bytes (non-UTF-8 arguments kept as given); when set, they replace
+    /// ``arguments`` in `arg` and `...`.
+    public var argumentBytes: [[UInt8]]?
     /// `--var key=value` pairs; the runner exposes them as the `tf.vars` table.
     public var variables: [String: String]
     /// `--lib-path` folders `require` searches after the script's own folder.
@@ -28,6 +31,7 @@ public struct ScriptRunConfiguration: Sendable {
     public init(
         scriptPath: String,
         arguments: [String] = [],
+        argumentBytes: [[UInt8]]? = nil,
         variables: [String: String] = [:],
         libraryPaths: [String] = [],
         environment: [String: String] = [:],
@@ -39,6 +43,7 @@ public struct ScriptRunConfiguration: Sendable {
     ) {
         self.scriptPath = scriptPath
         self.arguments = arguments
+        self.argumentBytes = argumentBytes
         self.variables = variables
         self.libraryPaths = libraryPaths
         self.environment = environment
@@ -61,5 +66,12 @@ public struct ScriptRunConfiguration: Sendable {
                 environment: environment,
                 randomSeed: randomSeed),
             output: output)
+    }
+}
+
+extension ScriptRunConfiguration {
+    /// `arg[1...]` and `...` as Lua strings: ``argumentBytes`` when set, else ``arguments``.
+    var argumentStrings: [LuaString] {
+        argumentBytes.map { $0.map { LuaString(bytes: $0) } } ?? arguments.map { LuaString($0) }
     }
 }

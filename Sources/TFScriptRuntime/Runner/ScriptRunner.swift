@@ -66,23 +66,63 @@ public struct ScriptRunner: Sendable {
         }
     }
 
-    /// Reads a script file (exit code 2 when it cannot be used), skipping a `#!` first line.
+    /// The largest script source read (the sandbox compiles at most this much at once, see
+    /// `TFS_MAX_SOURCE_BYTES`); a file is read up to one byte more, so `/dev/zero` or a huge
+    /// file ends with a clear error instead of exhausting memory.
+    public static let maxSourceBytes = 32 << 20
+
+    /// Reads a script file (exit code 2 when it cannot be used), skipping a UTF-8 byte order
+    /// mark and a `#!` first line as `lua5.4` does.
+    ///
+    /// Opened and read like any stream (a FIFO such as `<(generate-script)` works), at most
+    /// ``maxSourceBytes`` + 1 bytes.
     public static func readScript(_ path: String) throws -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ScriptFileError("cannot open script '\(path)': no such file (check the path)")
-        }
-        guard !isDirectory.boolValue else { throw ScriptFileError("cannot run '\(path)': it is a folder, not a Lua script") }
-        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
-            throw ScriptFileError("cannot read script '\(path)' (check its permissions)")
-        }
-        return skippingShebang([UInt8](data))
+        try readScript(opening: { open(path, O_RDONLY | O_CLOEXEC) }, path: path)
     }
 
-    /// Like lua.c: a first line starting with '#' (a shebang) is skipped; its newline stays
-    /// so line numbers match the file.
+    /// ``readScript(_:)`` for a path given as bytes (a file name that is not UTF-8, which a
+    /// `String` cannot name); `shown` names it in messages.
+    public static func readScript(pathBytes: [UInt8], shown: String) throws -> [UInt8] {
+        try readScript(opening: {
+            (pathBytes + [0]).withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_RDONLY | O_CLOEXEC) } }
+        }, path: shown)
+    }
+
+    private static func readScript(opening: () -> Int32, path: String) throws -> [UInt8] {
+        let fd = opening()
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw ScriptFileError("cannot open script '\(path)': no such file (check the path)") }
+            throw ScriptFileError("cannot read script '\(path)': \(String(cString: strerror(code))) (check its permissions)")
+        }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            throw ScriptFileError("cannot run '\(path)': it is a folder, not a Lua script")
+        }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while bytes.count <= maxSourceBytes {
+            let wanted = min(buffer.count, maxSourceBytes + 1 - bytes.count)
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, wanted) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else {
+                throw ScriptFileError("cannot read script '\(path)': \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            bytes += buffer[..<count]
+        }
+        guard bytes.count <= maxSourceBytes else {
+            throw ScriptFileError("script '\(path)' is larger than \(maxSourceBytes >> 20) MiB, the most the tfscript sandbox compiles (docs/sandbox.md)")
+        }
+        return skippingShebang(bytes)
+    }
+
+    /// Like `luaL_loadfile`: a UTF-8 byte order mark is dropped, then a first line starting
+    /// with '#' (a shebang) is skipped; its newline stays so line numbers match the file.
     public static func skippingShebang(_ source: [UInt8]) -> [UInt8] {
         var bytes = source
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if bytes.first == UInt8(ascii: "#") {
             let end = bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
             bytes.removeSubrange(0..<end)
@@ -103,7 +143,7 @@ public struct ScriptRunner: Sendable {
             // Whatever ended the script (a limit, an error, a return while tf.parallel requests
             // were still in flight), nothing it started may outlive the run: cancel it, and let
             // it record its outcomes, before the run is reported.
-            state.hostTasks.cancelAll(grace: HostBridge.cancellationGrace)
+            state.hostTasks.cancelAll(grace: HostBridge.endOfRunGrace)
             return Completion(outcome: outcome, values: values, outputTruncated: state.outputWasTruncated, valueProblems: problems)
         }
         do {
@@ -120,7 +160,7 @@ public struct ScriptRunner: Sendable {
         }
         state.startClock()
         do {
-            let values = try main.call(configuration.arguments.map { .string(LuaString($0)) })
+            let values = try main.call(configuration.argumentStrings.map { .string($0) })
             let converted = Self.json(values)
             return end(.success, converted.values, converted.problems)
         } catch {
@@ -152,7 +192,7 @@ public struct ScriptRunner: Sendable {
     /// `arg` as in the standalone interpreter (arg[0] = script) and `tf.vars`; sessions use
     /// it too, so they and scripts see the same globals.
     public static func installArguments(_ state: LuaState, _ configuration: ScriptRunConfiguration) throws {
-        var arg = LuaTable(array: configuration.arguments.map { .string(LuaString($0)) })
+        var arg = LuaTable(array: configuration.argumentStrings.map { .string($0) })
         arg.entries.append(.init(key: 0, value: .string(LuaString(configuration.scriptPath))))
         try state.setGlobal("arg", .table(arg))
         try state.registerModule(["tf"], values: [

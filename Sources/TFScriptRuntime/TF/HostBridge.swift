@@ -39,6 +39,11 @@ public enum HostBridge {
     /// How long a cancelled operation may take to wind down before the run ends anyway.
     public static let cancellationGrace: Duration = .seconds(1)
 
+    /// How long the end of a run (or of a REPL statement) waits for the host work it cancels to
+    /// wind down: a cancelled request ends in milliseconds, but a loaded machine must not turn
+    /// that into a journal intent without its outcome.
+    public static let endOfRunGrace: Duration = .seconds(5)
+
     /// Blocks the Lua thread until `operation` ends, cancelling it when the run's timeout or
     /// interrupt trips (then the limit error is thrown).
     ///

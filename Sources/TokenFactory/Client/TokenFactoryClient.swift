@@ -32,7 +32,8 @@ public final class TokenFactoryClient: Sendable {
     ///   `redirectConfiguration = .disallow` (a followed redirect would carry the bearer token
     ///   to another host); per-attempt deadlines still apply, its connect/read timeouts are its own.
     /// - Throws: a ``TokenFactoryError/Kind/configuration`` error for an unusable base URL
-    ///   (including `http://` to a non-loopback host), an empty token, or a
+    ///   (including `http://` to a non-loopback host), an empty token or one holding control
+    ///   characters or whitespace (``Credentials/validate(token:source:)``), or a
     ///   ``Configuration/trustedCAs`` entry that cannot be read or holds no certificate.
     public init(
         configuration: Configuration,
@@ -41,9 +42,9 @@ public final class TokenFactoryClient: Sendable {
         logger: Logger = Logger(label: "tokenfactory", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(TokenFactoryError) {
         self.baseURL = try BaseURL(configuration.baseURL)
-        guard !configuration.token.isEmpty else {
-            throw TokenFactoryError(kind: .configuration, message: "the API token is empty")
-        }
+        // Checked here too, not only where the CLI loads it: an embedder's token goes straight
+        // into the Authorization header, whose failure message would echo it.
+        try Credentials.validate(token: configuration.token, source: "the client configuration")
         self.configuration = configuration
         self.retryAfterGate = retryAfterGate
         self.logger = logger

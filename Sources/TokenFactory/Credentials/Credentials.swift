@@ -13,6 +13,10 @@ public struct Credentials: Sendable, CustomStringConvertible {
     /// CLI shows them on stderr.
     public let warnings: [String]
 
+    /// How the error of ``resolve(tokenFile:environment:)`` starts when no token is set at all
+    /// (as opposed to one that is set but unusable), for callers that treat the two apart.
+    public static let missingTokenMessagePrefix = "no API token"
+
     /// Environment variables consulted, highest precedence first.
     public static let environmentVariables = ["TOKEN_FACTORY_API_KEY", "API_TOKEN", "NEBIUS_API_KEY"]
 
@@ -34,26 +38,28 @@ public struct Credentials: Sendable, CustomStringConvertible {
     ///   is empty, or when no token is found anywhere.
     public static func resolve(tokenFile: String?, environment: [String: String]) throws(TokenFactoryError) -> Credentials {
         if let tokenFile {
-            let data: Data
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: tokenFile))
-            } catch {
-                throw TokenFactoryError(kind: .configuration, message: "cannot read token file \(tokenFile): \(Self.reason(error)). Check the path passed to --token-file", cause: error)
+            let bytes = try readTokenFile(tokenFile)
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw TokenFactoryError(kind: .configuration, message: "token file \(tokenFile) is not UTF-8 text; it must hold only the API token")
             }
-            let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !token.isEmpty else {
                 throw TokenFactoryError(kind: .configuration, message: "token file \(tokenFile) is empty. Put the API token in it, or drop --token-file to use TOKEN_FACTORY_API_KEY")
             }
             guard !token.contains(where: \.isNewline) else {
                 throw TokenFactoryError(kind: .configuration, message: "token file \(tokenFile) has more than one line; it must hold only the API token")
             }
+            try validate(token: token, source: "token file \(tokenFile)")
             return Credentials(token: token, source: "--token-file \(tokenFile)", warnings: permissionWarnings(tokenFile))
         }
         for name in environmentVariables {
             let token = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            if !token.isEmpty { return Credentials(token: token, source: "$\(name)") }
+            if !token.isEmpty {
+                try validate(token: token, source: "$\(name)")
+                return Credentials(token: token, source: "$\(name)")
+            }
         }
-        throw TokenFactoryError(kind: .configuration, message: "no API token: pass --token-file FILE or set TOKEN_FACTORY_API_KEY (also read: API_TOKEN, NEBIUS_API_KEY)")
+        throw TokenFactoryError(kind: .configuration, message: "\(missingTokenMessagePrefix): pass --token-file FILE or set TOKEN_FACTORY_API_KEY (also read: API_TOKEN, NEBIUS_API_KEY)")
     }
 
     /// A warning when `path` can be read by its group or by others (mode bits 0o077 set).
@@ -67,16 +73,58 @@ public struct Credentials: Sendable, CustomStringConvertible {
                 + "anyone who can read it can use your API token. Run: chmod 600 \(path)"]
     }
 
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let code = Int32(exactly: underlying.code).flatMap(POSIXErrorCode.init(rawValue:)) {
-            return String(cString: strerror(code.rawValue))
+    /// The most a token file may hold: tokens are a few hundred bytes, and reading a file
+    /// whole (a log given by mistake, `/dev/zero`) must not exhaust memory.
+    public static let maxTokenFileBytes = 64 << 10
+
+    /// Reads at most ``maxTokenFileBytes`` + 1 bytes of `path` as a stream, so a pipe or a
+    /// process substitution (`--token-file <(pass show tf)`, `/dev/fd/N`) works like a file.
+    static func readTokenFile(_ path: String) throws(TokenFactoryError) -> [UInt8] {
+        func failure(_ why: String) -> TokenFactoryError {
+            TokenFactoryError(kind: .configuration, message: "cannot read token file \(path): \(why). Check the path passed to --token-file")
         }
-        switch nsError.code {
-        case NSFileReadNoSuchFileError: return "no such file"
-        case NSFileReadNoPermissionError: return "permission denied"
-        default: return nsError.localizedDescription
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { throw failure(errno == ENOENT ? "no such file" : String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { throw failure("it is a folder, not a file") }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16 << 10)
+        while bytes.count <= maxTokenFileBytes {
+            let wanted = min(buffer.count, maxTokenFileBytes + 1 - bytes.count)
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, wanted) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw failure(String(cString: strerror(errno))) }
+            if count == 0 { break }
+            bytes += buffer[..<count]
+        }
+        guard bytes.count <= maxTokenFileBytes else {
+            throw failure("it is larger than \(maxTokenFileBytes >> 10) KiB; a token file holds only the API token")
+        }
+        return bytes
+    }
+
+    /// Refuses a token that could not travel in an `Authorization` header as given: control
+    /// characters (an escaped form of it would then reach error messages, where the redactor
+    /// no longer recognises it), whitespace inside it, or nothing at all. The message names
+    /// `source` and the offending character's position, never the token.
+    public static func validate(token: String, source: String) throws(TokenFactoryError) {
+        guard !token.isEmpty else {
+            throw TokenFactoryError(kind: .configuration, message: "the API token from \(source) is empty")
+        }
+        for (offset, scalar) in token.unicodeScalars.enumerated() {
+            let what: String
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                what = "a control character (U+\(String(format: "%04X", scalar.value)))"
+            } else if scalar.properties.isWhitespace || scalar.properties.generalCategory == .format {
+                what = "whitespace or an invisible character (U+\(String(format: "%04X", scalar.value)))"
+            } else {
+                continue
+            }
+            throw TokenFactoryError(
+                kind: .configuration,
+                message: "the API token from \(source) contains \(what) at character \(offset + 1); nothing was sent. "
+                    + "Copy the token again (tokens hold no spaces or control characters)")
         }
     }
 }

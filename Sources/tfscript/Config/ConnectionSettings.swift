@@ -60,7 +60,10 @@ struct ConnectionSettings {
         }
         let fromProfile = profile.map { "profile \($0.value) in \(path)" } ?? ""
 
-        let baseURL: Setting
+        // Shown by `config show`, refusal messages and plans: a password in the URL
+        // (`https://ops:secret@host`, always refused) is replaced by *** as it is read.
+        let redact = TokenFactoryClient.Configuration.redactingCredentials(in:)
+        var baseURL: Setting
         if let flag = baseURLFlag {
             baseURL = Setting(value: flag, source: "--base-url")
         } else if let variable = environment[baseURLVariable], !variable.isEmpty {
@@ -70,6 +73,7 @@ struct ConnectionSettings {
         } else {
             baseURL = Setting(value: TokenFactoryClient.Configuration.defaultBaseURL, source: "default")
         }
+        baseURL.value = redact(baseURL.value)
 
         var tokenFile: Setting?
         if let flag = tokenFileFlag {

@@ -63,7 +63,9 @@ extension ConnectionOptions {
         let credentials: Credentials
         do {
             credentials = try settings.credentials(environment: environment)
-        } catch where error.kind == .configuration && settings.tokenFile == nil {
+        } catch where error.kind == .configuration && settings.tokenFile == nil && error.message.hasPrefix(Credentials.missingTokenMessagePrefix) {
+            // No token at all: scripts that never call the API still run. A token that is
+            // there but unusable (a control character) is a usage error below.
             var missing = error
             missing.message += ", or give a profile a token_file (tfscript config show). To try tfscript without an account, add --simulator"
             return (.unconfigured(missing, baseURL: baseURL), nil)

@@ -29,10 +29,10 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
 /// The sandbox and limit flags shared by `run` and (later) `repl`, used through `@OptionGroup`.
 struct SandboxOptions: ParsableArguments {
     @Option(name: .customLong("memory-limit"), help: ArgumentHelp(
-        "Memory the script may use (e.g. 64M, 1G, 512K, or bytes).", valueName: "size"))
+        "Memory the script may use (e.g. 64M, 1G, or bytes; at least 1M).", valueName: "size"))
     var memoryLimit = ByteSizeArgument(bytes: 256 << 20)
 
-    @Option(help: ArgumentHelp("Wall-clock limit (e.g. 500ms, 30s, 5m, 1h). Default: none.", valueName: "duration"))
+    @Option(help: ArgumentHelp("Wall-clock limit (e.g. 500ms, 30s, 5m, 1h; at most 8760h). Default: none.", valueName: "duration"))
     var timeout: DurationArgument?
 
     @Option(name: .customLong("lib-path"), help: ArgumentHelp(
@@ -66,7 +66,15 @@ struct SandboxOptions: ParsableArguments {
         return result
     }
 
+    /// The smallest `--memory-limit`. The sandbox and the `tf` module take about 40 KiB before
+    /// the script's first line; a limit below that failed as an "internal error" (the state
+    /// could not even be built), and one barely above it leaves a script no room to work.
+    static let minimumMemoryLimit = 1 << 20
+
     mutating func validate() throws {
+        guard memoryLimit.bytes >= Self.minimumMemoryLimit else {
+            throw ValidationError("--memory-limit must be at least \(LimitSyntax.formatBytes(Self.minimumMemoryLimit)) (below it a script has almost no room: the sandbox alone takes about 40 KiB), got \(LimitSyntax.formatBytes(memoryLimit.bytes))")
+        }
         for assignment in variableAssignments {
             guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
                 throw ValidationError("--var expects key=value, got '\(assignment)'")

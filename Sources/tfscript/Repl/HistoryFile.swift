@@ -17,15 +17,19 @@ enum HistoryFile {
     }
 
     /// Creates the history's folder (mode 0700: history may hold endpoint names and ids).
-    /// Returns false when it cannot, so the session goes on without saving history.
+    /// Returns false when it cannot, or when the history path is a symlink or not a regular
+    /// file (libedit writes it with `fopen`, which would follow the link and truncate its
+    /// target), so the session goes on without saving history.
     static func prepareFolder(for path: String) -> Bool {
         let folder = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(
                 atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            return true
         } catch {
             return false
         }
+        var info = stat()
+        if lstat(path, &info) == 0 { return info.st_mode & S_IFMT == S_IFREG }
+        return errno == ENOENT
     }
 }

@@ -113,10 +113,11 @@ struct PlanApplication {
         // A plan made against one simulator applies to a fresh one: their ports differ by design.
         let bothSimulated = engine.simulator != nil && plan.baseURL.hasPrefix("http://127.0.0.1:")
         guard plan.baseURL != engine.baseURL, !bothSimulated, !command.allowOtherBaseURL else { return }
+        let planned = TokenFactoryClient.Configuration.redactingCredentials(in: plan.baseURL)
         throw CommandFailure(
             exitCode: 1,
-            message: "the plan was made against \(plan.baseURL), but this apply would go to \(engine.baseURL); "
-                + "pass --base-url \(plan.baseURL), or --allow-other-base-url if that is intended")
+            message: "the plan was made against \(planned), but this apply would go to \(engine.baseURL); "
+                + "pass --base-url \(planned), or --allow-other-base-url if that is intended")
     }
 
     private func confirm(_ plan: Plan, baseURL: String) throws {

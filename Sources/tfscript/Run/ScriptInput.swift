@@ -12,6 +12,9 @@ struct ScriptInput {
     var arguments: [String]
     /// Whether `require` should search the current directory first.
     var requiresFromCurrentDirectory: Bool
+    /// A folder `require` must search first that the source does not carry (the folder of a
+    /// script whose file name is not UTF-8, read as bytes).
+    var scriptFolder: String? = nil
 
     /// The chunk names of the scripts that are not files.
     static let standardInputName = "stdin"
@@ -32,12 +35,27 @@ struct ScriptInput {
             throw CommandFailure(exitCode: 2, message: "no script: give a SCRIPT.lua, - to read the script from stdin, or -e 'LUA CODE'")
         }
         if script == "-" {
-            return ScriptInput(source: .text(try readStandardInput(), name: standardInputName), arguments: arguments, requiresFromCurrentDirectory: true)
+            return ScriptInput(source: .bytes(try readStandardInput(), name: standardInputName), arguments: arguments, requiresFromCurrentDirectory: true)
+        }
+        if let raw = ScriptArgumentSplit.rawScriptPath(script, followedBy: arguments) {
+            // A file name that is not UTF-8: read through its bytes (a String cannot name it).
+            // `require` then searches the script's folder through --lib-path, when that
+            // folder's own name is UTF-8 (the usual case: only the file name is Latin-1).
+            let source: [UInt8]
+            do { source = try ScriptRunner.readScript(pathBytes: raw, shown: script) } catch {
+                throw CommandFailure(exitCode: 2, message: "\(error)")
+            }
+            let folder = URL(fileURLWithPath: script).deletingLastPathComponent().path
+            return ScriptInput(
+                source: .bytes(source, name: script), arguments: arguments, requiresFromCurrentDirectory: false,
+                scriptFolder: folder.contains("\u{FFFD}") ? nil : folder)
         }
         return ScriptInput(source: .file(script), arguments: arguments, requiresFromCurrentDirectory: false)
     }
 
-    private static func readStandardInput() throws -> String {
+    /// The script on stdin, as bytes: Lua source is bytes, and a string literal that is not
+    /// UTF-8 must reach the script unchanged, as with `lua5.4 -`.
+    private static func readStandardInput() throws -> [UInt8] {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         while true {
@@ -52,7 +70,6 @@ struct ScriptInput {
                 throw CommandFailure(exitCode: 2, message: "the script on stdin is larger than \(maxStandardInputBytes >> 20) MiB")
             }
         }
-        // ScriptSource.text holds text: bytes that are not UTF-8 become U+FFFD.
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import TFScriptJSON
+
+/// Splits `tfscript run …` at the script: tfscript's own options before it go to
+/// ArgumentParser, everything after it is the script's `arg[1..]`, untouched.
+///
+/// ArgumentParser's `.captureForPassthrough` is quadratic in the number of arguments
+/// (12,000 arguments took 5 s, 100,000 six minutes), and a scheduled job may well hand a script
+/// a long list of endpoint names. Finding the script takes one pass over tfscript's options,
+/// whose names and arity come from `RunCommand`'s own definition (so a flag added later is
+/// known here without touching this file). What ArgumentParser is given ends with the script
+/// (or, with `-e`, with the chunk's first argument), so it parses exactly what it parsed
+/// before, and the result is the same except for its cost.
+enum ScriptArgumentSplit {
+    /// `run`'s option names that take a value (`--timeout`, `-e`, `-o`); all others are flags.
+    static let valueOptions: Set<String> = {
+        guard let info = try? JSONValue(parsing: RunCommand._dumpHelp()),
+              let arguments = info["command"]?["arguments"]?.arrayValue else { return [] }
+        var names = Set<String>()
+        for argument in arguments where argument["kind"]?.stringValue == "option" {
+            for name in argument["names"]?.arrayValue ?? [] {
+                guard let text = name["name"]?.stringValue else { continue }
+                names.insert(name["kind"]?.stringValue == "short" ? "-" + text : "--" + text)
+            }
+        }
+        return names
+    }()
+
+    /// `arguments` (the process's, without the executable) cut after the first positional
+    /// argument of `run`: `(head, tail)` with `tail` the script's arguments. Nil when the
+    /// command is not `run` or has no positional argument (ArgumentParser then sees it all).
+    static func split(_ arguments: [String]) -> (head: [String], tail: [String])? {
+        guard arguments.first == "run" else { return nil }
+        var index = 1
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" {
+                // Everything after is positional: the first is the script (or the chunk's
+                // first argument), the rest its arguments.
+                let end = index + 2
+                return end < arguments.count ? (Array(arguments[..<end]), Array(arguments[end...])) : nil
+            }
+            if argument.hasPrefix("--") {
+                index += !argument.contains("=") && valueOptions.contains(argument) ? 2 : 1
+            } else if argument.hasPrefix("-") && argument.count > 1 {
+                // `-v`, `-e CHUNK`, or grouped short flags (`-vq`) of which the last may take a value.
+                index += valueOptions.contains("-" + String(argument.last!)) ? 2 : 1
+            } else {
+                let end = index + 1
+                return (Array(arguments[..<end]), Array(arguments[end...]))
+            }
+        }
+        return nil
+    }
+}
+
+extension ScriptArgumentSplit {
+    /// The script's arguments as the bytes the process was given: `arguments` are always the
+    /// last entries of `argv` (everything after the script), and `CommandLine.arguments` has
+    /// replaced bytes that are not UTF-8 with U+FFFD, which `lua5.4` would not. Falls back to
+    /// the strings' UTF-8 if `argv` does not end with them (it always should).
+    static func rawBytes(of arguments: [String]) -> [[UInt8]] {
+        let fallback = { arguments.map { Array($0.utf8) } }
+        let count = Int(CommandLine.argc)
+        guard arguments.count < count else { return fallback() }
+        var result: [[UInt8]] = []
+        result.reserveCapacity(arguments.count)
+        for (offset, argument) in arguments.enumerated() {
+            guard let pointer = CommandLine.unsafeArgv[count - arguments.count + offset] else { return fallback() }
+            let bytes = UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)).map { $0 }
+            guard String(decoding: bytes, as: UTF8.self) == argument else { return fallback() }
+            result.append(bytes)
+        }
+        return result
+    }
+}
+
+extension ScriptArgumentSplit {
+    /// The bytes of the script path when they are not UTF-8 (nil when they are, or when `argv`
+    /// does not hold `script` just before `arguments`).
+    static func rawScriptPath(_ script: String, followedBy arguments: [String]) -> [UInt8]? {
+        let index = Int(CommandLine.argc) - arguments.count - 1
+        guard index > 0, let pointer = CommandLine.unsafeArgv[index] else { return nil }
+        let bytes = UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)).map { $0 }
+        guard String(validating: bytes, as: UTF8.self) == nil, String(decoding: bytes, as: UTF8.self) == script else { return nil }
+        return bytes
+    }
+}

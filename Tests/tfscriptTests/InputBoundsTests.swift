@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Inputs that used to exhaust memory, crash or take minutes: every one is bounded and
+/// refused with a usage error naming the bound.
+@Suite
+struct InputBoundsTests {
+    static func script(_ source: String = "print('ran')") throws -> String {
+        try TFScriptProcess.writeTemporaryFile(named: "s.lua", contents: source).path
+    }
+
+    @Test("a script file larger than the source cap (/dev/zero, a huge file) is refused after reading at most the cap")
+    func endlessScriptFile() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let zero = try await TFScriptProcess.run(["run", "/dev/zero"])
+        #expect(clock.now - start < .seconds(20))
+        #expect(zero.status == 2, "\(zero.stderr)")
+        #expect(zero.stderr.contains("script '/dev/zero' is larger than 32 MiB"), "\(zero.stderr)")
+
+        let big = FileManager.default.temporaryDirectory.appendingPathComponent("big-\(UUID().uuidString).lua").path
+        #expect(FileManager.default.createFile(atPath: big, contents: nil))
+        #expect(truncate(big, (32 << 20) + 1) == 0)
+        let file = try await TFScriptProcess.run(["run", big])
+        #expect(file.status == 2, "\(file.stderr)")
+        #expect(file.stderr.contains("is larger than 32 MiB"), "\(file.stderr)")
+    }
+
+    @Test("a script read from a pipe (process substitution) still runs")
+    func scriptFromPipe() async throws {
+        let result = try await TFScriptProcess.run(
+            ["-c", #"exec "$0" run <(printf 'print(1 + 1)')"#, TFScriptProcess.binaryURL.path],
+            executable: URL(fileURLWithPath: "/bin/bash"))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "2\n")
+    }
+
+    @Test("a token file larger than 64 KiB (/dev/zero, a 1 MiB file) is refused without reading it whole")
+    func hugeTokenFile() async throws {
+        let big = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)").path
+        try Data(repeating: UInt8(ascii: "a"), count: 1 << 20).write(to: URL(fileURLWithPath: big))
+        chmod(big, 0o600)
+        for path in [big, "/dev/zero"] {
+            let result = try await TFScriptProcess.run(["run", "--token-file", path, try Self.script()])
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains("cannot read token file \(path): it is larger than 64 KiB"), "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+    }
+
+    @Test("durations past a year (--timeout, --lock-wait, --request-timeout) are usage errors, not crashes",
+          arguments: ["--timeout", "--lock-wait", "--request-timeout"])
+    func hugeDuration(_ flag: String) async throws {
+        for value in ["2100000h", "9223372036854775807ms", "8761h"] {
+            let result = try await TFScriptProcess.run(["run", flag, value, try Self.script()])
+            #expect(result.status == 2, "\(flag) \(value): \(result.stderr)")
+            #expect(result.stderr.contains(flag), "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+        if flag != "--lock-wait" {
+            let year = try await TFScriptProcess.run(["run", "--simulator", flag, "8760h", try Self.script()])
+            #expect(year.status == 0, "\(year.stderr)")
+        }
+    }
+
+    @Test("--memory-limit below the documented 1 MiB minimum is a usage error naming the minimum")
+    func tinyMemoryLimit() async throws {
+        for value in ["1", "1K", "1023K"] {
+            let result = try await TFScriptProcess.run(["run", "--memory-limit", value, try Self.script()])
+            #expect(result.status == 2, "\(value): \(result.stderr)")
+            #expect(result.stderr.contains("--memory-limit must be at least 1 MiB"), "\(result.stderr)")
+            #expect(!result.stderr.contains("internal error"))
+        }
+        let minimum = try await TFScriptProcess.run(["run", "--simulator", "--memory-limit", "1M", try Self.script("print(#tf.endpoints.list())")])
+        #expect(minimum.status == 0, "\(minimum.stderr)")
+    }
+
+    @Test("100,000 script arguments reach the script untouched, quickly")
+    func manyArguments() async throws {
+        let count = 100_000
+        var arguments = (1...count).map { "a\($0)" }
+        // Flags of tfscript and `--` among the script's arguments are the script's.
+        arguments[10] = "--timeout"
+        arguments[11] = "--"
+        arguments[12] = "-e"
+        arguments[count - 1] = "--var=x"
+        let source = """
+            local n = select('#', ...)
+            print(n, arg[11], arg[12], arg[13], arg[\(count)], arg[\(count - 1)])
+            """
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = try await TFScriptProcess.run(["run", "--simulator", try Self.script(source)] + arguments)
+        let elapsed = clock.now - start
+        #expect(result.status == 0, "\(result.stderr.prefix(500))")
+        #expect(result.stdout == "\(count)\t--timeout\t--\t-e\t--var=x\ta\(count - 1)\n")
+        #expect(result.stderr.contains("warning: --timeout -e --var=x after the script are passed to the script"), "\(result.stderr.prefix(500))")
+        // Quadratic parsing took 6 minutes; linear takes well under a second (plus start-up).
+        #expect(elapsed < .seconds(10), "took \(elapsed)")
+    }
+
+    @Test("-e CHUNK takes the rest as its arguments; -- before the script is accepted")
+    func chunkAndTerminator() async throws {
+        let chunk = try await TFScriptProcess.run(["run", "-e", "print(select('#', ...), ...)", "x", "--seed", "1", "--"])
+        #expect(chunk.status == 0, "\(chunk.stderr)")
+        #expect(chunk.stdout == "4\tx\t--seed\t1\t--\n")
+        let terminated = try await TFScriptProcess.run(["run", "--seed", "3", "--", try Self.script("print(...)"), "--", "y"])
+        #expect(terminated.status == 0, "\(terminated.stderr)")
+        #expect(terminated.stdout == "--\ty\n")
+    }
+}
