@@ -99,6 +99,7 @@ static int read_all_pieces(lua_State *L) {
         lua_tolstring(L, -1, &size);
         if (size == 0) { lua_pop(L, 1); break; } // an empty piece ends the chunk, as in Lua
         luaL_addvalue(&b);
+        if (luaL_bufflen(&b) > TFS_MAX_SOURCE_BYTES) break; // refused by size anyway: read no more
     }
     luaL_pushresult(&b);
     return 1;

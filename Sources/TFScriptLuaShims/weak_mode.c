@@ -3,7 +3,8 @@
 // Why: Lua 5.4.4's collector converges ephemerons (weak-keyed tables, lgc.c convergeephemerons)
 // in its atomic phase, one C call no hook can interrupt, and it is quadratic: each pass over all
 // ephemeron tables may mark a single entry, so a chain of keys spread in shuffled order over one
-// table or many needs about as many passes as entries (200,000 entries: 17 s in one collection).
+// table or many needs about as many passes as entries (200,000 entries: 5 s in stock lua5.4,
+// 443 s spread over one table per entry, in one collection).
 // A script controls every part of it: the mode is read from the metatable at each traversal, so
 // it can be set after setmetatable, by assignment or rawset, on any number of tables; checking
 // setmetatable cannot bound it. The root is the collector reading `__mode` at all.

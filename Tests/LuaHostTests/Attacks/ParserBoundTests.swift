@@ -103,6 +103,24 @@ struct ParserBoundTests {
         #expect(message?.contains("larger than the 1 MiB the tfscript sandbox compiles") == true, "\(message ?? "loaded")")
     }
 
+    @Test("a reader function's chunk over the size cap is refused, and read no further than the cap")
+    func sizeCapReader() throws {
+        let state = try makeState(timeout: .seconds(30))
+        let value = try eval(state, """
+            local pieces = 0
+            local f, message = load(function()
+              pieces = pieces + 1
+              if pieces <= 1000000 then return 'x = 1 -- a line of padding\\n' end
+            end, '=bomb')
+            return tostring(f) .. ' ' .. pieces .. ' ' .. message
+            """)
+        let text = try #require(value.stringValue)
+        #expect(text.hasPrefix("nil "), "\(text)")
+        #expect(text.contains("larger than the 1 MiB the tfscript sandbox compiles"), "\(text)")
+        let pieces = try #require(text.split(separator: " ").dropFirst().first.flatMap { Int($0) })
+        #expect(pieces < 50_000, "read \(pieces) pieces")
+    }
+
     // MARK: ordinary code still compiles
 
     @Test("ordinary code of ordinary shape loads, up to the size cap", arguments: [
