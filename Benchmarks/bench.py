@@ -350,7 +350,7 @@ def main():
 CAPS = os.path.join(BENCH, "caps")
 # Each shape of Benchmarks/caps/bombs.lua with a size the source check accepts, to start from.
 CAP_SHAPES = [("elseif", 1000), ("or", 1000), ("labels", 1000), ("gotos", 1000), ("nested-gotos", 200),
-              ("names", 50), ("floats", 1000), ("strings", 10000)]
+              ("names", 50), ("floats", 1000), ("folded", 1000), ("strings", 10000)]
 GC_STOCK_TIMEOUT = 60
 
 

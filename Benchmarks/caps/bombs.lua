@@ -20,6 +20,8 @@ elseif kind == "names" then -- one name searched through 190 nested functions of
   add(string.rep("g = g ", n)) add(string.rep("end ", 190))
 elseif kind == "floats" then -- float constants with one unseeded hash
   add("return {") for k = 1, n do add(string.format("%.17g,", 0.5 + k * 2.0^-50)) end add("}")
+elseif kind == "folded" then -- the same floats made by constant folding from small integers
+  add("return {") for k = 1, n do add("(" .. k % 9999 .. " + " .. k // 9999 .. " * 9999 + 2^52) / 2^53,") end add("}")
 elseif kind == "strings" then -- the linear worst per byte: distinct string constants
   add("return {") for k = 1, n do add('"s' .. k .. '",') end add("}")
 else

@@ -107,6 +107,48 @@ static int ends_expression(const tfs_budget *b, const tfs_budget_function *f, in
     return t == TFS_T_NAME && ends_operand(previous);
 }
 
+/// lcode.c folds arithmetic on numeric constants at compile time, so numerals that are not
+/// constants themselves (small integers) can still make any number of distinct, colliding
+/// constants: `(1 + 2^52) / 2^53`. Each operator whose left operand is a constant expression (a
+/// numeral, or parentheses holding only numerals and operators) may add one: it is charged as a
+/// numeric constant.
+static void track_folding(tfs_budget *b, tfs_budget_function *f, int t, const tfs_lexer *lx) {
+    int level = b->bracket_depth;
+    switch (t) {
+    case TFS_T_NUMBER:
+        b->last_constant = 1;
+        return;
+    case TFS_T_ARITH:
+        if (b->last_constant) {
+            b->units += CONSTANT_WEIGHT * f->numeric_constants;
+            f->numeric_constants++;
+        }
+        b->last_constant = 0;
+        return;
+    case TFS_T_OPEN_PAREN: case TFS_T_OPEN_INDEX: case TFS_T_OPEN_BRACE:
+        if (level < TFS_BUDGET_MAX_BLOCKS) {
+            b->bracket_depth = ++level;
+            b->constant_level[level] = t == TFS_T_OPEN_PAREN;
+        }
+        b->last_constant = 0;
+        return;
+    case TFS_T_CLOSE:
+        if (level > 0) {
+            int constant = lx->s[lx->token_start] == ')' && b->constant_level[level];
+            b->bracket_depth = --level;
+            b->last_constant = constant;
+            if (!constant) b->constant_level[level] = 0;
+            return;
+        }
+        b->last_constant = 0;
+        return;
+    default:
+        b->constant_level[level] = 0;
+        b->last_constant = 0;
+        return;
+    }
+}
+
 void tfs_budget_init(tfs_budget *b) {
     memset(b, 0, sizeof *b);
     b->previous = TFS_T_OTHER;
@@ -169,6 +211,8 @@ int tfs_budget_token(tfs_budget *b, int t, const tfs_lexer *lx) {
         b->decl = D_NONE; // `)` (or a syntax error)
         return 1;
     }
+
+    track_folding(b, f, t, lx);
 
     switch (t) {
     case TFS_T_NAME:

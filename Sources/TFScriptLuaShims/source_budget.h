@@ -33,6 +33,9 @@ typedef struct tfs_budget {
     int previous;         // the previous token
     int decl;             // what names declare now (source_budget.c D_*)
     int in_label;
+    int last_constant;    // the last operand is a numeric constant expression (folded by lcode.c)
+    int bracket_depth;
+    unsigned char constant_level[TFS_BUDGET_MAX_BLOCKS + 2]; // per open bracket: `(` holding only numerals and arithmetic
     int block_depth, function_depth;
     tfs_budget_block blocks[TFS_BUDGET_MAX_BLOCKS];
     tfs_budget_function functions[TFS_BUDGET_MAX_BLOCKS];

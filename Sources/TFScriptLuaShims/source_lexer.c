@@ -155,19 +155,24 @@ int tfs_next_token(tfs_lexer *lx) {
         if (next == '=') { lx->i++; return TFS_T_OTHER; }
         return TFS_T_ASSIGN;
     case '<':
-        if (next == '=' || next == '<') { lx->i++; return TFS_T_OTHER; }
+        if (next == '=' || next == '<') { lx->i++; return next == '<' ? TFS_T_ARITH : TFS_T_OTHER; }
         return TFS_T_LESS;
     case '>':
-        if (next == '=' || next == '>') { lx->i++; return TFS_T_OTHER; }
+        if (next == '=' || next == '>') { lx->i++; return next == '>' ? TFS_T_ARITH : TFS_T_OTHER; }
         return TFS_T_GREATER;
     case '(': return TFS_T_OPEN_PAREN;
     case '{': return TFS_T_OPEN_BRACE;
     case ')': case ']': case '}': return TFS_T_CLOSE;
     case ',': return TFS_T_COMMA;
     case ';': return TFS_T_SEMICOLON;
-    case '~': case '/':
-        if (next == (c == '~' ? '=' : '/')) lx->i++;
-        return TFS_T_OTHER;
+    case '~':
+        if (next == '=') { lx->i++; return TFS_T_OTHER; }
+        return TFS_T_ARITH;
+    case '/':
+        if (next == '/') lx->i++;
+        return TFS_T_ARITH;
+    case '+': case '-': case '*': case '%': case '^': case '&': case '|':
+        return TFS_T_ARITH;
     default: return TFS_T_OTHER;
     }
 }

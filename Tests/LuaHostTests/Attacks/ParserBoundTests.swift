@@ -78,6 +78,8 @@ struct ParserBoundTests {
         "local p = {'return {'} for k = 1, 15000 do p[#p+1] = string.format('%.17g,', 0.5 + k * 2.0^-50) end p[#p+1] = '}' return table.concat(p)",
         // integer constants that collide in the constant table
         "local p = {'return {'} for k = 1, 15000 do p[#p+1] = (k + 100) * 16383 .. ',' end p[#p+1] = '}' return table.concat(p)",
+        // the same floats made by constant folding from small integers (no numeral is a constant)
+        "local p = {'return {'} for k = 1, 15000 do p[#p+1] = '(' .. k % 9999 .. ' + ' .. k // 9999 .. ' * 9999 + 2^52) / 2^53,' end p[#p+1] = '}' return table.concat(p)",
     ])
     func quadraticShapes(_ generator: String) throws {
         let clock = ContinuousClock()
