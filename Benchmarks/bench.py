@@ -187,11 +187,20 @@ def main():
     parser.add_argument("--tfscript", default=os.path.join(ROOT, ".build-static", "release", "tfscript"))
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "performance.md"))
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test, not for the record)")
+    parser.add_argument("--caps-only", action="store_true",
+                        help="only P6 (the parser and collector caps; no tfscript binary needed), printed, not written")
     args = parser.parse_args()
     tf = args.tfscript
     quick = args.quick
     work = os.path.join(ROOT, ".build", "bench")
     os.makedirs(work, exist_ok=True)
+    if args.caps_only:
+        log("== P6 parser and collector caps")
+        for name, value, baseline, base_value, ratio, target, met in caps_rows(work, quick):
+            print("| " + " | ".join([name, fmt(value, False), baseline, fmt(base_value, False),
+                                     "" if ratio is None else f"{ratio:.2f}×", target,
+                                     "" if met is None else ("yes" if met else "**no**")]) + " |")
+        return
 
     # Fixtures: a 500-endpoint fleet for the simulator (P2); ten pages of 1,000 endpoints for
     # the static page server (P3, P5).
@@ -324,12 +333,114 @@ def main():
     rss_trivial = peak_rss_mb([tf, "run", noop], runs=3 if quick else 5)
     rows.append(("P5. peak memory (RSS), empty script", rss_trivial, "", None, None, "(reported)", None))
 
+    # P6. The parser and collector caps: the worst chunk of each shape the source check accepts
+    # (checked and compiled) next to stock lua5.4 compiling it, and one full collection of a
+    # shuffled weak-keyed chain with the sandbox's weak mode off, next to stock lua5.4.
+    log("== P6 parser and collector caps")
+    rows += caps_rows(work, quick)
+
     report = render(rows, versions(tf), quick)
     print(report)
     if not quick:
         with open(args.out, "w") as f:
             f.write(report)
         log(f"wrote {os.path.relpath(args.out, ROOT)}")
+
+
+CAPS = os.path.join(BENCH, "caps")
+# Each shape of Benchmarks/caps/bombs.lua with a size the source check accepts, to start from.
+CAP_SHAPES = [("elseif", 1000), ("or", 1000), ("labels", 1000), ("gotos", 1000), ("nested-gotos", 200),
+              ("names", 50), ("floats", 1000), ("folded", 1000), ("strings", 10000)]
+GC_STOCK_TIMEOUT = 60
+
+
+def caps_check(caps, chunk):
+    """(accepted, check seconds, compile seconds) of one chunk under the sandbox's checks."""
+    out = subprocess.run([caps, "check", chunk], capture_output=True, text=True, check=True).stdout.split()
+    return out[0] == "accepted", float(out[1]), float(out[2]) if out[0] == "accepted" else None
+
+
+def write_bomb(kind, n, path):
+    with open(path, "w") as f:
+        subprocess.run(["lua5.4", os.path.join(CAPS, "bombs.lua"), kind, str(n)], stdout=f, check=True)
+
+
+def lua_compile_seconds(chunk, runs):
+    return statistics.median(
+        [float(subprocess.run(["lua5.4", os.path.join(CAPS, "load_time.lua"), chunk], capture_output=True, text=True,
+                              check=True).stdout) for _ in range(runs)])
+
+
+def largest_accepted(caps, kind, start, path):
+    """The largest size of shape `kind` the checks accept (doubling, then bisection to 2%)."""
+    lo, hi = start, start
+    while True:
+        write_bomb(kind, hi, path)
+        if not caps_check(caps, path)[0]:
+            break
+        lo, hi = hi, hi * 2
+    while hi - lo > max(1, lo // 50):
+        mid = (lo + hi) // 2
+        write_bomb(kind, mid, path)
+        if caps_check(caps, path)[0]:
+            lo = mid
+        else:
+            hi = mid
+    write_bomb(kind, lo, path)
+    return lo
+
+
+def caps_rows(work, quick):
+    caps = os.path.join(work, "caps")
+    shims = os.path.join(ROOT, "Sources", "TFScriptLuaShims")
+    subprocess.run(["cc", "-std=c11", "-O2", "-o", caps, os.path.join(CAPS, "caps.c")]
+                   + [os.path.join(shims, f) for f in ("source_check.c", "source_lexer.c", "source_budget.c", "weak_mode.c")]
+                   + ["-I" + os.path.join(shims, "include")] + lua_static_flags(), check=True)
+    rows = []
+    runs = 1 if quick else 3
+    for kind, start in CAP_SHAPES[:2] if quick else CAP_SHAPES:
+        chunk = os.path.join(work, f"bomb-{kind}.lua")
+        n = largest_accepted(caps, kind, start, chunk)
+        results = [caps_check(caps, chunk) for _ in range(runs)]
+        ours = statistics.median([check + compile for _, check, compile in results])
+        stock = lua_compile_seconds(chunk, runs)
+        size = os.path.getsize(chunk)
+        rows.append((f"P6. parser: worst accepted chunk, {kind} × {n:,} ({size / 1024:.0f} KiB)", ours,
+                     "lua5.4 compiling the same chunk", stock, ours / stock, "≤ 0.5 s (check + compile)", ours <= 0.5))
+        if kind == "elseif":
+            write_bomb(kind, 4 * n, chunk)
+            accepted, check, _ = caps_check(caps, chunk)
+            stock = lua_compile_seconds(chunk, 1)
+            rows.append((f"", check, f"4× that ({4 * n:,}): refused in the check; lua5.4 compiles it in", stock,
+                         None, "(refusal time)", not accepted))
+    # The collector: one full collection of a shuffled weak-keyed chain.
+    script = os.path.join(CAPS, "ephemerons.lua")
+    def ours_gc(n):
+        out = subprocess.run([caps, "gc", script, str(n)], capture_output=True, text=True, check=True).stdout.split()
+        return float(out[0]), float(out[1])
+    def stock_gc(n):
+        try:
+            out = subprocess.run(["lua5.4", script, str(n)], capture_output=True, text=True, check=True,
+                                 timeout=GC_STOCK_TIMEOUT).stdout.split()
+            return float(out[0])
+        except subprocess.TimeoutExpired:
+            return None
+    n = 20000 if quick else 200000
+    seconds, live_mb = ours_gc(n)
+    stock = stock_gc(n)
+    rows.append((f"P6. collector: shuffled weak-keyed chain of {n:,} (one full collection)", seconds,
+                 "lua5.4 (ephemeron convergence)" if stock is not None else f"lua5.4: stopped after {GC_STOCK_TIMEOUT} s",
+                 stock, None if stock is None else stock / max(seconds, 1e-6), "≤ 0.5 s", seconds <= 0.5))
+    if not quick:
+        # The largest chain the memory limit admits: the chain's live size scales with n; the
+        # keys and shuffle arrays built beside it need about as much again.
+        for limit_mb in (256, 1024):
+            big = int(n * (limit_mb * 0.45) / live_mb)
+            seconds, _ = ours_gc(big)
+            projected = "" if stock is None else f", about {stock * (big / n) ** 2:,.0f} s projected from {n:,}"
+            rows.append((f"P6. collector: the same, {big:,} entries (about the most under --memory-limit {limit_mb}M)",
+                         seconds, f"lua5.4: not run (quadratic{projected})", None, None, "≤ 1 s", seconds <= 1))
+    return rows
 
 
 class PageServer:

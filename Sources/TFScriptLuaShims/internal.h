@@ -101,6 +101,9 @@ void tfs_install_base(lua_State *L, int index);
 /// Installs `require` (module cache = the loaded-libraries registry table).
 void tfs_install_require(lua_State *L, const tfs_sandbox_options *o);
 
+/// Makes the collector blind to `__mode` (weak_mode.c): weak tables are strong. Raises when
+/// this Lua build is not laid out as expected (the sandbox then refuses to open).
+void tfs_disable_weak_mode(lua_State *L);
 /// Checks Lua source before it is compiled (source_check.c): 1 when it may be loaded, else 0
 /// with the reason in `err`.
 int tfs_check_source(const char *text, size_t size, int max_chain, char *err, size_t errlen);
@@ -109,6 +112,10 @@ int tfs_check_source(const char *text, size_t size, int max_chain, char *err, si
 int tfs_load_checked(lua_State *L, const char *text, size_t size, const char *chunkname, const char *mode);
 
 #define TFS_MAX_INDEX_CHAIN 200
-#define TFS_MAX_SOURCE_BYTES (32 << 20)
+/// The parser-work bound of one chunk (source_budget.c), in steps of about 1.6 ns: worst measured 0.23 s.
+#define TFS_MAX_PARSE_UNITS 100000000L
+/// Source compiled at once (script, load, require): the linear part of compiling, about 0.15 s per
+/// MiB for the costliest shapes (many distinct strings or table fields), so at most ~0.15 s.
+#define TFS_MAX_SOURCE_BYTES (1 << 20)
 #define TFS_MAX_CLOSE_DEPTH 32
 #endif

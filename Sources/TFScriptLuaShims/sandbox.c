@@ -118,6 +118,7 @@ static int open_sandbox_protected(lua_State *L) {
     luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 0); // not global: reduced below
     // stack: 1 _G, 2 string, 3 table, 4 math, 5 utf8, 6 coroutine, 7 os (full)
 
+    tfs_disable_weak_mode(L); // before any table can have a metatable
     tfs_install_base(L, 1);
     tfs_install_coroutine(L, 6);
     tfs_install_require(L, o);
