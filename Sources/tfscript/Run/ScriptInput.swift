@@ -27,9 +27,11 @@ struct ScriptInput {
     ///   - chunk: the `-e` text; every positional argument is then the chunk's.
     static func resolve(script: String?, chunk: String?, arguments: [String]) throws -> ScriptInput {
         if let chunk {
+            let arguments = (script.map { [$0] } ?? []) + arguments
+            let bytes = ScriptArgumentSplit.rawChunk(chunk, before: arguments) ?? Array(chunk.utf8)
             return ScriptInput(
-                source: .text(chunk, name: commandLineName),
-                arguments: (script.map { [$0] } ?? []) + arguments, requiresFromCurrentDirectory: true)
+                source: .bytes(bytes, name: commandLineName),
+                arguments: arguments, requiresFromCurrentDirectory: true)
         }
         guard let script else {
             throw CommandFailure(exitCode: 2, message: "no script: give a SCRIPT.lua, - to read the script from stdin, or -e 'LUA CODE'")
