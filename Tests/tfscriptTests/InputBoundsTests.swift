@@ -49,6 +49,28 @@ struct InputBoundsTests {
         }
     }
 
+    @Test("every other file a user names is read with a cap: /dev/zero as a plan, a fleet, a CA file, a profile file, a resumed journal")
+    func endlessFiles() async throws {
+        let script = try Self.script()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tf-zero-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("tfscript"), withIntermediateDirectories: true)
+        symlink("/dev/zero", folder.appendingPathComponent("tfscript/config.toml").path)
+        let plan = folder.appendingPathComponent("plan.json").path
+        try Data(#"{"format_version":1,"base_url":"http://127.0.0.1:9","operations":[{"index":1,"kind":"delete","target":"ep-1","before":{"endpoint_id":"ep-1","name":"x"}}]}"#.utf8).write(to: URL(fileURLWithPath: plan))
+        let cases: [([String], [String: String], String)] = [
+            (["apply", "--yes", "/dev/zero"], TFScriptProcess.baseEnvironment, "cannot read plan /dev/zero: it is larger than 256 MiB"),
+            (["run", "--simulator", "--fleet", "/dev/zero", script], TFScriptProcess.baseEnvironment, "cannot read fleet file /dev/zero: it is larger than 64 MiB"),
+            (["run", "--ca-file", "/dev/zero", "--base-url", "https://127.0.0.1:9", script], FaultRig.environment(), "cannot read the CA file /dev/zero: it is larger than 16 MiB"),
+            (["run", script], TFScriptProcess.baseEnvironment.merging(["XDG_CONFIG_HOME": folder.path]) { _, new in new }, "it is larger than 1 MiB"),
+            (["apply", "--yes", "--journal", "/dev/zero", "--base-url", "http://127.0.0.1:9", plan], FaultRig.environment(), "cannot read journal /dev/zero to resume the plan: it is not a regular file"),
+        ]
+        for (arguments, environment, expected) in cases {
+            let result = try await TFScriptProcess.run(arguments, environment: environment)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+        }
+    }
+
     @Test("durations past a year (--timeout, --lock-wait, --request-timeout) are usage errors, not crashes",
           arguments: ["--timeout", "--lock-wait", "--request-timeout"])
     func hugeDuration(_ flag: String) async throws {
