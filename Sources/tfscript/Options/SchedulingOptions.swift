@@ -11,7 +11,7 @@ struct SchedulingOptions: ParsableArguments {
     var lock: String?
 
     @Option(name: .customLong("lock-wait"), help: ArgumentHelp(
-        "With --lock: wait up to this long for the lock (e.g. 30s, 5m) before exiting 6.", valueName: "duration"))
+        "With --lock: wait up to this long for the lock (e.g. 30s, 5m; at most 8760h) before exiting 6.", valueName: "duration"))
     var lockWait: DurationArgument?
 
     @Option(name: .customLong("report-url"), help: ArgumentHelp(

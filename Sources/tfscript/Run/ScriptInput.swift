@@ -20,7 +20,7 @@ struct ScriptInput {
     static let standardInputName = "stdin"
     static let commandLineName = "(command line)"
     /// The largest script read from stdin (the sandbox's limit for any source).
-    static let maxStandardInputBytes = 32 << 20
+    static let maxStandardInputBytes = ScriptRunner.maxSourceBytes
 
     /// - Parameters:
     ///   - script: the first positional argument (a path, `-`, or with `-e` the chunk's first argument).
