@@ -14,6 +14,7 @@ package enum BoundedFile {
         case folder
         case tooLarge(limit: Int)
         case notRegular
+        case symbolicLink
         case system(String)
 
         package var description: String {
@@ -22,17 +23,20 @@ package enum BoundedFile {
             case .folder: "it is a folder, not a file"
             case .tooLarge(let limit): "it is larger than \(BoundedFile.format(limit))"
             case .notRegular: "it is not a regular file"
+            case .symbolicLink: "it is a symbolic link, which tfscript does not follow for this file"
             case .system(let reason): reason
             }
         }
     }
 
-    /// The whole file, at most `limit` bytes; with `regularOnly`, a pipe or a device is refused
-    /// before anything is read (for files that are only ever regular, like a journal).
+    /// The whole file, at most `limit` bytes; with `regularOnly`, a symlink, a pipe or a device
+    /// is refused before anything is read (for files tfscript also writes, like a journal, which
+    /// it never opens through a symlink).
     package static func read(_ path: String, limit: Int, regularOnly: Bool = false) throws(Failure) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (regularOnly ? O_NOFOLLOW | O_NONBLOCK : 0))
         guard fd >= 0 else {
             let code = errno
+            if regularOnly && code == ELOOP { throw .symbolicLink }
             throw code == ENOENT ? .notFound : code == EISDIR ? .folder : .system(String(cString: strerror(code)))
         }
         defer { close(fd) }
