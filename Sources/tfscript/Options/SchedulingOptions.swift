@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TokenFactory
 
 /// `--lock`, `--lock-wait`, `--report-url`: what a scheduled `run` or `apply` needs so that
 /// runs cannot overlap and cannot fail silently (docs/scheduling.md).
@@ -24,7 +25,7 @@ struct SchedulingOptions: ParsableArguments {
         if lockWait != nil, lock == nil { throw ValidationError("--lock-wait needs --lock PATH") }
         if let lockWait, lockWait.duration < .zero { throw ValidationError("--lock-wait must not be negative") }
         if let reportURL, RunReport.target(reportURL, exitCode: 0) == nil {
-            throw ValidationError("--report-url must be an http:// or https:// URL with a host, got '\(reportURL)'")
+            throw ValidationError("--report-url must be an http:// or https:// URL with a host, got '\(TokenFactoryClient.Configuration.redactingCredentials(in: reportURL))'")
         }
     }
 
