@@ -113,13 +113,15 @@ struct InputBoundsTests {
             """
         let clock = ContinuousClock()
         let start = clock.now
-        let result = try await TFScriptProcess.run(["run", "--simulator", try Self.script(source)] + arguments)
+        let result = try await TFScriptProcess.run(["run", try Self.script(source)] + arguments)
         let elapsed = clock.now - start
         #expect(result.status == 0, "\(result.stderr.prefix(500))")
         #expect(result.stdout == "\(count)\t--timeout\t--\t-e\t--var=x\ta\(count - 1)\n")
         #expect(result.stderr.contains("warning: --timeout -e --var=x after the script are passed to the script"), "\(result.stderr.prefix(500))")
-        // Quadratic parsing took 6 minutes; linear takes well under a second (plus start-up).
-        #expect(elapsed < .seconds(10), "took \(elapsed)")
+        // Quadratic parsing took 6 minutes; linear takes 0.6 s in a debug build on an idle
+        // machine. The bound is loose because other tests share the CPU, and still 6x tighter
+        // than the quadratic cost.
+        #expect(elapsed < .seconds(60), "took \(elapsed)")
     }
 
     @Test("-e CHUNK takes the rest as its arguments; -- before the script is accepted")
