@@ -4,6 +4,7 @@ internal import HummingbirdCore
 internal import HummingbirdHTTP2
 internal import HummingbirdTLS
 internal import NIOSSL
+internal import TokenFactory
 
 extension TokenFactorySimulator {
     /// How a simulator serves HTTPS: its certificate, its key, and which HTTP versions it offers.
@@ -35,9 +36,9 @@ extension TokenFactorySimulator {
         public static func files(certificateChain: String, privateKey: String, offersHTTP2: Bool = true) throws -> TLS {
             func read(_ path: String, _ what: String) throws -> String {
                 do {
-                    return try String(contentsOfFile: path, encoding: .utf8)
+                    return String(decoding: try BoundedFile.read(path, limit: BoundedFile.certificateLimit), as: UTF8.self)
                 } catch {
-                    throw StartError(description: "cannot read the \(what) file \(path) (check the path and its permissions)")
+                    throw StartError(description: "cannot read the \(what) file \(path): \(error) (check the path and its permissions)")
                 }
             }
             let tls = TLS(

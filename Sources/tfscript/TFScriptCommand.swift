@@ -66,14 +66,16 @@ struct TFScriptCommand: AsyncParsableCommand {
     /// Parses the command line; for `run`, only what comes up to the script goes through
     /// ArgumentParser, and the script's arguments are handed over as they are
     /// (``ScriptArgumentSplit``: ArgumentParser is quadratic in them).
-    static func parseRunningArgumentsApart() throws -> any ParsableCommand {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        guard let split = ScriptArgumentSplit.split(arguments) else { return try parseAsRoot() }
+    static func parseRunningArgumentsApart(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) throws -> any ParsableCommand {
+        guard let split = ScriptArgumentSplit.split(arguments) else { return try parseAsRoot(arguments) }
         let command = try parseAsRoot(split.head)
         guard var run = command as? RunCommand else { return command }
         run.arguments += split.tail
         return run
     }
+
+    /// ArgumentParser alone on the whole command line: what the split must agree with (tests).
+    static func parseWhole(_ arguments: [String]) throws -> any ParsableCommand { try parseAsRoot(arguments) }
 
     /// Whether the command line asks for `--log-format json` (before any script path).
     static func wantsJSONLog(_ arguments: [String]) -> Bool {

@@ -53,6 +53,11 @@ struct ByteInputTests {
         #expect(ours.stdout.hasPrefix("1\t255\t254\n"), "\(ours.stdout)")
         let chunk = try await Self.shell(#""$T" run -e "print(#arg[1], #arg[2])" $'\xff' $'\xe9t\xe9'"#)
         #expect(chunk.stdout == "1\t3\n", "\(chunk.stderr)")
+        let literal = #"-e $'print(string.byte("\xff\xe9", 1, -1))'"#
+        let ours2 = try await Self.shell("\"$T\" run \(literal)")
+        let stock2 = try await Self.shell("\"$L\" \(literal)")
+        #expect(ours2.stdout == "255\t233\n", "\(ours2.stderr)")
+        #expect(ours2.stdout == stock2.stdout)
     }
 
     @Test("a script whose file name is not UTF-8 runs, and finds modules next to it, as with lua5.4")

@@ -92,6 +92,22 @@ struct FileCreationTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/created-through-link"))
     }
 
+    @Test("apply --journal at a symlink is refused, neither read for resuming nor appended to")
+    func applyJournalAtSymlinkRefused() async throws {
+        let folder = try Self.folder()
+        let victim = try Self.victim(folder)
+        symlink(victim, folder + "/journal.jsonl")
+        let plan = folder + "/plan.json"
+        try Data(#"{"format_version":1,"base_url":"http://127.0.0.1:9","operations":[{"index":1,"kind":"delete","target":"ep-1","before":{"endpoint_id":"ep-1","name":"x"}}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: plan))
+        let result = try await TFScriptProcess.run(
+            ["apply", "--yes", "--journal", folder + "/journal.jsonl", "--base-url", "http://127.0.0.1:9", plan], environment: FaultRig.environment())
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("is a symbolic link"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "victim\n")
+        #expect(FaultRig.mode(victim) == 0o644)
+    }
+
     @Test("--journal at a FIFO or a device is refused at once, not blocked on")
     func journalNotRegularRefused() async throws {
         let api = try await SimulatedAPI.start()

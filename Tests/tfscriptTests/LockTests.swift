@@ -154,6 +154,14 @@ struct LockTests {
         #expect(result.stdout == "ran\n")
         #expect(try Data(contentsOf: script) == before)
         #expect(FaultRig.mode(script.path) == 0o444)
+        // A write-only file can be a lock too, and is not written either.
+        let writeOnly = script.deletingLastPathComponent().appendingPathComponent("write-only").path
+        try Data("data".utf8).write(to: URL(fileURLWithPath: writeOnly))
+        chmod(writeOnly, 0o200)
+        let locked = try await TFScriptProcess.run(["run", "--lock", writeOnly, script.path])
+        #expect(locked.status == 0, "\(locked.stderr)")
+        chmod(writeOnly, 0o600)
+        #expect(try String(contentsOfFile: writeOnly, encoding: .utf8) == "data")
     }
 
     @Test("--lock held on an existing file with data refuses the second run and changes no byte of it")

@@ -73,5 +73,8 @@ struct SecretInputTests {
             ["run", try Self.script()], environment: environment.merging(["TFSCRIPT_BASE_URL": url]) { _, new in new })
         #expect(variable.status == 2, "\(variable.stderr)")
         #expect(!variable.stderr.contains("SECRET"), "\(variable.stderr)")
+        let report = try await TFScriptProcess.run(["run", "--report-url", "ftp://ops:hunter2SECRET@x", try Self.script()], environment: environment)
+        #expect(report.status == 2)
+        #expect(!report.stderr.contains("SECRET") && report.stderr.contains("ftp://***@x"), "\(report.stderr)")
     }
 }

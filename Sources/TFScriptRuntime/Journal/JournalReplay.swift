@@ -1,5 +1,6 @@
 public import Foundation
 import TFScriptJSON
+import TokenFactory
 
 /// What a journal says about the operations of one plan, for `tfscript apply --journal`.
 ///
@@ -25,9 +26,9 @@ public struct JournalReplay: Sendable {
     /// Reads `path` (a missing file is an empty journal).
     public init(path: String, plan: Plan) throws(JournalError) {
         guard FileManager.default.fileExists(atPath: path) else { return }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw JournalError(message: "cannot read journal \(path) to resume the plan: \(error.localizedDescription)")
+        let data: [UInt8]
+        do { data = try BoundedFile.read(path, limit: BoundedFile.journalLimit, regularOnly: true) } catch {
+            throw JournalError(message: "cannot read journal \(path) to resume the plan: \(error)")
         }
         let fingerprint = plan.fingerprint
         var intents: [String: Int] = [:]        // "run/seq" -> plan index

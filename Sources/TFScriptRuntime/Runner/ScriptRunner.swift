@@ -69,7 +69,7 @@ public struct ScriptRunner: Sendable {
     /// The largest script source read (the sandbox compiles at most this much at once, see
     /// `TFS_MAX_SOURCE_BYTES`); a file is read up to one byte more, so `/dev/zero` or a huge
     /// file ends with a clear error instead of exhausting memory.
-    public static let maxSourceBytes = 32 << 20
+    public static let maxSourceBytes = 1 << 20
 
     /// Reads a script file (exit code 2 when it cannot be used), skipping a UTF-8 byte order
     /// mark and a `#!` first line as `lua5.4` does.

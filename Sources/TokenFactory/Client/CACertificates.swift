@@ -35,9 +35,9 @@ public struct CACertificates: Sendable, Hashable, CustomStringConvertible {
         switch source {
         case .file(let path):
             do {
-                bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+                bytes = try BoundedFile.read(path, limit: BoundedFile.certificateLimit)
             } catch {
-                throw TokenFactoryError(kind: .configuration, message: "cannot read the CA file \(path) (check the path and its permissions)", cause: error)
+                throw TokenFactoryError(kind: .configuration, message: "cannot read the CA file \(path): \(error) (check the path and its permissions)", cause: error)
             }
         case .pem(let text):
             bytes = Array(text.utf8)

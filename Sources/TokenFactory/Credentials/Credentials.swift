@@ -80,28 +80,12 @@ public struct Credentials: Sendable, CustomStringConvertible {
     /// Reads at most ``maxTokenFileBytes`` + 1 bytes of `path` as a stream, so a pipe or a
     /// process substitution (`--token-file <(pass show tf)`, `/dev/fd/N`) works like a file.
     static func readTokenFile(_ path: String) throws(TokenFactoryError) -> [UInt8] {
-        func failure(_ why: String) -> TokenFactoryError {
-            TokenFactoryError(kind: .configuration, message: "cannot read token file \(path): \(why). Check the path passed to --token-file")
+        do {
+            return try BoundedFile.read(path, limit: maxTokenFileBytes)
+        } catch {
+            let why = if case .tooLarge = error { "\(error); a token file holds only the API token" } else { "\(error)" }
+            throw TokenFactoryError(kind: .configuration, message: "cannot read token file \(path): \(why). Check the path passed to --token-file")
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else { throw failure(errno == ENOENT ? "no such file" : String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var info = stat()
-        if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { throw failure("it is a folder, not a file") }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16 << 10)
-        while bytes.count <= maxTokenFileBytes {
-            let wanted = min(buffer.count, maxTokenFileBytes + 1 - bytes.count)
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, wanted) }
-            if count < 0, errno == EINTR { continue }
-            guard count >= 0 else { throw failure(String(cString: strerror(errno))) }
-            if count == 0 { break }
-            bytes += buffer[..<count]
-        }
-        guard bytes.count <= maxTokenFileBytes else {
-            throw failure("it is larger than \(maxTokenFileBytes >> 10) KiB; a token file holds only the API token")
-        }
-        return bytes
     }
 
     /// Refuses a token that could not travel in an `Authorization` header as given: control

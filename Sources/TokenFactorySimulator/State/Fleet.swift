@@ -1,5 +1,6 @@
 internal import Foundation
 public import TFScriptJSON
+internal import TokenFactory
 
 /// The endpoints a simulator starts with.
 public enum Fleet {
@@ -12,15 +13,15 @@ public enum Fleet {
     /// array. Each object needs a `name`; `endpoint_id` (or `id`) is generated when absent, and
     /// `status` defaults to `running` when `enabled` is true (the default) and `stopped` otherwise.
     public static func load(path: String) throws(LoadError) -> [JSONValue] {
-        let data: Data
+        let data: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try BoundedFile.read(path, limit: BoundedFile.fleetLimit)
         } catch {
-            throw LoadError(description: "cannot read fleet file \(path): \(error.localizedDescription)")
+            throw LoadError(description: "cannot read fleet file \(path): \(error)")
         }
         let value: JSONValue
         do {
-            value = try JSONValue(parsing: Array(data))
+            value = try JSONValue(parsing: data)
         } catch {
             throw LoadError(description: "fleet file \(path) is not valid JSON: \(error)")
         }

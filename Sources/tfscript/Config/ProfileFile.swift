@@ -1,5 +1,6 @@
 import Foundation
 import TOMLKit
+import TokenFactory
 
 /// `$XDG_CONFIG_HOME/tfscript/config.toml` (default `~/.config/tfscript/config.toml`): named
 /// profiles, so `--base-url` and `--token-file` need not be repeated on every command line.
@@ -45,8 +46,9 @@ struct ProfileFile {
     ///   column), a key or table tfscript does not know, or a value of the wrong type.
     static func load(path: String, environment: [String: String]) throws -> ProfileFile? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure(exitCode: 2, message: "cannot read the configuration file \(path): \(String(cString: strerror(errno)))")
+        let data: [UInt8]
+        do { data = try BoundedFile.read(path, limit: BoundedFile.configurationLimit) } catch {
+            throw CommandFailure(exitCode: 2, message: "cannot read the configuration file \(path): \(error)")
         }
         let table: TOMLTable
         do {

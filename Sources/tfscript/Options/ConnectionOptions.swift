@@ -36,7 +36,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(
         name: .customLong("request-timeout"),
         help: ArgumentHelp(
-            "Deadline for one attempt of an API call: connect, send, and read the whole response (e.g. 500ms, 30s, 2m).",
+            "Deadline for one attempt of an API call: connect, send, and read the whole response (e.g. 500ms, 30s, 2m; at most 8760h).",
             discussion: "A server that stalls or drips its answer is cut off at this deadline; the attempt is then retried within the call's retry budget.",
             valueName: "duration"))
     var requestTimeout = DurationArgument(duration: TokenFactoryClient.Timeouts.defaultRequest)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TokenFactory
 
 /// `--lock`, `--lock-wait`, `--report-url`: what a scheduled `run` or `apply` needs so that
 /// runs cannot overlap and cannot fail silently (docs/scheduling.md).
@@ -11,7 +12,7 @@ struct SchedulingOptions: ParsableArguments {
     var lock: String?
 
     @Option(name: .customLong("lock-wait"), help: ArgumentHelp(
-        "With --lock: wait up to this long for the lock (e.g. 30s, 5m) before exiting 6.", valueName: "duration"))
+        "With --lock: wait up to this long for the lock (e.g. 30s, 5m; at most 8760h) before exiting 6.", valueName: "duration"))
     var lockWait: DurationArgument?
 
     @Option(name: .customLong("report-url"), help: ArgumentHelp(
@@ -24,7 +25,7 @@ struct SchedulingOptions: ParsableArguments {
         if lockWait != nil, lock == nil { throw ValidationError("--lock-wait needs --lock PATH") }
         if let lockWait, lockWait.duration < .zero { throw ValidationError("--lock-wait must not be negative") }
         if let reportURL, RunReport.target(reportURL, exitCode: 0) == nil {
-            throw ValidationError("--report-url must be an http:// or https:// URL with a host, got '\(reportURL)'")
+            throw ValidationError("--report-url must be an http:// or https:// URL with a host, got '\(TokenFactoryClient.Configuration.redactingCredentials(in: reportURL))'")
         }
     }
 

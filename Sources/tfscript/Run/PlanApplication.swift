@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TFScript
+import TokenFactory
 
 /// The steps of `tfscript apply`: read, check freshness, confirm, apply, report.
 struct PlanApplication {
@@ -96,14 +97,14 @@ struct PlanApplication {
     }
 
     private func readPlan() throws -> Plan {
-        let data: Data
+        let data: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: command.planFile))
+            data = try BoundedFile.read(command.planFile, limit: BoundedFile.planLimit)
         } catch {
-            throw CommandFailure(exitCode: 2, message: "cannot read plan \(command.planFile): \(error.localizedDescription)")
+            throw CommandFailure(exitCode: 2, message: "cannot read plan \(command.planFile): \(error)")
         }
         do {
-            return try Plan(json: JSONValue(parsing: [UInt8](data)))
+            return try Plan(json: JSONValue(parsing: data))
         } catch {
             throw CommandFailure(exitCode: 2, message: "\(command.planFile): \(error)")
         }

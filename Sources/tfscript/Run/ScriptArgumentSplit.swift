@@ -87,3 +87,22 @@ extension ScriptArgumentSplit {
         return bytes
     }
 }
+
+extension ScriptArgumentSplit {
+    /// The bytes of the `-e` chunk as given in `argv` (the last `-e` before the script's
+    /// `arguments` whose value decodes to `chunk`), so a chunk's string literals keep bytes
+    /// that are not UTF-8, as with `lua5.4 -e`.
+    static func rawChunk(_ chunk: String, before arguments: [String]) -> [UInt8]? {
+        let end = Int(CommandLine.argc) - arguments.count
+        var found: [UInt8]?
+        var index = 1
+        while index + 1 < end {
+            defer { index += 1 }
+            guard let flag = CommandLine.unsafeArgv[index], strcmp(flag, "-e") == 0,
+                  let value = CommandLine.unsafeArgv[index + 1] else { continue }
+            let bytes = UnsafeRawBufferPointer(start: value, count: strlen(value)).map { $0 }
+            if String(decoding: bytes, as: UTF8.self) == chunk { found = bytes }
+        }
+        return found
+    }
+}

@@ -20,16 +20,18 @@ struct ScriptInput {
     static let standardInputName = "stdin"
     static let commandLineName = "(command line)"
     /// The largest script read from stdin (the sandbox's limit for any source).
-    static let maxStandardInputBytes = 32 << 20
+    static let maxStandardInputBytes = ScriptRunner.maxSourceBytes
 
     /// - Parameters:
     ///   - script: the first positional argument (a path, `-`, or with `-e` the chunk's first argument).
     ///   - chunk: the `-e` text; every positional argument is then the chunk's.
     static func resolve(script: String?, chunk: String?, arguments: [String]) throws -> ScriptInput {
         if let chunk {
+            let arguments = (script.map { [$0] } ?? []) + arguments
+            let bytes = ScriptArgumentSplit.rawChunk(chunk, before: arguments) ?? Array(chunk.utf8)
             return ScriptInput(
-                source: .text(chunk, name: commandLineName),
-                arguments: (script.map { [$0] } ?? []) + arguments, requiresFromCurrentDirectory: true)
+                source: .bytes(bytes, name: commandLineName),
+                arguments: arguments, requiresFromCurrentDirectory: true)
         }
         guard let script else {
             throw CommandFailure(exitCode: 2, message: "no script: give a SCRIPT.lua, - to read the script from stdin, or -e 'LUA CODE'")

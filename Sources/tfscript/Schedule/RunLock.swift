@@ -74,7 +74,13 @@ final class RunLock {
     private static func openLockFile(_ path: String) throws -> Int32 {
         // Two rounds: a file created between our failed open and our O_EXCL create is then opened.
         for _ in 0..<2 {
-            let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+            var fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+            if fd < 0, errno == EACCES {
+                // A write-only file: `flock` needs a descriptor, not read access. Nothing is
+                // written through it (no O_TRUNC, no write).
+                fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+                if fd < 0 { errno = EACCES }
+            }
             if fd >= 0 {
                 var info = stat()
                 guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
