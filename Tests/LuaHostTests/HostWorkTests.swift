@@ -63,4 +63,23 @@ struct HostWorkTests {
         #expect(error.description.utf8.count < LuaError.maxShownMessageBytes + 100)
         #expect(error.description.hasSuffix("more bytes not shown)"))
     }
+
+    @Test("a host call's copies of its arguments stay charged to the budget until it returns")
+    func heldCharge() throws {
+        let state = try makeState(memoryLimit: 64 << 20)
+        var before = 0, during = 0, after = 0
+        try state.setGlobal("probe") { call in
+            before = call.state.memoryUsed
+            _ = try call.argument(1) // ~4 MB as a Swift copy
+            during = call.state.memoryUsed
+            return []
+        }
+        try state.setGlobal("measure") { call in
+            after = call.state.memoryUsed
+            return []
+        }
+        _ = try state.run("t = {} for i = 1, 100000 do t[i] = 'v' .. i end probe(t) measure()", chunkName: "=t")
+        #expect(during - before > 3_000_000, "the copy held \(during - before) bytes of budget")
+        #expect(after < during - 3_000_000, "the charge was not given back: \(after) after, \(during) during")
+    }
 }
