@@ -21,21 +21,23 @@ public enum DisplayText {
         let room = max(0, maxBytes)
         if text.utf8.count <= room, !text.unicodeScalars.contains(where: isControl) { return text }
         var result = ""
+        var written = 0 // bytes of `result`
         var shown = 0 // bytes of `text` consumed
         for scalar in text.unicodeScalars {
-            let piece: String
+            let escape: String?
             switch scalar {
-            case "\n": piece = "\\n"
-            case "\r": piece = "\\r"
-            case "\t" where !keepingTabs: piece = "\\t"
-            case _ where isControl(scalar): piece = "\\u{\(String(scalar.value, radix: 16))}"
-            default: piece = String(Character(scalar))
+            case "\n": escape = "\\n"
+            case "\r": escape = "\\r"
+            case "\t" where !keepingTabs: escape = "\\t"
+            case _ where isControl(scalar): escape = "\\u{\(String(scalar.value, radix: 16))}"
+            default: escape = nil
             }
-            if result.utf8.count + piece.utf8.count > room {
-                let rest = text.utf8.count - shown
-                return result + "… (\(rest) more bytes not shown)"
+            let size = escape?.utf8.count ?? UTF8.width(scalar)
+            if written + size > room {
+                return result + "… (\(text.utf8.count - shown) more bytes not shown)"
             }
-            result += piece
+            if let escape { result += escape } else { result.unicodeScalars.append(scalar) }
+            written += size
             shown += UTF8.width(scalar)
         }
         return result
