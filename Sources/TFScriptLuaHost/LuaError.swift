@@ -59,8 +59,13 @@ public struct LuaError: Error, Sendable, CustomStringConvertible {
         return shown + "\n" + lines.joined(separator: "\n")
     }
 
+    /// The most bytes of a message shown (escaped): a script can raise a string as long as its
+    /// memory, and showing all of it (up to 6 bytes per control byte) put tens of megabytes on
+    /// stderr. Past this, the text ends in `… (N more bytes not shown)`.
+    public static let maxShownMessageBytes = 64 << 10
+
     static func escaped(_ text: String) -> String {
-        DisplayText.escapingControlCharacters(text, keepingTabs: true)
+        DisplayText.escapingControlCharacters(text, keepingTabs: true, maxBytes: maxShownMessageBytes)
     }
 }
 

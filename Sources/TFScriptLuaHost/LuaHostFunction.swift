@@ -23,6 +23,7 @@ let luaHostDispatch: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -
     let box = Unmanaged<HostFunctionBox>.fromOpaque(context!).takeUnretainedValue()
     let journal = box.state.resumedHostCall(on: L!)
     let call = LuaHostCall(stack: LuaStack(L: L!, state: box.state))
+    defer { call.held.release(L!) } // arguments' copies are charged until the call returns
     call.passthrough.journal = journal
     let results: [LuaValue]
     do {
@@ -52,6 +53,8 @@ let luaHostDispatch: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -
 /// Valid only during the call, on the Lua thread; do not store it.
 public struct LuaHostCall {
     let stack: LuaStack
+    /// What the arguments copied so far cost the budget, given back when the call returns.
+    let held = HeldCharge()
 
     /// The state the function belongs to.
     public var state: LuaState { stack.state }
@@ -114,10 +117,11 @@ public struct LuaHostCall {
     }
 
     /// Argument `n` (1-based, like Lua's messages), copied; `.nil` past the end.
-    /// Throws for cycles or excess depth in tables.
+    /// Throws for cycles or excess depth in tables. The copy is charged to the script's memory
+    /// budget until this call returns (it is the host's working copy of the script's data).
     public func argument(_ n: Int) throws -> LuaValue {
         guard n >= 1, n <= argumentCount else { return .nil }
-        return try stack.value(at: Int32(n))
+        return try stack.value(at: Int32(n), held: held)
     }
 
     /// All arguments, copied.

@@ -101,12 +101,13 @@ struct LuaStack {
     /// The copy is host memory made for the script, so it is charged to the script's memory
     /// budget while it is built (a table reached twice, `t = {t, t}`, is copied twice: a DAG
     /// 40 levels deep would be 2^40 nodes). Running over the budget trips the memory limit and
-    /// throws; the charge is given back when the copy is done (the caller owns it then).
-    func value(at index: Int32) throws -> LuaValue {
+    /// throws; the charge is given back when the copy is done (the caller owns it then), or,
+    /// with `held`, when the holder releases it (a host call, when it returns).
+    func value(at index: Int32, held: HeldCharge? = nil) throws -> LuaValue {
         let saved = top
         var path = Set<UnsafeRawPointer>()
         let budget = CopyBudget(L: L)
-        defer { budget.finish() }
+        defer { budget.finish(into: held) }
         do {
             return try value(at: lua_absindex(L, index), depth: 0, path: &path, budget: budget)
         } catch {
@@ -220,8 +221,23 @@ final class CopyBudget {
         charged += amount
     }
 
-    func finish() {
-        if tfs_memory_limit(L) != 0 { tfs_uncharge(L, charged) }
+    func finish(into held: HeldCharge? = nil) {
+        if tfs_memory_limit(L) != 0 {
+            if let held { held.bytes += charged } else { tfs_uncharge(L, charged) }
+        }
         charged = 0
+    }
+}
+
+/// Copies' charges kept for as long as the copies are in use: a host call's arguments stay
+/// charged until the host function returns, so the work it does with them (a table rendered,
+/// a body encoded) holds budget, not just the moment they were copied.
+final class HeldCharge {
+    var bytes = 0
+
+    /// Gives the held bytes back to the budget of the state `L`.
+    func release(_ L: OpaquePointer) {
+        if bytes > 0 { tfs_uncharge(L, bytes) }
+        bytes = 0
     }
 }

@@ -26,6 +26,7 @@ typedef struct {
     char *err;
     size_t errlen;
     size_t erroffset;
+    long budget; // values left before the next limit check
 } jd;
 
 static int fail(jd *d, const char *msg) {
@@ -54,6 +55,8 @@ static int fail_unexpected(jd *d, const char *expected) {
     }
     return fail(d, msg);
 }
+
+#define TFS_JSON_CHECK_STEPS 4096
 
 static int parse_value(jd *d);
 
@@ -123,8 +126,12 @@ static int parse_string(jd *d) {
         d->pos += len;
     }
     if (d->pos >= d->n) { d->pos = start - 1; return fail(d, "unterminated string"); }
-    // Slow path: copy with escapes decoded into a scratch buffer (at most the input's size).
-    size_t cap = d->n - start + 4;
+    // Slow path: copy with escapes decoded into a scratch buffer as long as this string's
+    // text (decoding never lengthens it). Sized by this string, not by the rest of the input:
+    // sized by the rest, a document of many short escaped strings cost O(n) per string.
+    size_t end = d->pos;
+    while (end < d->n && d->s[end] != '"') end += d->s[end] == '\\' ? 2 : 1;
+    size_t cap = (end < d->n ? end : d->n) - start + 4;
     unsigned char *buf = malloc(cap);
     if (!buf) return fail(d, "out of memory decoding a string");
     size_t out = d->pos - start;
@@ -328,6 +335,13 @@ static int parse_object(jd *d) {
 
 static int parse_value(jd *d) {
     if (d->pos >= d->n) return fail(d, "unexpected end of input, expected a value");
+    // The count hook cannot run inside this C call: look at the deadline and the interrupt
+    // every few thousand values, as the bounded library functions do. A tripped limit ends
+    // the decoding; the trampoline raises it once the host call returns.
+    if (--d->budget < 0) {
+        d->budget = TFS_JSON_CHECK_STEPS;
+        if (tfs_check_limits(d->L)) return fail(d, "stopped: a limit of the run was reached");
+    }
     switch (d->s[d->pos]) {
     case '{': return parse_object(d);
     case '[': return parse_array(d);

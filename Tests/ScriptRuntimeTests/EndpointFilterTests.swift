@@ -30,4 +30,13 @@ struct EndpointFilterTests {
         let error = #expect(throws: EndpointFilter.FilterError.self) { try EndpointFilter(json: ["enabled": "yes"]) }
         #expect(error?.message == "filter.enabled must be a boolean, got a string")
     }
+
+    @Test("a name pattern longer than 1024 characters is refused")
+    func longPattern() throws {
+        let error = #expect(throws: EndpointFilter.FilterError.self) {
+            try EndpointFilter(json: ["name": .string(String(repeating: "*a", count: 600))])
+        }
+        #expect(error?.message.hasPrefix("filter.name is longer than 1024 characters") == true)
+        #expect(try EndpointFilter(json: ["name": .string(String(repeating: "a", count: 1024))]).name != nil)
+    }
 }

@@ -58,6 +58,28 @@ struct PlanTests {
         #expect(text.hasSuffix("Plan: 1 to create, 1 to change, 1 to delete.\n"))
     }
 
+    @Test("a plan of deep bodies with long keys and values renders in size linear in the plan, each line short")
+    func renderBounded() {
+        // 1,000 levels of a 100-character key over 1,000 leaves: every leaf's full path was
+        // 100 KB of text (the rendering 100 MB) for a body of a few KB; it grows with the
+        // product of depth, key length and leaves.
+        let key = String(repeating: "k", count: 100)
+        var body: JSONValue = .object(Dictionary(uniqueKeysWithValues: (0..<1000).map { ("x\($0)", JSONValue.integer(Int64($0))) }))
+        for _ in 0..<1000 { body = .object([key: body]) }
+        let long = JSONValue.string(String(repeating: "d", count: 1_000_000))
+        let plan = Plan(baseURL: "https://example", operations: [
+            PlanOperation(kind: .create, target: "planned-1", body: body, before: nil, after: nil),
+            PlanOperation(kind: .patch, target: "ep-1", body: ["description": long], before: ["description": long], after: nil),
+        ])
+        let start = ContinuousClock.now
+        let text = PlanRenderer().render(plan)
+        #expect(ContinuousClock.now - start < .seconds(5))
+        let lines = text.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.utf8.count < 3000 }, "a line of \(lines.map(\.utf8.count).max() ?? 0) bytes")
+        #expect(text.contains("description: \"ddd"))
+        #expect(text.contains("… (cut)"))
+    }
+
     @Test("staleness looks at writable fields only, not observed state")
     func writableDifferences() {
         var now = Self.before.objectValue!

@@ -60,4 +60,36 @@ struct RecordTableTests {
         #expect(throws: RecordTable.LayoutError.self) { try RecordTable(value) }
         do { _ = try RecordTable(value) } catch { #expect(error.message == message) }
     }
+
+    @Test("a column heading is cut at 40 characters like a cell, so no row is padded to it")
+    func longHeading() throws {
+        let name = String(repeating: "n", count: 100_000)
+        let text = try RecordTable([[name: 1], [name: 22]], columns: [name, "b"]).text
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines[0] == Substring(String(repeating: "n", count: 37) + "...  b"))
+        #expect(lines.allSatisfy { $0.utf8.count <= 40 + 2 + 1 }, "\(lines.map(\.utf8.count))")
+        #expect(lines[3] == "22")
+    }
+
+    @Test("a nested value is shown cut without serializing all of it")
+    func nestedCut() throws {
+        let big = JSONValue.array((0..<200_000).map { .integer(Int64($0)) })
+        let text = try RecordTable([["v": big]], columns: ["v"]).text
+        #expect(text.hasSuffix("[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,1...\n"))
+    }
+
+    @Test("rendering stops before a line that would pass the byte cap, and when asked to stop")
+    func bounded() throws {
+        let table = try RecordTable(Self.rows, columns: ["name", "region"])
+        var written = ""
+        #expect(table.render(bound: RenderBound(maxBytes: 60)) { written += $0 } == .cut)
+        #expect(written == "name       region\n---------  ---------\nprod-chat  eu-north1\n")
+        var asked = 0
+        written = ""
+        let stopped = table.render(bound: RenderBound(shouldStop: { _ in asked += 1; return asked > 3 })) { written += $0 }
+        #expect(stopped == .stopped)
+        #expect(written == "")
+        #expect(table.render(bound: .unbounded) { _ in } == .complete)
+    }
 }

@@ -3,7 +3,8 @@ import TFScriptLuaHost
 /// Why a run failed, in parts, so a log shipper or monitor gets fields instead of parsing the
 /// diagnostic (`tfscript run --log-format json` writes them as one record).
 public struct ScriptFailure: Sendable, Equatable {
-    /// The error message without the `script.lua:LINE:` prefix (control characters escaped).
+    /// The error message without the `script.lua:LINE:` prefix (control characters escaped,
+    /// at most ``LuaError/maxShownMessageBytes`` bytes of it shown).
     public var message: String
     /// The chunk the error points at: the script's path, or a required module's.
     public var script: String?
@@ -24,9 +25,11 @@ public struct ScriptFailure: Sendable, Equatable {
     /// The parts of a Lua error: the position comes from the message's `chunk:LINE:` prefix,
     /// else from the first Lua frame of the traceback (an error raised with level 0, a table).
     init(_ error: LuaError) {
-        let text = DisplayText.escapingControlCharacters(error.message, keepingTabs: true)
+        // Bounded like the error's own description (a script chooses the message's length).
+        let cap = LuaError.maxShownMessageBytes
+        let text = DisplayText.escapingControlCharacters(error.message, keepingTabs: true, maxBytes: cap)
         let frames = error.traceback.split(separator: "\n").dropFirst().map {
-            DisplayText.escapingControlCharacters(String($0.drop { $0 == "\t" }), keepingTabs: true)
+            DisplayText.escapingControlCharacters(String($0.drop { $0 == "\t" }), keepingTabs: true, maxBytes: cap)
         }
         if let (chunk, line, rest) = Self.position(in: text) {
             self.init(message: rest, script: chunk, line: line, traceback: frames)

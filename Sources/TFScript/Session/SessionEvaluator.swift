@@ -99,7 +99,7 @@ public final class SessionEvaluator {
         case (.ok, _): code = expression
         case (_, .ok): code = buffer
         case (.incomplete, _), (_, .incomplete): return .incomplete
-        case (_, .error(let error)): return .failed(error.message)
+        case (_, .error(let error)): return .failed(DisplayText.cut(error.message, maxBytes: LuaError.maxShownMessageBytes))
         default: return .failed("cannot compile the input")
         }
         return run(runChunk, [.string(LuaString(code)), .boolean(!printing)])
@@ -144,7 +144,7 @@ public final class SessionEvaluator {
             return .succeeded
         } catch {
             if let limit = error.limit {
-                return limit == .interrupt ? .interrupted : .limitExceeded(error.message)
+                return limit == .interrupt ? .interrupted : .limitExceeded(DisplayText.cut(error.message, maxBytes: LuaError.maxShownMessageBytes))
             }
             return .failed(Self.trimmed(error))
         }
@@ -156,6 +156,6 @@ public final class SessionEvaluator {
             !line.contains("[repl]") && !line.contains("[C]: in ?") && !line.contains("in function 'load'")
         }
         let traceback = lines.count <= 1 ? "" : "\n" + lines.joined(separator: "\n").replacingOccurrences(of: "in local 'chunk'", with: "in main chunk")
-        return error.message + traceback
+        return DisplayText.cut(error.message, maxBytes: LuaError.maxShownMessageBytes) + traceback
     }
 }

@@ -27,15 +27,15 @@ public struct PlanRenderer: Sendable {
         switch operation.kind {
         case .create:
             var lines = ["  + create \(title)"]
-            for (path, value) in Self.flatten(operation.body ?? .object([:])) {
-                lines.append("      \(path) = \(Self.display(value))")
+            for leaf in Self.flatten(operation.body ?? .object([:])) {
+                lines.append("      \(Self.pathText(leaf.path)) = \(Self.display(leaf.value))")
             }
             return lines
         case .patch:
             var lines = ["  ~ patch \(title)"]
-            for (path, value) in Self.flatten(operation.body ?? .object([:])) {
-                let old = Self.value(at: path, in: operation.before)
-                lines.append("      \(path): \(old.map(Self.display) ?? "(unset)") \(ascii ? "->" : "→") \(Self.display(value))")
+            for leaf in Self.flatten(operation.body ?? .object([:])) {
+                let old = Self.value(at: leaf.path, in: operation.before)
+                lines.append("      \(Self.pathText(leaf.path)): \(old.map(Self.display) ?? "(unset)") \(ascii ? "->" : "→") \(Self.display(leaf.value))")
             }
             return lines
         case .delete:
@@ -48,25 +48,50 @@ public struct PlanRenderer: Sendable {
         }
     }
 
-    /// Nested objects as dotted paths (`scaling.min_replicas`), sorted, so diffs read line by line.
-    static func flatten(_ value: JSONValue, prefix: String = "") -> [(String, JSONValue)] {
-        guard case .object(let members) = value, !members.isEmpty || prefix.isEmpty else {
-            return [(prefix, value)]
+    // A plan holds what a script sent, so its sizes are the script's: the rendering is kept
+    // linear in the plan and each line short. Objects deeper than `maxDepth` show as JSON on
+    // one line (a path repeats every key above it, so deep paths were quadratic), a key shows
+    // at most `maxKeyShown` characters and a value at most `maxValueShown` bytes.
+    static let maxDepth = 8
+    static let maxKeyShown = 64
+    static let maxValueShown = 1024
+
+    /// Nested objects as paths of keys (`scaling.min_replicas`), sorted, so diffs read line
+    /// by line; at most ``maxDepth`` keys deep.
+    static func flatten(_ value: JSONValue) -> [(path: [String], value: JSONValue)] {
+        var leaves: [(path: [String], value: JSONValue)] = []
+        var path: [String] = []
+        func walk(_ value: JSONValue) {
+            guard case .object(let members) = value, !members.isEmpty || path.isEmpty, path.count < maxDepth else {
+                leaves.append((path, value))
+                return
+            }
+            for key in members.keys.sorted() {
+                path.append(key)
+                walk(members[key]!)
+                path.removeLast()
+            }
         }
-        return members.keys.sorted().flatMap { key in
-            flatten(members[key]!, prefix: prefix.isEmpty ? key : "\(prefix).\(key)")
-        }
+        walk(value)
+        return leaves
     }
 
-    static func value(at path: String, in root: JSONValue?) -> JSONValue? {
+    static func pathText(_ path: [String]) -> String {
+        path.map { $0.utf8.count > maxKeyShown ? String($0.prefix(maxKeyShown)) + "…" : $0 }.joined(separator: ".")
+    }
+
+    static func value(at path: [String], in root: JSONValue?) -> JSONValue? {
         var current = root
-        for component in path.split(separator: ".") {
-            current = current?[String(component)]
+        for key in path {
+            guard let next = current?[key] else { return nil }
+            current = next
         }
         return current
     }
 
     static func display(_ value: JSONValue) -> String {
-        value.serialized()
+        let bytes = value.serializedPrefix(maxBytes: maxValueShown)
+        guard bytes.count > maxValueShown else { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: bytes.prefix(maxValueShown), as: UTF8.self) + "… (cut)"
     }
 }

@@ -14,7 +14,9 @@ public import TFScriptJSON
 ///
 /// Columns are field names or dotted paths into nested objects (`scaling.max_replicas`).
 /// Cells are one line each: strings as they are (control characters as spaces), nested values
-/// as compact JSON, a missing field empty; a cell longer than ``maxCellWidth`` is cut with `...`.
+/// as compact JSON, a missing field empty; a cell (and a column's heading) longer than
+/// ``maxCellWidth`` is cut with `...`, so a line is at most about `42 × columns` characters
+/// whatever the values hold. Rendering is bounded (``render(bound:write:)``).
 public struct RecordTable: Sendable {
     /// Columns shown when none are chosen, in this order, where the records have them.
     public static let preferredColumns = [
@@ -68,49 +70,12 @@ public struct RecordTable: Sendable {
     }
 
     /// The table as text, each line ending in a newline; `(no rows)` when there is nothing
-    /// to show and no columns were chosen.
+    /// to show and no columns were chosen. Unbounded: for tables the host built; a table
+    /// of a script's values goes through ``render(bound:write:)``.
     public var text: String {
-        guard !columns.isEmpty else { return "(no rows)\n" }
-        let cells = records.map { record in columns.map { Self.cell(Self.value(at: $0, in: record)) } }
-        var widths = columns.map(\.count)
-        for row in cells {
-            for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
-        }
-        func line(_ texts: [String]) -> String {
-            var parts: [String] = []
-            for (column, text) in texts.enumerated() {
-                let padding = column < texts.count - 1 ? String(repeating: " ", count: widths[column] - text.count) : ""
-                parts.append(text + padding)
-            }
-            var joined = parts.joined(separator: "  ")
-            while joined.last == " " { joined.removeLast() }
-            return joined + "\n"
-        }
-        var result = line(columns) + line(widths.map { String(repeating: "-", count: $0) })
-        for row in cells { result += line(row) }
+        var result = ""
+        _ = render(bound: .unbounded) { result += $0 }
         return result
-    }
-
-    /// The value at a dotted path (`scaling.max_replicas`); nil when any step is missing.
-    static func value(at path: String, in record: [String: JSONValue]) -> JSONValue? {
-        if let direct = record[path] { return direct }
-        var current: JSONValue? = .object(record)
-        for step in path.split(separator: ".", omittingEmptySubsequences: false) {
-            current = current?[String(step)]
-        }
-        return current
-    }
-
-    static func cell(_ value: JSONValue?) -> String {
-        var text: String
-        switch value {
-        case nil: text = ""
-        case .string(let string)?: text = string
-        case .some(let other): text = other.serialized()
-        }
-        text = String(text.map { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) ? " " : $0 })
-        if text.count > maxCellWidth { text = String(text.prefix(maxCellWidth - 3)) + "..." }
-        return text
     }
 
     static func defaultColumns(_ records: [[String: JSONValue]]) -> [String] {

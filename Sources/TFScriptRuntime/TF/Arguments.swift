@@ -15,10 +15,12 @@ enum Arguments {
         }
         switch value {
         case .string(let bytes):
-            if let text = bytes.string, !text.isEmpty { return text }
+            if let text = bytes.string, !text.isEmpty { return try bounded(text, function: function) }
         case .table(let table):
             for key in ["endpoint_id", "id"] {
-                if case .string(let bytes) = table[key], let text = bytes.string, !text.isEmpty { return text }
+                if case .string(let bytes) = table[key], let text = bytes.string, !text.isEmpty {
+                    return try bounded(text, function: function)
+                }
             }
             throw ScriptError.validation(
                 function, "id must be an endpoint id or an endpoint table, got a table without endpoint_id or id")
@@ -26,6 +28,18 @@ enum Arguments {
             break
         }
         throw ScriptError.validation(function, "id must be an endpoint id (a non-empty string) or an endpoint table, got \(describe(call, n))")
+    }
+
+    /// The longest endpoint id accepted, in bytes. Real ids are a few dozen; an id goes into
+    /// URLs, log lines, error messages and the journal, so a script-sized one would make each
+    /// of those as large as the script's memory.
+    static let maxIDBytes = 1024
+
+    private static func bounded(_ id: String, function: String) throws -> String {
+        guard id.utf8.count <= maxIDBytes else {
+            throw ScriptError.validation(function, "id is longer than \(maxIDBytes) bytes (\(id.utf8.count)); endpoint ids look like \"ep-...\"")
+        }
+        return id
     }
 
     /// The `name` of an endpoint table passed where an id is expected; nil for an id string.

@@ -25,7 +25,12 @@ struct EndpointFilter: Sendable {
         for key in members.keys.sorted() where !Self.keys.contains(key) {
             throw FilterError("filter.\(key) is not a filter key (use \(Self.keys.joined(separator: ", ")))")
         }
-        name = try Self.string(members, "name").map(GlobPattern.init)
+        if let pattern = try Self.string(members, "name") {
+            guard pattern.count <= GlobPattern.maxLength else {
+                throw FilterError("filter.name is longer than \(GlobPattern.maxLength) characters (a name pattern like \"test-*\")")
+            }
+            name = GlobPattern(pattern)
+        }
         region = try Self.string(members, "region")
         state = try Self.string(members, "state")?.lowercased()
         if let value = members["enabled"] {

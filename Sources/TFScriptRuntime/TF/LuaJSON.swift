@@ -58,16 +58,24 @@ public enum LuaJSON {
 
         init(root: String) { self.root = root }
 
+        /// The path as text, bounded (a script chooses its keys' length and its nesting): a key
+        /// is shown up to ``maxKeyShown`` characters, the path up to ``maxPathShown``.
         var text: String {
             var result = root
             for step in steps {
+                if result.utf8.count > Self.maxPathShown { return result + "…" }
                 switch step {
                 case .index(let i): result += "[\(i)]"
-                case .key(let k): result += result.isEmpty ? k : ".\(k)"
+                case .key(let k):
+                    let shown = k.utf8.count > Self.maxKeyShown ? String(k.prefix(Self.maxKeyShown)) + "…" : k
+                    result += result.isEmpty ? shown : ".\(shown)"
                 }
             }
             return result
         }
+
+        static let maxKeyShown = 64
+        static let maxPathShown = 1024
 
         func error(_ problem: String) -> EncodingError { EncodingError(path: text, problem: problem) }
     }

@@ -18,7 +18,12 @@ extension TFModule {
                 let value = try Arguments.json(call, 1, name: "value", function: function)
                 // The text becomes a Lua string: it must fit in what is left of the budget.
                 let room = call.state.memoryRemaining ?? Self.maxUnlimitedText
-                guard let text = value.serializedBytes(pretty: pretty, limit: room) else {
+                // Writing is host work the script sized (pretty printing a deep value is far
+                // larger than the value): the run's limits reach it as they reach Lua code.
+                let work = call.state.hostWork()
+                let bound = RenderBound(maxBytes: room, shouldStop: { work.shouldStop(after: $0) })
+                guard let text = value.serializedBytes(pretty: pretty, bound: bound) else {
+                    try work.check() // stopped by a limit (deadline, interrupt)
                     // Over what is left: that is the memory limit (the trampoline raises it).
                     _ = call.state.charge(room + 1)
                     throw ScriptError(kind: .limit, message: "\(function): the JSON text does not fit in the memory limit")

@@ -6,8 +6,9 @@ extension TFModule {
     /// formatter, with Lua's rules), the record goes to swift-log, which writes to stderr.
     ///
     /// Records count against a cap of the run's output size (`--max-output`; `print` has its
-    /// own) by what a record costs once written: the message plus ``logRecordOverhead`` for the
-    /// timestamp, level and logger fields, so even empty messages cannot write without bound.
+    /// own) by what a record costs once written (``writtenSize(of:)``: escaped, as the log
+    /// handlers write it) plus ``logRecordOverhead`` for the timestamp, level and logger
+    /// fields, so neither control characters nor empty messages can write past the cap.
     /// Past the cap, one warning says the log was truncated and later records are dropped, so a
     /// runaway loop cannot fill a disk through journald or cron mail.
     func installLog(into state: LuaState) throws {
@@ -19,13 +20,13 @@ extension TFModule {
                 return []
             }
             guard !truncated else { return [] }
-            remaining -= message.bytes.count + Self.logRecordOverhead
+            let text = message.lossyString
+            remaining -= Self.writtenSize(of: text) + Self.logRecordOverhead
             guard remaining >= 0 else {
                 truncated = true
                 logger.warning("tf.log output truncated (--max-output reached); later records are dropped")
                 return []
             }
-            let text = message.lossyString
             switch level.lossyString {
             case "debug": logger.debug("\(text)")
             case "info": logger.info("\(text)")
@@ -38,6 +39,15 @@ extension TFModule {
     }
 
     static let logWriterGlobal = "__tfscript_log_write"
+
+    /// The most bytes a message takes once a log handler writes it: control characters
+    /// escaped for a text line (`\u{1b}`, up to 8 bytes for one character) and, for a JSON line,
+    /// quotes and backslashes escaped too. Invalid UTF-8 is already replaced (3 bytes a byte).
+    static func writtenSize(of text: String) -> Int {
+        var quoted = 0
+        for byte in text.utf8 where byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { quoted += 1 }
+        return DisplayText.escapedByteCount(text) + quoted
+    }
 
     /// What a text or JSON log line adds to its message (time, level, logger, separators).
     static let logRecordOverhead = 80

@@ -3,7 +3,8 @@ import TFScriptLuaHost
 
 extension TFModule {
     /// `tf.show(rows [, columns])`: prints records as an aligned table (``RecordTable``) on the
-    /// script's output, counted against the output cap like `print`.
+    /// script's output, counted against the output cap like `print`, and stopped by the
+    /// script's limits like Lua code (``LuaHostWork``).
     func installShow(into state: LuaState) throws {
         try state.registerModule(["tf"], functions: ["show": { call in try show(call) }])
     }
@@ -27,7 +28,14 @@ extension TFModule {
         } catch {
             throw ScriptError.validation(function, "rows: \(error.message)")
         }
-        call.state.writeOutput(table.text)
+        // Written line by line as it is rendered, so the output cap (not host memory) bounds
+        // it; rendering stops at a limit (deadline, interrupt) or once the output is cut.
+        let state = call.state
+        let work = state.hostWork()
+        let bound = RenderBound(shouldStop: { steps in work.shouldStop(after: steps) || state.outputWasTruncated })
+        if table.render(bound: bound, write: { state.writeOutput($0) }) == .stopped {
+            try work.check()
+        }
         return []
     }
 
