@@ -57,6 +57,11 @@ extension LuaState {
             do {
                 return try (base + 1 ..< stack.top + 1).map { try stack.value(at: $0) }
             } catch {
+                // Copying is work for the script: a limit it reached (the deadline, the memory
+                // budget, an interrupt) ends the run as that limit, not as an internal error.
+                if let limit = trippedLimit {
+                    throw LuaError(kind: .limit(limit), message: configuration.message(for: limit))
+                }
                 throw LuaError(kind: .runtime, message: "cannot copy results from Lua: \(error)")
             }
         }

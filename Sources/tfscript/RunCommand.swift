@@ -32,7 +32,9 @@ struct RunCommand: AsyncParsableCommand {
             (one value as itself, several as an array, none as null) after the script's own output; -o \
             table prints a returned array of records as a table (--columns name,region,\
             scaling.max_replicas chooses and orders the columns); -o none (the default) \
-            prints nothing more. A result that cannot be shown so fails the run (exit 1).
+            prints nothing more. A result that cannot be shown so fails the run (exit 1); \
+            one larger than what is left of --max-output, or not printed by the --timeout, \
+            is not printed at all (exit 3).
 
             DRY RUN: --dry-run sends reads but records create/patch/delete, prints the plan on \
             stderr, and --plan-out saves it for `tfscript apply` (docs/dry-run.md).

@@ -1,13 +1,55 @@
+import Foundation
 import TFScript
+import TFScriptLuaHost
 
 /// Prints what the main chunk returned, as `-o json` or `-o table` asks, after the script's
 /// own output: a whole document or nothing, so `| jq` never sees half of one.
+///
+/// The rendering is work done for the script, so it obeys the script's limits: the text may
+/// take at most what is left of `--max-output` after the script's own output, and rendering
+/// stops at the run's `--timeout` or a signal. Past either nothing is printed and the command
+/// ends with exit 3, like any limit.
 struct ResultPrinter {
     var options: ResultOptions
 
+    /// What rendering may use: bytes left of the output cap, and when to give up.
+    struct Limits {
+        /// Bytes left of `--max-output` (nil: no cap).
+        var bytesLeft: Int?
+        /// The run's `--timeout` as a deadline (nil: none), and its length for messages.
+        var deadline: ContinuousClock.Instant?
+        var timeout: Duration?
+        /// Whether a signal asked the command to stop.
+        var interrupted: @Sendable () -> Bool = { false }
+    }
+
     /// The text to print, or nil for `-o none`.
-    /// - Throws: ``CommandFailure`` (exit 1) when the values cannot be shown that way.
-    func text(for result: ScriptResult) throws -> String? {
+    /// - Throws: ``CommandFailure``: exit 1 when the values cannot be shown that way, exit 3
+    ///   when showing them would pass the output cap, the timeout or a signal.
+    func text(for result: ScriptResult, limits: Limits = Limits()) throws -> String? {
+        var checks = 0
+        var stoppedBy: String?
+        let bound = RenderBound(maxBytes: limits.bytesLeft ?? .max) { steps in
+            checks += steps
+            guard checks >= 4096 else { return false }
+            checks = 0
+            if limits.interrupted() { stoppedBy = "interrupted"; return true }
+            if let deadline = limits.deadline, ContinuousClock.now >= deadline {
+                stoppedBy = "timeout of \(LimitSyntax.formatDuration(limits.timeout ?? .zero)) exceeded"
+                return true
+            }
+            return false
+        }
+        func overLimit(_ format: String) -> CommandFailure {
+            if let stoppedBy {
+                return CommandFailure(exitCode: 3, message: "\(stoppedBy) while printing the result (-o \(format)); nothing was printed")
+            }
+            let left = LimitSyntax.formatBytes(limits.bytesLeft ?? 0)
+            return CommandFailure(
+                exitCode: 3,
+                message: "-o \(format): the result is larger than the \(left) left of --max-output after the script's own output; "
+                    + "nothing was printed (raise --max-output, or return less)")
+        }
         switch options.format {
         case .none:
             return nil
@@ -18,7 +60,11 @@ struct ResultPrinter {
             case 1: result.values[0]
             default: .array(result.values)
             }
-            return document.serialized(pretty: true) + "\n"
+            // One byte of the cap is kept for the newline.
+            var jsonBound = bound
+            jsonBound.maxBytes = max(0, bound.maxBytes == .max ? .max : bound.maxBytes - 1)
+            guard let bytes = document.serializedBytes(pretty: true, bound: jsonBound) else { throw overLimit("json") }
+            return String(decoding: bytes, as: UTF8.self) + "\n"
         case .table:
             guard result.values.count == 1 else {
                 throw failure("table", result.values.isEmpty
@@ -26,11 +72,15 @@ struct ResultPrinter {
                     : "the script returned \(result.values.count) values; -o table shows one array of records")
             }
             if let problem = result.valueProblems.first { throw failure("table", problem) }
+            let table: RecordTable
             do {
-                return try RecordTable(result.values[0], columns: options.columns).text
+                table = try RecordTable(result.values[0], columns: options.columns)
             } catch {
                 throw failure("table", "the script's result: \(error.message)")
             }
+            var text = ""
+            guard table.render(bound: bound, write: { text += $0 }) == .complete else { throw overLimit("table") }
+            return text
         }
     }
 

@@ -42,6 +42,7 @@ struct ScriptExecution {
             // then stops the script as it does for Ctrl-C in a library: exit 3, interrupted).
             let script = script
             let options_ = options
+            let started = ContinuousClock.now
             let work = Task { await CallStatistics.$current.withValue(statistics) { await engine.run(script, options: options_) } }
             var result = await ProcessSignals.shared.whileRunning(work)
             // The watchdog stays armed while the result is printed: that is work for the script too.
@@ -55,7 +56,11 @@ struct ScriptExecution {
             var unprintable: CommandFailure?
             if result.status == .ok {
                 do {
-                    if let text = try results.text(for: result) { StandardOutput.write(text) }
+                    let limits = ResultPrinter.Limits(
+                        bytesLeft: options.maxOutput.map { max(0, $0 - StandardOutput.bytesPrinted) },
+                        deadline: options.timeout.map { started.advanced(by: $0) }, timeout: options.timeout,
+                        interrupted: { ProcessSignals.shared.receivedName != nil })
+                    if let text = try results.text(for: result, limits: limits) { StandardOutput.write(text) }
                 } catch let failure as CommandFailure {
                     unprintable = failure
                 }

@@ -16,7 +16,16 @@ enum StandardOutput {
     private static let isTerminal = isatty(1) == 1
     private static let blockSize = 64 << 10
 
-    static let sink = OutputSink { bytes in append(bytes) }
+    /// Bytes the script printed (what `--max-output` counts).
+    private static let printed = Mutex(0)
+
+    static let sink = OutputSink { bytes in
+        printed.withLock { $0 += bytes.count }
+        append(bytes)
+    }
+
+    /// How much the script has printed so far.
+    static var bytesPrinted: Int { printed.withLock { $0 } }
 
     /// Writes text tfscript itself prints for the script (its `-o` result), after its output.
     static func write(_ text: String) {
