@@ -55,6 +55,7 @@ struct GlobPatternTests {
         let start = ContinuousClock.now
         #expect(!glob.matches(name))
         #expect(glob.matches(name + "b"))
-        #expect(ContinuousClock.now - start < .seconds(2))
+        // Loose, for a loaded machine and AddressSanitizer; the old matcher took 77 s here.
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 }
