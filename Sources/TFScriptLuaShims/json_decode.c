@@ -423,7 +423,11 @@ static int decode_under_budget(lua_State *L, decode_args *a) {
     s->relaxed = saved;
     if (status != LUA_OK) {
         tfs_note_status(L, status);
-        if (!a->err[0]) snprintf(a->err, a->errlen, "%s", status == LUA_ERRMEM ? "not enough memory" : "cannot build the decoded value");
+        if (!a->err[0]) {
+            const char *why = tfs_limit_tripped(L) ? "stopped: a limit of the run was reached"
+                : status == LUA_ERRMEM ? "not enough memory" : "cannot build the decoded value";
+            snprintf(a->err, a->errlen, "%s", why);
+        }
         lua_pop(L, 1);
         return 0;
     }

@@ -98,8 +98,9 @@ struct HostWorkLimitTests {
             }
             #expect(plain.exitCode == 0, "\(plain.error ?? "")")
             // Sized by the rest of the document, the scratch buffers made this 21 s (30 MiB)
-            // where the baseline takes about 1 s: linear keeps it within a small factor.
-            #expect(elapsed < 4 * baseline + 1, "decoding 30 MiB of escapes took \(elapsed) s, without escapes \(baseline) s")
+            // where the baseline takes about 1 s, and the ratio grows with the size. Linear keeps
+            // it within a constant factor: about 2× in a debug build, 7× under AddressSanitizer.
+            #expect(elapsed < 15 * baseline + 2, "decoding 30 MiB of escapes took \(elapsed) s, without escapes \(baseline) s")
         }
     }
 
