@@ -40,10 +40,9 @@ struct ScriptExecution {
             }
             // In a task of its own, so the first SIGINT/SIGTERM/SIGHUP can cancel it (the engine
             // then stops the script as it does for Ctrl-C in a library: exit 3, interrupted).
-            let script = script
-            let options_ = options
+            let (script, runOptions) = (script, options)
             let started = ContinuousClock.now
-            let work = Task { await CallStatistics.$current.withValue(statistics) { await engine.run(script, options: options_) } }
+            let work = Task { await CallStatistics.$current.withValue(statistics) { await engine.run(script, options: runOptions) } }
             var result = await ProcessSignals.shared.whileRunning(work)
             // The watchdog stays armed while the result is printed: that is work for the script too.
             defer { watchdog?.cancel() }
