@@ -51,9 +51,6 @@ final class ParallelRun {
     /// strong reference back made a cycle that kept a state, and its whole Lua heap, alive
     /// after a run that a limit ended before the run's `<close>` could clear it.
     unowned let state: LuaState
-    /// Under `--dry-run`: answers are handed out in the order requests were made, so workers
-    /// resume in the same order on every run and the plan is reproducible.
-    let inIssueOrder: Bool
     private var workers: [LuaCoroutineID: Int] = [:]
     /// Requests not yet handed to their worker, in the order they were made.
     private var undelivered: [Operation] = []
@@ -61,9 +58,8 @@ final class ParallelRun {
     private var nextSequence = 0
     private let mailbox = Mailbox()
 
-    init(state: LuaState, inIssueOrder: Bool) {
+    init(state: LuaState) {
         self.state = state
-        self.inIssueOrder = inIssueOrder
     }
 
     /// Makes `coroutine` worker `index` of this run: its `tf` calls will suspend it.
@@ -99,9 +95,9 @@ final class ParallelRun {
         throw LuaHostSuspension(yielding: Self.suspendedMarker)
     }
 
-    /// The workers whose answers have arrived, to resume now (in item order, or in issue order
-    /// under dry-run). With `block`, waits until there is at least one, checking the timeout
-    /// and interrupt every 20 ms (a request cannot be interrupted by the count hook).
+    /// The workers whose answers have arrived, to resume now (in item order). With `block`,
+    /// waits until there is at least one, checking the timeout and interrupt every 20 ms (a
+    /// request cannot be interrupted by the count hook).
     func wait(block: Bool) throws -> [Int] {
         while true {
             if let limit = state.limitReachedDuringHostCall() { throw limit }
@@ -153,18 +149,15 @@ final class ParallelRun {
         }
     }
 
+    /// The operations whose answers have arrived, in worker order, as a live run delivers them.
+    /// Dry runs do the same: holding answers back in issue order (for a reproducible plan) let
+    /// a slow read that then failed end a `fail_fast` dry run before workers whose answers had
+    /// arrived reached their changes, which the live run sent (issue 19, section 2).
     private func takeDeliverable() -> [Int] {
-        var ready: [Operation] = []
-        if inIssueOrder {
-            while let first = undelivered.first, first.result != nil {
-                ready.append(undelivered.removeFirst())
-            }
-        } else {
-            ready = undelivered.filter { $0.result != nil }
-            if !ready.isEmpty {
-                undelivered.removeAll { $0.result != nil }
-                ready.sort { $0.worker < $1.worker }
-            }
+        var ready = undelivered.filter { $0.result != nil }
+        if !ready.isEmpty {
+            undelivered.removeAll { $0.result != nil }
+            ready.sort { $0.worker < $1.worker }
         }
         for operation in ready { operation.delivered = true }
         return ready.map(\.worker)

@@ -21,7 +21,7 @@ extension TFModule {
                     throw ScriptError(error, function: function, argument: "spec")
                 }
                 try checkAgainstCatalogue(spec, function, call)
-                let created = try api(function, call, mutation: true) { try await planes.current.createEndpoint(spec) }
+                let created = try api(function, call) { try await planes.current.createEndpoint(spec) }
                 try chargePlanned(call, body: .object(fields), planes: planes)
                 return [EndpointView.lua(created)]
             },
@@ -33,14 +33,14 @@ extension TFModule {
                 do throws(TokenFactoryError) { patch = try EndpointPatch(validating: .object(fields)) } catch {
                     throw ScriptError(error, function: function, argument: "fields")
                 }
-                let patched = try api(function, call, mutation: true) { try await planes.current.patchEndpoint(id: id, patch) }
+                let patched = try api(function, call) { try await planes.current.patchEndpoint(id: id, patch) }
                 try chargePlanned(call, body: .object(fields), planes: planes)
                 return [EndpointView.lua(patched)]
             },
             "delete": { call in
                 let function = "tf.endpoints.delete"
                 let id = try Arguments.id(call, 1, function: function)
-                try api(function, call, mutation: true) { try await planes.current.deleteEndpoint(id: id) }
+                try api(function, call) { try await planes.current.deleteEndpoint(id: id) }
                 try chargePlanned(call, body: nil, planes: planes)
                 return [.boolean(true)]
             },

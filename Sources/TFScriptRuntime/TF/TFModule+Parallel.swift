@@ -13,7 +13,6 @@ extension TFModule {
     /// then the scheduler loop in Lua (``ParallelSchedulerSource``). Needs `tf.json`.
     func installParallel(into state: LuaState) throws {
         let runs = ParallelRuns()
-        let planes = context.controlPlanes
         try state.registerMetatable(Self.parallelRunMetatable, functions: [
             "__close": { call in
                 runs.remove(try call.argument(1))?.finish()
@@ -23,7 +22,7 @@ extension TFModule {
         try state.registerModule(["tf", "_parallel"], functions: [
             "begin": { call in
                 let (concurrency, failFast) = try Self.parallelOptions(call)
-                let run = ParallelRun(state: call.state, inIssueOrder: planes.isDryRun)
+                let run = ParallelRun(state: call.state)
                 return [runs.add(run), .integer(Int64(concurrency)), .boolean(failFast)]
             },
             "adopt": { call in
@@ -43,14 +42,6 @@ extension TFModule {
             },
         ], values: ["suspended": ParallelRun.suspendedMarker])
         try state.run(ParallelSchedulerSource.source, chunkName: ParallelSchedulerSource.chunkName)
-    }
-
-    /// Whether a request may suspend a `tf.parallel` worker. Under dry-run, changes (flagged
-    /// `mutation` where each function is registered) are recorded at call time instead (they
-    /// send nothing; the recorder reads `before` snapshots), so the plan's order is the order in
-    /// which workers made them.
-    func suspends(mutation: Bool) -> Bool {
-        !(mutation && context.controlPlanes.isDryRun)
     }
 
     /// Checks `tf.parallel`'s arguments; errors name the script line that called it.

@@ -89,19 +89,20 @@ public struct TFModule: Sendable {
     // MARK: Calls into the control plane
 
     /// Runs a control-plane call for `function`, blocking the Lua thread (or suspending a
-    /// `tf.parallel` worker), and turns client errors into script errors. `mutation` is set by
-    /// the functions that change the fleet, where they are registered (see ``suspends(mutation:)``).
+    /// `tf.parallel` worker), and turns client errors into script errors. Under dry-run a
+    /// change suspends its worker like any call (its recording reads the `before` snapshot),
+    /// so workers resume in the order their calls complete, as in a live run (issue 19).
     ///
     /// Response bodies fetched for the call are charged to what is left of the script's memory
     /// limit (``ResponseBudget``): a server that pages forever, or sends huge bodies, trips the
     /// memory limit (exit 3) instead of growing the host.
     func api<T: Sendable>(
-        _ function: String, _ call: LuaHostCall, mutation: Bool = false, _ operation: @escaping @Sendable () async throws -> T
+        _ function: String, _ call: LuaHostCall, _ operation: @escaping @Sendable () async throws -> T
     ) throws -> T {
         let budget = call.state.memoryRemaining.map { ResponseBudget(bytes: $0) }
         let statistics = context.statistics
         do {
-            return try HostBridge.run(call, suspending: suspends(mutation: mutation)) {
+            return try HostBridge.run(call) {
                 try await ResponseBudget.$current.withValue(budget) {
                     try await CallStatistics.$current.withValue(statistics) { try await operation() }
                 }

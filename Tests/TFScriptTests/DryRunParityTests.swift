@@ -1,0 +1,43 @@
+import Foundation
+import TestSupport
+import TFScript
+import TFScriptJSON
+import Testing
+
+/// Issue 19, section 2: a dry run plans what the live run would do. Each test runs the same
+/// script against the same server state twice, dry and live, and compares the plan's
+/// operations with the mutations the live run sent.
+struct DryRunParityTests {
+    @Test("tf.parallel with fail_fast: workers whose reads came back first reach their changes in a dry run as they do live")
+    func parallelFailFast() async throws {
+        let ids = ["ep-1", "ep-2", "ep-3", "ep-4"]
+        let fleet = FakeFleet(ids)
+        // ep-1's read is slow and then fails; the others answer at once.
+        let server = try FaultServer { request, _ in
+            if request.method == "GET", request.path.hasSuffix("/ep-1") {
+                return .after({ usleep(300_000) }, .json(404, ["error": ["message": "not found"]]))
+            }
+            return fleet.answer(request)
+        }
+        defer { server.stop() }
+        let script = """
+            local ids = {"ep-1", "ep-2", "ep-3", "ep-4"}
+            tf.parallel(ids, function(id)
+              tf.endpoints.get(id)
+              tf.endpoints.delete(id)
+            end, {concurrency = 4, fail_fast = true})
+            """
+        let engine = try await ScriptEngine(controlPlane: .api(baseURL: server.baseURL, token: "tk-test-0123456789"))
+        var dry = ScriptOptions()
+        dry.dryRun = true
+        let planned = await engine.run(.text(script, name: "script.lua"), options: dry)
+        let live = await engine.run(.text(script, name: "script.lua"), options: ScriptOptions())
+        try await engine.shutdown()
+
+        #expect(planned.exitCode == live.exitCode, "dry: \(planned.error ?? "") live: \(live.error ?? "")")
+        let plannedDeletes = (planned.plan?.operations ?? []).filter { $0.kind == .delete }.map(\.target).sorted()
+        let sentDeletes = server.log.filter { $0.method == "DELETE" }.map { String($0.path.split(separator: "/").last!) }.sorted()
+        #expect(sentDeletes == ["ep-2", "ep-3", "ep-4"])
+        #expect(plannedDeletes == sentDeletes)
+    }
+}
