@@ -22,8 +22,9 @@ struct ApplyCommand: AsyncParsableCommand {
             checked against the API; the rest are checked for staleness and applied. See docs/journal.md.
 
             EXIT CODES: 0 applied (or nothing to apply) · 1 refused (stale plan, not confirmed, \
-            other base URL) · 2 usage error or unreadable plan · 4 an operation failed · \
-            6 another run holds the --lock.
+            other base URL) · 2 usage error or unreadable plan · 3 interrupted (a signal) · \
+            4 an operation failed · 6 another run holds the --lock · 7 the plan breaks a \
+            guardrail (--max-changes, --protect): nothing was sent.
 
             SCHEDULING: --lock, --lock-wait and --report-url work as for run; --log-format json \
             makes every stderr line a JSON object and ends with a run.end summary record \
@@ -53,6 +54,9 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Control plane")
     var connection: ConnectionOptions
+
+    @OptionGroup(title: "Guardrails")
+    var guardrails: GuardrailOptions
 
     @OptionGroup(title: "Logging")
     var logging: LoggingOptions

@@ -54,7 +54,8 @@ struct RunCommand: AsyncParsableCommand {
             EXIT CODES: 0 ok · 1 script error (uncaught error, printed as script.lua:LINE: \
             message plus a traceback) · 2 usage error (bad flags, missing script, no API \
             token) · 3 limit exceeded · 4 API or transport failure the script did not handle · \
-            5 changes planned (with --dry-run --detailed-exitcode) · 6 another run holds the --lock.
+            5 changes planned (with --dry-run --detailed-exitcode) · 6 another run holds the --lock · \
+            7 a guardrail (--max-changes, --protect) refused a change.
 
             SCHEDULING: --lock FILE keeps two runs from overlapping (the second exits 6 at once, \
             or waits up to --lock-wait). --log-format json makes every stderr line a JSON object, \
@@ -79,6 +80,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Dry run")
     var dryRun: DryRunOptions
+
+    @OptionGroup(title: "Guardrails")
+    var guardrails: GuardrailOptions
 
     @Option(help: ArgumentHelp(
         "Append one JSON line per mutation sent (time, operation, id, body, result) to this file.", valueName: "path"))
@@ -123,6 +127,7 @@ struct RunCommand: AsyncParsableCommand {
             var options = sandbox.scriptOptions(arguments: input.arguments)
             options.argumentBytes = ScriptArgumentSplit.rawBytes(of: input.arguments)
             options.dryRun = dryRun.enabled
+            options.guardrails = guardrails.guardrails
             options.waitProgress = WaitProgressDisplay(logging: logging, logger: logger).sink
             if input.requiresFromCurrentDirectory {
                 options.libraryPaths.insert(FileManager.default.currentDirectoryPath, at: 0)

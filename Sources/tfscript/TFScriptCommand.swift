@@ -26,7 +26,7 @@ struct TFScriptCommand: AsyncParsableCommand {
 
             Exit codes: 0 ok · 1 script error · 2 usage error · 3 limit exceeded · \
             4 API/transport failure · 5 changes planned (--dry-run --detailed-exitcode) · \
-            6 another run holds the --lock.
+            6 another run holds the --lock · 7 a guardrail (--max-changes, --protect) refused a change.
             Shell completion: tfscript --generate-completion-script bash|zsh|fish.
             Docs: README.md and docs/ (lua-api.md, sandbox.md, dry-run.md, scheduling.md, simulator.md).
             """,

@@ -41,6 +41,8 @@ struct PreparedRun {
     let source: [UInt8]
     let requireFolder: String?
     let recorder: RecordingControlPlane?
+    /// The guardrails around the control plane, when any are set.
+    let guarded: GuardedControlPlane?
     let module: TFModule
     let hostModules: HostModuleInstaller
     let capture: OutputCapture?
@@ -68,7 +70,10 @@ struct PreparedRun {
             configuration = Self.configuration(options, path: path)
         }
         let recorder = options.dryRun ? engine.connection.recorder() : nil
-        let plane = recorder ?? engine.connection.controlPlane(journal: options.journal)
+        let unguarded = recorder ?? engine.connection.controlPlane(journal: options.journal)
+        let guarded = options.guardrails.isEmpty ? nil : GuardedControlPlane(unguarded, guardrails: options.guardrails)
+        self.guarded = guarded
+        let plane: any ControlPlane = guarded ?? unguarded
         self.recorder = recorder
         let logger = options.logger ?? engine.logger
         self.module = TFModule(context: TFModule.Context(
@@ -118,6 +123,17 @@ struct PreparedRun {
             outputTruncated: completion.outputTruncated, skippedMutations: hostModules.skipped.take(),
             valueProblems: completion.valueProblems)
         result.failure = Self.failure(of: completion.outcome, message: message)
+        // A guardrail refusal ends the run with its own code even when the script caught it;
+        // only a limit (3) or a usage error (2) says more.
+        if let guarded, guarded.refusals > 0, ![2, 3].contains(result.exitCode) {
+            result.exitCode = 7
+            result.status = .guardrailRefused
+            if result.error == nil {
+                let message = "a guardrail refused \(guarded.refusals) \(guarded.refusals == 1 ? "change" : "changes") (the script caught the error); \(guarded.changes) made"
+                result.error = message
+                result.failure = ScriptFailure(message: message)
+            }
+        }
         result.changesSent = statistics.mutationsSent
         result.changesPlanned = plan?.operations.count ?? 0
         result.retries = statistics.retries

@@ -40,6 +40,9 @@ public struct ScriptOptions: Sendable {
     public var output: OutputSink?
     /// Where `tf.log` records go; nil uses the engine's logger (which logs nothing by default).
     public var logger: Logger?
+    /// `--max-changes` and `--protect`: changes refused before they are sent (or recorded, under
+    /// dry-run), whatever the script does; a refusal ends the run with exit code 7.
+    public var guardrails = Guardrails()
     /// The write-ahead journal of a live run's mutations (ignored under dry-run and by custom
     /// control planes, which journal themselves if they need to).
     public var journal: Journal?

@@ -52,6 +52,8 @@ public struct ScriptStatus: Hashable, Sendable, CustomStringConvertible {
     public static let ok = ScriptStatus(rawValue: "ok")
     /// An uncaught error or a syntax error; also an unhandled `tf` API or transport error.
     public static let scriptError = ScriptStatus(rawValue: "script-error")
+    /// A guardrail (`--max-changes`, `--protect`) refused a change (exit code 7).
+    public static let guardrailRefused = ScriptStatus(rawValue: "guardrail-refused")
     /// The memory limit or the timeout ended the run.
     public static let limitExceeded = ScriptStatus(rawValue: "limit-exceeded")
     /// The Swift task awaiting the run was cancelled, or ``ScriptSession/interrupt()`` was called.

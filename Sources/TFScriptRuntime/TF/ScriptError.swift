@@ -22,6 +22,9 @@ public struct ScriptError: LuaErrorConvertible, Sendable, CustomStringConvertibl
         public static let limit = Kind(rawValue: "limit")
         /// The run cannot reach the API at all (no token): a usage problem, exit code 2.
         public static let configuration = Kind(rawValue: "configuration")
+        /// A guardrail (`--max-changes`, `--protect`) refused a change before it was sent:
+        /// the run ends with exit code 7, even if the script caught the error.
+        public static let guardrail = Kind(rawValue: "guardrail")
     }
 
     public var kind: Kind
@@ -74,6 +77,7 @@ public struct ScriptError: LuaErrorConvertible, Sendable, CustomStringConvertibl
         switch table["kind"].stringValue {
         case Kind.api.rawValue, Kind.transport.rawValue: return 4
         case Kind.configuration.rawValue: return 2
+        case Kind.guardrail.rawValue: return 7
         default: return nil
         }
     }

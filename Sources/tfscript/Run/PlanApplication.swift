@@ -75,6 +75,7 @@ struct PlanApplication {
                     + "Run the script again with --dry-run to make a fresh plan.")
         }
 
+        try checkGuardrails(plan, resume: resume)
         Diagnostics.plan(plan, heading: "", complete: true)
         try confirm(plan, baseURL: engine.baseURL)
 
@@ -119,6 +120,29 @@ struct PlanApplication {
             exitCode: 1,
             message: "the plan was made against \(planned), but this apply would go to \(engine.baseURL); "
                 + "pass --base-url \(planned), or --allow-other-base-url if that is intended")
+    }
+
+    /// `--max-changes` and `--protect` hold for an apply as for a run: a plan that breaks one
+    /// is refused whole before anything is sent (exit 7).
+    private func checkGuardrails(_ plan: Plan, resume: PlanApplier.Resume) throws {
+        let guardrails = command.guardrails.guardrails
+        guard !guardrails.isEmpty else { return }
+        var problems: [String] = []
+        let pending = plan.operations.enumerated().filter { resume.done[$0.offset + 1] == nil }
+        if let limit = guardrails.maxChanges, pending.count > limit {
+            problems.append("it would make \(pending.count) changes, more than --max-changes \(limit)")
+        }
+        for (offset, operation) in pending {
+            let target = operation.kind == .create ? nil : operation.target
+            if let refusal = guardrails.refusal(of: operation.kind, target: target, body: operation.body, endpoint: operation.before) {
+                problems.append("#\(offset + 1): \(refusal)")
+            }
+        }
+        guard !problems.isEmpty else { return }
+        throw CommandFailure(
+            exitCode: 7,
+            message: "the plan breaks a guardrail, so nothing was applied:\n" + problems.map { "  \($0)\n" }.joined()
+                + "Make a plan that keeps to them, or change the guardrails if this is intended.")
     }
 
     private func confirm(_ plan: Plan, baseURL: String) throws {
