@@ -76,6 +76,37 @@ struct ApplyTests {
         #expect(result.stderr.contains("an endpoint named dup now exists"))
     }
 
+    @Test("apply refuses, before sending anything, a plan whose patch the API would refuse against the merged endpoint or the catalogue")
+    func invalidAgainstMerged() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let edits: [(JSONValue, String)] = [
+            (["scaling": ["min_replicas": 3]],
+             "operation #2, patch test-llama-eval (ep-demo-04), would be refused by the API (HTTP 400 invalid_argument): scaling.min_replicas must be ≤ scaling.max_replicas (1), got 3"),
+            (["gpu_type": "gpu-b200-sxm"],
+             "operation #2, patch test-llama-eval (ep-demo-04), would be refused by the API (HTTP 422 failed_precondition): region must be one of eu-west1, us-central1"),
+        ]
+        for (body, message) in edits {
+            let path = try await makePlan(api, """
+                tf.endpoints.patch("ep-demo-07", {enabled = false})
+                tf.endpoints.patch("ep-demo-04", {description = "to be edited"})
+                """)
+            // A hand edit: the body is valid on its own, not against ep-demo-04 (scaling 0..1, eu-north1).
+            var plan = try JSONValue(parsing: FileManager.default.contents(atPath: path)!)
+            guard case .object(var object) = plan, case .array(var operations)? = object["operations"],
+                  case .object(var second) = operations[1] else { Issue.record("unexpected plan shape"); return }
+            second["body"] = body
+            operations[1] = .object(second)
+            object["operations"] = .array(operations)
+            plan = .object(object)
+            try Data(plan.serializedBytes()).write(to: URL(fileURLWithPath: path))
+            let result = try await api.tfscript(["apply", "--base-url", api.baseURL, "--yes", path])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("the plan is invalid, so nothing was applied: " + message), "\(result.stderr)")
+            #expect(await api.mutatingRequests().isEmpty)
+        }
+    }
+
     @Test("observed state changing on its own does not make a plan stale")
     func observedStateIgnored() async throws {
         let api = try await SimulatedAPI.start(speed: 1)

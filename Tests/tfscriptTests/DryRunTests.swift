@@ -81,7 +81,33 @@ struct DryRunTests {
             #expect(result.status == 4)
             #expect(result.stderr.contains("script.lua:1: tf.endpoints.create: POST /v0/dedicated_endpoints: HTTP 409 already_exists: a dedicated endpoint named prod-chat already exists"), "\(result.stderr)")
         }
+        // Only the dry run's refusal says it was found without sending anything.
+        #expect(dry.stderr.contains("already exists (found in dry run: nothing was sent)"), "\(dry.stderr)")
+        #expect(!live.stderr.contains("dry run"))
         #expect(await api.mutatingRequests() == ["POST /v0/dedicated_endpoints"])
+    }
+
+    @Test("a patch the live run is refused for (min above the stored max, a GPU type the template lacks) fails the dry run with the same status and exit 4")
+    func patchRefusedAsLive() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let cases = [
+            (#"tf.endpoints.patch("ep-demo-04", {scaling = {min_replicas = 3}})"#,
+             "HTTP 400 invalid_argument: scaling.min_replicas must be ≤ scaling.max_replicas (1), got 3"),
+            (#"tf.endpoints.patch("ep-demo-01", {gpu_type = "gpu-h100-sxm"})"#,
+             "HTTP 422 failed_precondition: gpu_type must be one of gpu-h200-sxm, gpu-b200-sxm for openai/gpt-oss-120b fast, got \"gpu-h100-sxm\"; GET /v0/dedicated_endpoints/templates lists the valid combinations"),
+        ]
+        for (source, refusal) in cases {
+            await api.simulator.clearRequestLog()
+            let dry = try await api.run(source, flags: ["--dry-run"])
+            #expect(dry.status == 4)
+            #expect(dry.stderr.contains(refusal + " (found in dry run: nothing was sent)"), "\(dry.stderr)")
+            #expect(!dry.stdout.contains("Plan:"), "\(dry.stdout)")
+            #expect(await api.mutatingRequests().isEmpty)
+            let live = try await api.run(source)
+            #expect(live.status == 4)
+            #expect(live.stderr.contains(refusal), "\(live.stderr)")
+        }
     }
 
     @Test("--plan-out writes the plan JSON with before snapshots, base URL and no token")

@@ -65,7 +65,41 @@ public struct PlanApplier: Sendable {
                     reasons: differences.map { "\($0.path) was \(Self.show($0.before)), now \(Self.show($0.now))" }))
             }
         }
+        if stale.isEmpty { try await checkAgainstMerged(plan, resume: resume) }
         return stale
+    }
+
+    /// Refuses, before anything is sent, a plan with a patch the API would refuse against the
+    /// endpoint as the earlier operations leave it (`min_replicas` above the merged maximum:
+    /// 400; a combination the catalogue does not offer: 422), with the API's own rule
+    /// (``EndpointPatch/refusal(against:offers:)``). A fresh plan made by a dry run never has
+    /// one (the dry run checked the same rule); a hand-edited one may. Runs only on a plan
+    /// that is not stale, so each target's first `before` is the endpoint as it is now.
+    func checkAgainstMerged(_ plan: Plan, resume: Resume) async throws {
+        var state: [String: [String: JSONValue]] = [:]
+        var offers: TemplateOffers?
+        let needsCatalogue = plan.operations.contains { operation in
+            operation.kind == .patch && EndpointPatch.templateFields.contains { operation.body?[$0] != nil }
+        }
+        if needsCatalogue { offers = TemplateOffers(templates: try await controlPlane.listTemplates()) }
+        for (offset, operation) in plan.operations.enumerated() {
+            switch operation.kind {
+            case .create:
+                state[operation.target] = (operation.after ?? operation.body)?.objectValue ?? [:]
+            case .delete:
+                state[operation.target] = nil
+            case .patch:
+                let patch = try EndpointPatch(validating: operation.body ?? .null)
+                let current = state[operation.target] ?? operation.before?.objectValue ?? [:]
+                if resume.done[offset + 1] == nil, let refusal = patch.refusal(against: current, offers: offers) {
+                    let label = [operation.displayName, "(\(operation.target))"].compactMap { $0 }.joined(separator: " ")
+                    let message = "operation #\(offset + 1), patch \(label), would be refused by the API (HTTP \(refusal.status) "
+                        + "\(refusal.apiCode)): \(refusal.message)"
+                    throw TokenFactoryError(kind: .validation, message: message, issues: [ValidationIssue(path: "", message: message)])
+                }
+                state[operation.target] = patch.merged(into: current)
+            }
+        }
     }
 
     /// What happened to each operation of an apply.

@@ -20,6 +20,9 @@ public actor RecordingControlPlane: ControlPlane {
     /// The API's endpoints as first read for a name check, so a dry run planning many creates
     /// lists the fleet once, not once per create.
     private var liveForNames: [JSONValue]?
+    /// The template catalogue, read once at the first planned patch that changes a template
+    /// field (model, flavor, GPU type or count).
+    private var offers: TemplateOffers?
 
     /// - Parameter notFound: makes the error a real API would give for an unknown id, so a
     ///   script's `err.status == 404` branch behaves the same in a dry run.
@@ -84,10 +87,12 @@ public actor RecordingControlPlane: ControlPlane {
             return nil
         }
         let planned = EndpointIdentity.id(of: holder).map { created[$0] != nil } ?? false
-        return TokenFactoryError(
+        var error = TokenFactoryError(
             kind: .api, status: 409,
             message: "a dedicated endpoint named \(name) already exists" + (planned ? " (created earlier in this dry run)" : ""),
             apiCode: "already_exists", method: method, path: path)
+        error.foundInDryRun = true
+        return error
     }
 
     public func endpoint(id: String) async throws -> JSONValue {
@@ -120,7 +125,15 @@ public actor RecordingControlPlane: ControlPlane {
 
     public func patchEndpoint(id: String, _ patch: EndpointPatch) async throws -> JSONValue {
         let body = patch.body
+        let catalogue = try await offersIfNeeded(for: patch)
         let before = try await endpoint(id: id)
+        // The API's own rule against the endpoint as the earlier operations of this plan leave
+        // it, so the plan holds nothing the live run would be refused for.
+        if let refusal = patch.refusal(against: before.objectValue ?? [:], offers: catalogue) {
+            var error = refusal.error(method: "PATCH", path: TokenFactoryClient.endpointsPath + "/" + id)
+            error.foundInDryRun = true
+            throw error
+        }
         if let name = body["name"]?.stringValue, name != before["name"]?.stringValue,
            let conflict = try await nameConflict(name, method: "PATCH", path: TokenFactoryClient.endpointsPath + "/" + id, except: id) {
             throw conflict
@@ -132,6 +145,15 @@ public actor RecordingControlPlane: ControlPlane {
         if created[id] != nil { created[id] = after } else { patched[id] = after }
         operations.append(PlanOperation(kind: .patch, target: id, body: body, before: before, after: after))
         return after
+    }
+
+    /// The catalogue when `patch` changes a template field, else nil (nothing to check).
+    private func offersIfNeeded(for patch: EndpointPatch) async throws -> TemplateOffers? {
+        guard EndpointPatch.templateFields.contains(where: { patch.body[$0] != nil }) else { return nil }
+        if let offers { return offers }
+        let loaded = TemplateOffers(templates: try await reader.listTemplates())
+        offers = loaded
+        return loaded
     }
 
     public func deleteEndpoint(id: String) async throws {

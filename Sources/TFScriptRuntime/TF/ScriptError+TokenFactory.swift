@@ -22,5 +22,6 @@ extension ScriptError {
         self.init(
             kind: kind, message: "\(function): \(detail)", status: error.status,
             method: error.method, path: error.path, retryable: error.retryable)
+        self.foundInDryRun = error.foundInDryRun
     }
 }

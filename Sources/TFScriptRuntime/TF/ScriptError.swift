@@ -33,6 +33,9 @@ public struct ScriptError: LuaErrorConvertible, Sendable, CustomStringConvertibl
     public var method: String?
     public var path: String?
     public var retryable: Bool
+    /// True when a dry run found the refusal and sent nothing (`err.dry_run` in Lua); kind and
+    /// status are what the live run would get, so a script branches the same way.
+    public var foundInDryRun = false
 
     public init(kind: Kind, message: String, status: Int? = nil, method: String? = nil, path: String? = nil, retryable: Bool = false) {
         self.kind = kind
@@ -59,6 +62,7 @@ public struct ScriptError: LuaErrorConvertible, Sendable, CustomStringConvertibl
         if let status { fields["status"] = .integer(Int64(status)) }
         if let method { fields["method"] = .string(LuaString(method)) }
         if let path { fields["path"] = .string(LuaString(path)) }
+        if foundInDryRun { fields["dry_run"] = .boolean(true) }
         return .table(LuaTable(fields: fields, metatableName: Self.metatableName))
     }
 

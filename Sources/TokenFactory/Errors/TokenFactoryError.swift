@@ -50,6 +50,11 @@ public struct TokenFactoryError: Error, Sendable, CustomStringConvertible {
     public var issues: [ValidationIssue]
     /// The underlying error (AsyncHTTPClient, JSON parser), for debugging.
     public var cause: (any Error)?
+    /// True when a dry run found this refusal itself, with the API's own rule and words, and
+    /// sent nothing: the kind, status and code are what the live run would get, and the
+    /// description says `(found in dry run: nothing was sent)` so nobody reads it as a request
+    /// that reached the API.
+    public var foundInDryRun: Bool = false
 
     /// Whether the request was sent more than once before giving up.
     public var wasRetried: Bool { attempts > 1 }
@@ -89,6 +94,7 @@ public struct TokenFactoryError: Error, Sendable, CustomStringConvertible {
             text += "HTTP \(status.map(String.init) ?? "?")"
             if let apiCode { text += " \(apiCode)" }
             text += ": \(message)"
+            if foundInDryRun { text += " " + Self.dryRunNote }
         case .validation where !issues.isEmpty:
             text += issues.map(\.description).joined(separator: "; ")
         default:
@@ -98,6 +104,9 @@ public struct TokenFactoryError: Error, Sendable, CustomStringConvertible {
         if let hint { text += ". \(hint)" }
         return text
     }
+
+    /// What a refusal found by a dry run says after the API's message.
+    public static let dryRunNote = "(found in dry run: nothing was sent)"
 
     /// A suggestion for the person reading the error.
     var hint: String? {

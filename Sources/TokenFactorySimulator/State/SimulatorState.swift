@@ -158,29 +158,15 @@ actor SimulatorState {
             return Self.invalid(error)
         }
         let changes = patch.body.objectValue ?? [:]
-        var merged = endpoint.fields
-        for (key, value) in changes where key != "scaling" { merged[key] = value }
-        if let scaling = changes["scaling"]?.objectValue {
-            var stored = merged["scaling"]?.objectValue ?? [:]
-            for (key, value) in scaling { stored[key] = value }
-            let minimum = stored["min_replicas"]?.integerValue ?? 0
-            let maximum = stored["max_replicas"]?.integerValue ?? minimum
-            if minimum > maximum {
-                let path = scaling["min_replicas"] != nil ? "scaling.min_replicas" : "scaling.max_replicas"
-                let message = scaling["min_replicas"] != nil
-                    ? "must be ≤ scaling.max_replicas (\(maximum)), got \(minimum)"
-                    : "must be ≥ scaling.min_replicas (\(minimum)), got \(maximum)"
-                return Self.invalidField(path, message)
-            }
-            merged["scaling"] = .object(stored)
+        // The same rule a dry run and `apply` check with, so their verdicts are the API's.
+        if let refusal = patch.refusal(against: endpoint.fields, offers: offers) {
+            return .error(refusal.status, refusal.apiCode, refusal.message,
+                          details: [["field": .string(refusal.issue.path), "message": .string(refusal.issue.message)]])
         }
+        var merged = patch.merged(into: endpoint.fields)
         if let name = changes["name"]?.stringValue, name != endpoint.name,
            endpoints.values.contains(where: { $0.name == name }) {
             return .error(409, "already_exists", "a dedicated endpoint named \(name) already exists")
-        }
-        if ["model_name", "flavor_name", "gpu_type", "gpu_count"].contains(where: { changes[$0] != nil }),
-           let problem = templateProblem(merged) {
-            return problem
         }
         let now = self.now
         let wasEnabled = endpoint.enabled
@@ -233,7 +219,7 @@ actor SimulatorState {
     /// check words it (``TemplateOffers``), so a dry run and a live run refuse alike.
     private func templateProblem(_ fields: [String: JSONValue]) -> APIReply? {
         guard let issue = offers.issue(for: .object(fields)) else { return nil }
-        let message = issue.description + "; GET /v0/dedicated_endpoints/templates lists the valid combinations"
+        let message = TemplateOffers.refusalMessage(issue)
         return .error(422, "failed_precondition", message, details: [["field": .string(issue.path), "message": .string(issue.message)]])
     }
 

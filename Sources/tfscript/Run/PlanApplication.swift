@@ -53,7 +53,10 @@ struct PlanApplication {
             resume = replay.states.isEmpty ? .none : try await applier.resume(plan, replay: replay)
             stale = try await applier.staleTargets(in: plan, resume: resume)
         } catch let error as TokenFactoryError {
-            throw CommandFailure(exitCode: error.kind == .validation ? 2 : 4, message: "cannot check the plan: \(error)")
+            if error.kind == .validation {
+                throw CommandFailure(exitCode: 2, message: "the plan is invalid, so nothing was applied: \(error)")
+            }
+            throw CommandFailure(exitCode: 4, message: "cannot check the plan: \(error)")
         }
         if !resume.notes.isEmpty {
             Diagnostics.write(
