@@ -14,44 +14,110 @@ import TFScriptJSON
 /// before, and the result is the same except for its cost.
 enum ScriptArgumentSplit {
     /// `run`'s option names that take a value (`--timeout`, `-e`, `-o`); all others are flags.
-    static let valueOptions: Set<String> = {
-        guard let info = try? JSONValue(parsing: RunCommand._dumpHelp()),
-              let arguments = info["command"]?["arguments"]?.arrayValue else { return [] }
-        var names = Set<String>()
-        for argument in arguments where argument["kind"]?.stringValue == "option" {
-            for name in argument["names"]?.arrayValue ?? [] {
-                guard let text = name["name"]?.stringValue else { continue }
-                names.insert(name["kind"]?.stringValue == "short" ? "-" + text : "--" + text)
-            }
-        }
-        return names
-    }()
+    static let valueOptions: Set<String> = names(ofKinds: ["option"])
 
     /// `arguments` (the process's, without the executable) cut after the first positional
-    /// argument of `run`: `(head, tail)` with `tail` the script's arguments. Nil when the
-    /// command is not `run` or has no positional argument (ArgumentParser then sees it all).
-    static func split(_ arguments: [String]) -> (head: [String], tail: [String])? {
+    /// argument of `run`: `head` for ArgumentParser, `tail` the script's arguments, and
+    /// `misplaced` the options of tfscript's own found after the script (or after `-e CHUNK`)
+    /// and not behind a `--`, which the caller refuses (``MisplacedFlags``). Nil when the
+    /// command is not `run`.
+    ///
+    /// A `--` before the script makes everything after the script its arguments, untouched.
+    /// After the script, the first `--` separates: it is dropped, and what follows reaches the
+    /// script untouched (`tfscript run nightly.lua -- --dry-run` gives `arg[1] == "--dry-run"`).
+    static func split(_ arguments: [String]) -> Split? {
         guard arguments.first == "run" else { return nil }
+        var misplaced: [String] = []
+        // Set once `-e CHUNK` is read: the chunk is the script, so options after it are misplaced.
+        var afterChunk = false
         var index = 1
         while index < arguments.count {
             let argument = arguments[index]
             if argument == "--" {
                 // Everything after is positional: the first is the script (or the chunk's
                 // first argument), the rest its arguments.
-                let end = index + 2
-                return end < arguments.count ? (Array(arguments[..<end]), Array(arguments[end...])) : nil
+                let end = min(index + 2, arguments.count)
+                return Split(head: Array(arguments[..<end]), tail: Array(arguments[end...]), misplaced: misplaced)
             }
-            if argument.hasPrefix("--") {
-                index += !argument.contains("=") && valueOptions.contains(argument) ? 2 : 1
-            } else if argument.hasPrefix("-") && argument.count > 1 {
-                // `-v`, `-e CHUNK`, or grouped short flags (`-vq`) of which the last may take a value.
-                index += valueOptions.contains("-" + String(argument.last!)) ? 2 : 1
+            if argument.hasPrefix("-") && argument.count > 1 {
+                let width = optionWidth(arguments, at: index)
+                if afterChunk { misplaced.append(arguments[index..<min(index + width, arguments.count)].joined(separator: " ")) }
+                if argument == chunkOption || (!argument.hasPrefix("--") && argument.last == "e" && isOption(argument)) { afterChunk = true }
+                index += width
             } else {
                 let end = index + 1
-                return (Array(arguments[..<end]), Array(arguments[end...]))
+                var tail = Array(arguments[end...])
+                var position = 0
+                while position < tail.count {
+                    let argument = tail[position]
+                    if argument == "--" {
+                        tail.remove(at: position)
+                        break
+                    }
+                    if isOption(argument) {
+                        let width = optionWidth(tail, at: position)
+                        misplaced.append(tail[position..<min(position + width, tail.count)].joined(separator: " "))
+                        position += width
+                    } else {
+                        position += 1
+                    }
+                }
+                return Split(head: Array(arguments[..<end]), tail: tail, misplaced: misplaced)
             }
         }
-        return nil
+        return Split(head: arguments, tail: [], misplaced: misplaced)
+    }
+
+    /// The parts of `run`'s command line (``split(_:)``).
+    struct Split: Equatable {
+        var head: [String]
+        var tail: [String]
+        var misplaced: [String]
+    }
+
+    /// `-e`, whose value is the script (RunCommand's `chunk`).
+    static let chunkOption = "-e"
+
+    /// How many arguments the option at `index` takes up: 2 for one that takes a value given
+    /// separately (`--timeout 5s`, `-e CHUNK`, `-vo json`), 1 otherwise.
+    private static func optionWidth(_ arguments: [String], at index: Int) -> Int {
+        let argument = arguments[index]
+        if argument.hasPrefix("--") {
+            return !argument.contains("=") && valueOptions.contains(argument) ? 2 : 1
+        }
+        // `-v`, `-e CHUNK`, or grouped short flags (`-vq`) of which the last may take a value.
+        return valueOptions.contains("-" + String(argument.last!)) ? 2 : 1
+    }
+
+    /// Whether `argument` is one of `run`'s own options, in any form ArgumentParser reads:
+    /// `--flag`, `--option=value`, `-v`, grouped `-vq`, `-ojson`. `--help` and `--version`
+    /// are not: they do not change what a run does. Dashes tfscript does not define (`-x`,
+    /// `--name`, `-5`, `-`) are the script's.
+    static func isOption(_ argument: String) -> Bool {
+        if argument.hasPrefix("--") {
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            return optionNames.contains(name)
+        }
+        guard argument.hasPrefix("-"), argument.count > 1 else { return false }
+        let first = argument[argument.index(after: argument.startIndex)]
+        return optionNames.contains("-" + String(first))
+    }
+
+    /// Every option and flag name `run` defines (`--dry-run`, `--timeout`, `-v`, `-e`), from
+    /// its own definition, without ArgumentParser's `--help`/`-h` and `--version`.
+    static let optionNames: Set<String> = names(ofKinds: ["option", "flag"]).subtracting(["--help", "-h", "--version"])
+
+    private static func names(ofKinds kinds: Set<String>) -> Set<String> {
+        guard let info = try? JSONValue(parsing: RunCommand._dumpHelp()),
+              let arguments = info["command"]?["arguments"]?.arrayValue else { return [] }
+        var names = Set<String>()
+        for argument in arguments where kinds.contains(argument["kind"]?.stringValue ?? "") {
+            for name in argument["names"]?.arrayValue ?? [] {
+                guard let text = name["name"]?.stringValue else { continue }
+                names.insert(name["kind"]?.stringValue == "short" ? "-" + text : "--" + text)
+            }
+        }
+        return names
     }
 }
 
