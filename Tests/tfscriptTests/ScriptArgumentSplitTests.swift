@@ -46,10 +46,12 @@ struct ScriptArgumentSplitTests {
 
     @Test("tfscript's options after the script or -e CHUNK are found, in every form, with their values", arguments: [
         (["run", "s.lua", "--dry-run"], ["--dry-run"]),
-        (["run", "s.lua", "a", "--timeout", "5s", "b", "--var=x=1", "-vq", "-ojson", "-o", "table"],
-         ["--timeout 5s", "--var=x=1", "-vq", "-ojson", "-o table"]),
+        (["run", "s.lua", "a", "--timeout", "5s", "b", "--var=x=1", "-vq", "-ojson", "-o", "table", "-vo", "json"],
+         ["--timeout 5s", "--var=x=1", "-vq", "-o table", "-vo json"]),
         (["run", "-e", "c", "--dry-run", "x", "-v"], ["--dry-run", "-v"]),
         (["run", "-ve", "c", "--seed", "1"], ["--seed 1"]),
+        (["run", "-otable", "-e", "c", "x"], []),
+        (["run", "s.lua", "-vx", "-ov", "-ojson", "-e1"], []),
         (["run", "s.lua", "-x", "--name", "--help", "-h", "--version", "-", "-5"], []),
         (["run", "s.lua", "a", "--", "--dry-run"], []),
         (["run", "--", "s.lua", "--dry-run"], []),

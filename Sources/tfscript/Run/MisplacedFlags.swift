@@ -25,7 +25,11 @@ struct MisplacedFlags: Error, CustomStringConvertible {
         guard !split.misplaced.isEmpty else { return nil }
         let head = split.head
         let script: String
-        if head.contains(where: { $0 == ScriptArgumentSplit.chunkOption || (!$0.hasPrefix("--") && $0.hasPrefix("-") && $0.last == "e") }) {
+        let isChunk = { (argument: String) in
+            argument.hasPrefix("-") && !argument.hasPrefix("--")
+                && ScriptArgumentSplit.shortValueOption(argument).map { $0.name == ScriptArgumentSplit.chunkOption && !$0.attached } == true
+        }
+        if head.contains(where: isChunk) {
             script = "-e CHUNK"
         } else {
             script = head.count > 1 ? head[head.count - 1] : "SCRIPT.lua"

@@ -42,7 +42,7 @@ enum ScriptArgumentSplit {
             if argument.hasPrefix("-") && argument.count > 1 {
                 let width = optionWidth(arguments, at: index)
                 if afterChunk { misplaced.append(arguments[index..<min(index + width, arguments.count)].joined(separator: " ")) }
-                if argument == chunkOption || (!argument.hasPrefix("--") && argument.last == "e" && isOption(argument)) { afterChunk = true }
+                if !argument.hasPrefix("--"), let value = shortValueOption(argument), value.name == chunkOption, !value.attached { afterChunk = true }
                 index += width
             } else {
                 let end = index + 1
@@ -85,22 +85,39 @@ enum ScriptArgumentSplit {
         if argument.hasPrefix("--") {
             return !argument.contains("=") && valueOptions.contains(argument) ? 2 : 1
         }
-        // `-v`, `-e CHUNK`, or grouped short flags (`-vq`) of which the last may take a value.
-        return valueOptions.contains("-" + String(argument.last!)) ? 2 : 1
+        // `-v`, `-e CHUNK`, or grouped short flags (`-vq`, `-vo json`, `-vojson`).
+        guard let value = shortValueOption(argument) else { return 1 }
+        return value.attached ? 1 : 2
+    }
+
+    /// The first short option in a group (`-vqo`) that takes a value, and whether its value is
+    /// attached (`-ojson`, `-otable`: the rest of the group) rather than the next argument.
+    static func shortValueOption(_ argument: String) -> (name: String, attached: Bool)? {
+        let letters = argument.dropFirst()
+        for index in letters.indices where valueOptions.contains("-" + String(letters[index])) {
+            return ("-" + String(letters[index]), letters.index(after: index) != letters.endIndex)
+        }
+        return nil
     }
 
     /// Whether `argument` is one of `run`'s own options, in any form ArgumentParser reads:
-    /// `--flag`, `--option=value`, `-v`, grouped `-vq`, `-ojson`. `--help` and `--version`
-    /// are not: they do not change what a run does. Dashes tfscript does not define (`-x`,
-    /// `--name`, `-5`, `-`) are the script's.
+    /// `--flag`, `--option=value`, `-v`, a group of its short options (`-vq`, `-vo`; only the
+    /// last may take a value, as ArgumentParser reads them). `--help` and `--version` are not:
+    /// they do not change what a run does. Dashes tfscript does not define (`-x`, `--name`,
+    /// `-5`, `-`, `-ojson`: ArgumentParser takes no attached short value) are the script's.
     static func isOption(_ argument: String) -> Bool {
         if argument.hasPrefix("--") {
             let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
             return optionNames.contains(name)
         }
         guard argument.hasPrefix("-"), argument.count > 1 else { return false }
-        let first = argument[argument.index(after: argument.startIndex)]
-        return optionNames.contains("-" + String(first))
+        let letters = argument.dropFirst()
+        for index in letters.indices {
+            let name = "-" + String(letters[index])
+            guard optionNames.contains(name) else { return false }
+            if valueOptions.contains(name) { return letters.index(after: index) == letters.endIndex }
+        }
+        return true
     }
 
     /// Every option and flag name `run` defines (`--dry-run`, `--timeout`, `-v`, `-e`), from
