@@ -31,6 +31,19 @@ struct MisplacedFlagTests {
         #expect(result.stderr.contains("or separate the script's own arguments with --: tfscript run \(script.path) -- \(option)"), "\(result.stderr)")
     }
 
+    @Test("against a control-plane server, a misplaced --dry-run sends no request at all; behind -- the script runs live as asked")
+    func nothingSent() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let refused = try await api.run(Self.mutating, arguments: ["--dry-run"])
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(await api.requestCount() == 0)
+        let separated = try await api.run(Self.mutating, arguments: ["--", "--dry-run"])
+        #expect(separated.status == 0, "\(separated.stderr)")
+        #expect(separated.stdout == "ran\t--dry-run\n")
+        #expect(await api.mutatingRequests().count == 1, "the script asked for a live run; it got one")
+    }
+
     @Test("the message for --dry-run says the run would be live")
     func saysLive() async throws {
         let script = try TFScriptProcess.writeTemporaryFile(named: "nightly.lua", contents: Self.mutating)
