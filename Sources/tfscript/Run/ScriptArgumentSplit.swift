@@ -139,23 +139,42 @@ enum ScriptArgumentSplit {
 }
 
 extension ScriptArgumentSplit {
-    /// The script's arguments as the bytes the process was given: `arguments` are always the
-    /// last entries of `argv` (everything after the script), and `CommandLine.arguments` has
-    /// replaced bytes that are not UTF-8 with U+FFFD, which `lua5.4` would not. Falls back to
-    /// the strings' UTF-8 if `argv` does not end with them (it always should).
+    /// The script's arguments as the bytes the process was given: `arguments` are the last
+    /// entries of `argv` (everything after the script, less a separating `--`), and
+    /// `CommandLine.arguments` has replaced bytes that are not UTF-8 with U+FFFD, which
+    /// `lua5.4` would not. Falls back to the strings' UTF-8 if `argv` does not end with them
+    /// (it always should).
     static func rawBytes(of arguments: [String]) -> [[UInt8]] {
-        let fallback = { arguments.map { Array($0.utf8) } }
+        guard let place = argvPlace(of: arguments) else { return arguments.map { Array($0.utf8) } }
+        return place.indices.map { bytes(at: $0) ?? [] }
+    }
+
+    /// Where `arguments` are in `argv`: the last entries, or the last but one separating
+    /// `--` the split dropped (the first `--` after the script); each checked against the
+    /// string it decodes to. `start` is the first entry after the script.
+    static func argvPlace(of arguments: [String]) -> (indices: [Int], start: Int)? {
         let count = Int(CommandLine.argc)
-        guard arguments.count < count else { return fallback() }
-        var result: [[UInt8]] = []
-        result.reserveCapacity(arguments.count)
-        for (offset, argument) in arguments.enumerated() {
-            guard let pointer = CommandLine.unsafeArgv[count - arguments.count + offset] else { return fallback() }
-            let bytes = UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)).map { $0 }
-            guard String(decoding: bytes, as: UTF8.self) == argument else { return fallback() }
-            result.append(bytes)
+        func matches(_ indices: [Int]) -> Bool {
+            zip(indices, arguments).allSatisfy { index, argument in
+                bytes(at: index).map { String(decoding: $0, as: UTF8.self) == argument } ?? false
+            }
         }
-        return result
+        guard arguments.count < count else { return nil }
+        let last = Array((count - arguments.count)..<count)
+        if matches(last) {
+            // A separator right after the script (`s.lua -- a`) was dropped too.
+            let before = count - arguments.count - 1
+            return (last, before > 0 && bytes(at: before) == Array("--".utf8) ? before : count - arguments.count)
+        }
+        let start = count - arguments.count - 1
+        guard start > 0, let separator = (start..<count).first(where: { bytes(at: $0) == Array("--".utf8) }) else { return nil }
+        let indices = (start..<count).filter { $0 != separator }
+        return matches(indices) ? (indices, start) : nil
+    }
+
+    private static func bytes(at index: Int) -> [UInt8]? {
+        guard let pointer = CommandLine.unsafeArgv[index] else { return nil }
+        return UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)).map { $0 }
     }
 }
 
@@ -163,9 +182,7 @@ extension ScriptArgumentSplit {
     /// The bytes of the script path when they are not UTF-8 (nil when they are, or when `argv`
     /// does not hold `script` just before `arguments`).
     static func rawScriptPath(_ script: String, followedBy arguments: [String]) -> [UInt8]? {
-        let index = Int(CommandLine.argc) - arguments.count - 1
-        guard index > 0, let pointer = CommandLine.unsafeArgv[index] else { return nil }
-        let bytes = UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)).map { $0 }
+        guard let index = argvPlace(of: arguments).map({ $0.start - 1 }), index > 0, let bytes = bytes(at: index) else { return nil }
         guard String(validating: bytes, as: UTF8.self) == nil, String(decoding: bytes, as: UTF8.self) == script else { return nil }
         return bytes
     }
