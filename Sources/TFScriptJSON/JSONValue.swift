@@ -4,6 +4,11 @@
 /// and `Codable` models drop fields they do not know. tfscript hands API responses to Lua
 /// unchanged and writes plans that must diff cleanly, so integers stay `Int64`, floats stay
 /// `Double`, and every field is kept. Objects are unordered here; the writer sorts keys.
+///
+/// `==` is the synthesized one: `.integer(2)` and `.number(2)` differ, but strings compare as
+/// Swift compares them, by canonical equivalence (NFC and NFD "café" are equal). Where equal
+/// must mean "the same bytes to the API" (a dry run's no-op test, `apply`'s staleness check),
+/// use `WritableFields.sameValue` (TFScriptRuntime), which compares strings by UTF-8 bytes.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)

@@ -52,8 +52,8 @@ struct RunCommand: AsyncParsableCommand {
             (docs/journal.md).
 
             EXIT CODES: 0 ok · 1 script error (uncaught error, printed as script.lua:LINE: \
-            message plus a traceback) · 2 usage error (bad flags, missing script, no API \
-            token) · 3 limit exceeded · 4 API or transport failure the script did not handle · \
+            message plus a traceback) · 2 usage error (bad flags, a tfscript option after the \
+            script, missing script, no API token) · 3 limit exceeded · 4 API or transport failure the script did not handle · \
             5 changes planned (with --dry-run --detailed-exitcode) · 6 another run holds the --lock · \
             7 a guardrail (--max-changes, --protect) refused a change.
 
@@ -61,8 +61,10 @@ struct RunCommand: AsyncParsableCommand {
             or waits up to --lock-wait). --log-format json makes every stderr line a JSON object, \
             ending with a run.end record (run_id, script, exit_code, duration_ms, changes_sent, \
             changes_planned, retries; also printed as text with -v); --report-url POSTs that \
-            record to a monitor. Retries are logged as warnings. tfscript's flags go before the \
-            script: flags after it are the script's (a warning says so). See docs/scheduling.md.
+            record to a monitor. Retries are logged as warnings. tfscript's options go before the \
+            script: one after the script (or after -e CHUNK) is refused with exit 2, unless a -- \
+            separates the script's arguments (tfscript run nightly.lua -- --dry-run passes \
+            --dry-run to the script). See docs/scheduling.md.
 
             EXAMPLES:
               tfscript run --simulator --dry-run examples/nightly-scale-down.lua
@@ -123,7 +125,6 @@ struct RunCommand: AsyncParsableCommand {
         let logger = logging.bootstrap(runID: scheduled.runID)
         let code = await scheduled.run(logger: logger) { summary in
             let input = try ScriptInput.resolve(script: script, chunk: chunk, arguments: arguments)
-            MisplacedFlags.warn(about: input.arguments)
             var options = sandbox.scriptOptions(arguments: input.arguments)
             options.argumentBytes = ScriptArgumentSplit.rawBytes(of: input.arguments)
             options.dryRun = dryRun.enabled

@@ -47,8 +47,8 @@ struct TFScriptCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            if exitCode(for: error) == .validationFailure {
-                let message = fullMessage(for: error)
+            if exitCode(for: error) == .validationFailure || error is MisplacedFlags {
+                let message = (error as? MisplacedFlags)?.description ?? fullMessage(for: error)
                 if wantsJSONLog(CommandLine.arguments) {
                     // Parsing failed, so --log-format was not parsed either: read it by hand,
                     // so a scheduled job's usage error is a JSON line like everything else.
@@ -68,6 +68,7 @@ struct TFScriptCommand: AsyncParsableCommand {
     /// (``ScriptArgumentSplit``: ArgumentParser is quadratic in them).
     static func parseRunningArgumentsApart(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) throws -> any ParsableCommand {
         guard let split = ScriptArgumentSplit.split(arguments) else { return try parseAsRoot(arguments) }
+        if let refusal = MisplacedFlags.refusal(for: split) { throw refusal }
         let command = try parseAsRoot(split.head)
         guard var run = command as? RunCommand else { return command }
         run.arguments += split.tail

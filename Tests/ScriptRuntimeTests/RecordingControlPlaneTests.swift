@@ -70,6 +70,53 @@ struct RecordingControlPlaneTests {
         #expect(await plane.recordedOperations.isEmpty)
     }
 
+    /// An endpoint whose description is NFC "café" and whose max_replicas is 2^53.
+    private func exactPlane() -> RecordingControlPlane {
+        let fleet = FixedFleet(endpoints: [[
+            "endpoint_id": "ep-1", "name": "a", "description": .string("caf\u{E9}"),
+            "scaling": ["min_replicas": 0, "max_replicas": .integer(1 << 53)],
+        ]])
+        return RecordingControlPlane(reader: fleet, notFound: { NotFound(id: $0) })
+    }
+
+    @Test("a string that differs only in Unicode normalization is a change the plan shows")
+    func normalizationIsAChange() async throws {
+        let plane = exactPlane()
+        let decomposed = "cafe\u{301}"
+        #expect(decomposed == "caf\u{E9}", "Swift's == calls them equal: the trap")
+        _ = try await plane.patchEndpoint(id: "ep-1", EndpointPatch(validating: ["description": .string(decomposed)]))
+        let operations = await plane.recordedOperations
+        #expect(operations.count == 1)
+        #expect(operations.first?.body?["description"]?.stringValue.map { Array($0.utf8) } == Array(decomposed.utf8))
+    }
+
+    @Test("integers past 2^53 are compared exactly: 2^53 to 2^53+1 is a change")
+    func largeIntegerIsAChange() async throws {
+        let plane = exactPlane()
+        _ = try await plane.patchEndpoint(id: "ep-1", EndpointPatch(validating: ["scaling": ["max_replicas": .integer((1 << 53) + 1)]]))
+        let operations = await plane.recordedOperations
+        #expect(operations.count == 1)
+        #expect(operations.first?.after?["scaling"]?["max_replicas"] == .integer((1 << 53) + 1))
+    }
+
+    @Test("exactly equal values, nested too, are still no change")
+    func exactlyEqualIsNoChange() async throws {
+        let plane = exactPlane()
+        _ = try await plane.patchEndpoint(id: "ep-1", EndpointPatch(validating: [
+            "description": .string("caf\u{E9}"), "scaling": ["max_replicas": .integer(1 << 53), "min_replicas": 0],
+        ]))
+        #expect(await plane.recordedOperations.isEmpty)
+    }
+
+    @Test("staleness compares as exactly: a renormalized or off-by-one value is a difference, 2 and 2.0 are not")
+    func stalenessIsExact() {
+        let before: JSONValue = ["description": .string("caf\u{E9}"), "scaling": ["max_replicas": .integer(1 << 53), "min_replicas": 2]]
+        let now: JSONValue = ["description": .string("cafe\u{301}"), "scaling": ["max_replicas": .integer((1 << 53) + 1), "min_replicas": 2.0]]
+        let paths = WritableFields.differences(before: before, now: now).map(\.path)
+        #expect(paths == ["description", "scaling.max_replicas"])
+        #expect(WritableFields.differences(before: before, now: before).isEmpty)
+    }
+
     @Test("operations are recorded in the order the script made them")
     func order() async throws {
         let plane = makePlane()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import TFScript
 import TFScriptJSON
@@ -12,10 +13,24 @@ struct DryRunParityTests {
     func parallelFailFast() async throws {
         let ids = ["ep-1", "ep-2", "ep-3", "ep-4"]
         let fleet = FakeFleet(ids)
-        // ep-1's read is slow and then fails; the others answer at once.
+        // ep-1's read fails, and only once the other workers have reached their deletes:
+        // live, the server has received their DELETEs; in a dry run, the reads of their
+        // `before` snapshots (a second GET of each). No clock is involved.
+        let seen = Mutex<[String: Int]>([:])
+        let others = ["ep-2", "ep-3", "ep-4"]
         let server = try FaultServer { request, _ in
-            if request.method == "GET", request.path.hasSuffix("/ep-1") {
-                return .after({ usleep(300_000) }, .json(404, ["error": ["message": "not found"]]))
+            let id = String(request.path.split(separator: "/").last ?? "")
+            seen.withLock { $0["\(request.method) \(id)", default: 0] += 1 }
+            if request.method == "GET", id == "ep-1" {
+                return .after({
+                    for _ in 0..<1000 {
+                        let ready = seen.withLock { seen in
+                            others.allSatisfy { seen["DELETE \($0)", default: 0] >= 1 || seen["GET \($0)", default: 0] >= 2 }
+                        }
+                        if ready { return }
+                        usleep(10_000)
+                    }
+                }, .json(404, ["error": ["message": "not found"]]))
             }
             return fleet.answer(request)
         }
@@ -31,6 +46,7 @@ struct DryRunParityTests {
         var dry = ScriptOptions()
         dry.dryRun = true
         let planned = await engine.run(.text(script, name: "script.lua"), options: dry)
+        seen.withLock { $0.removeAll() }
         let live = await engine.run(.text(script, name: "script.lua"), options: ScriptOptions())
         try await engine.shutdown()
 

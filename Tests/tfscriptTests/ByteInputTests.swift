@@ -51,6 +51,11 @@ struct ByteInputTests {
         #expect(ours.status == 0, "\(ours.stderr)")
         #expect(ours.stdout == stock.stdout)
         #expect(ours.stdout.hasPrefix("1\t255\t254\n"), "\(ours.stdout)")
+        // A separating -- (dropped) before or among them changes nothing about their bytes.
+        let separated = try await Self.shell("\"$T\" run '\(script)' -- \(arguments)")
+        #expect(separated.stdout == stock.stdout, "\(separated.stderr)")
+        let among = try await Self.shell("\"$T\" run '\(script)' $'\\xff\\xfe' -- $'caf\\xe9' $'\\xc3' 'é' '' $'a\\x01b'")
+        #expect(among.stdout == stock.stdout, "\(among.stderr)")
         let chunk = try await Self.shell(#""$T" run -e "print(#arg[1], #arg[2])" $'\xff' $'\xe9t\xe9'"#)
         #expect(chunk.stdout == "1\t3\n", "\(chunk.stderr)")
         let literal = #"-e $'print(string.byte("\xff\xe9", 1, -1))'"#
@@ -72,6 +77,11 @@ struct ByteInputTests {
         #expect(ours.status == 0, "\(ours.stderr)")
         #expect(ours.stdout == "module\tx\n")
         #expect(ours.stdout == stock.stdout)
+        for separated in ["-- x", "x --", "--"] {
+            let result = try await Self.shell("cd '\(folder)' && \"$T\" run $'caf\\xe9.lua' \(separated)")
+            #expect(result.status == 0, "\(separated): \(result.stderr)")
+            #expect(result.stdout == (separated == "--" ? "module\n" : "module\tx\n"), "\(separated)")
+        }
     }
 
     @Test("a script on stdin keeps bytes that are not UTF-8 in its string literals, as with lua5.4 -")

@@ -116,10 +116,14 @@ struct JSONLogFormatTests {
         #expect(badValue.status == 2)
         #expect(try StderrRecords(badValue.stderr).events("usage.error").count == 1)
 
-        let noToken = try await TFScriptProcess.run(["run", "--log-format", "json", script.path, "--var", "x=1"])
+        let misplaced = try await TFScriptProcess.run(["run", "--log-format", "json", script.path, "--var", "x=1"])
+        #expect(misplaced.status == 2)
+        let refusal = try #require(try StderrRecords(misplaced.stderr).events("usage.error").first)
+        #expect(refusal["message"]?.stringValue?.contains("--var x=1 after the script would be passed to the script") == true)
+
+        let noToken = try await TFScriptProcess.run(["run", "--log-format", "json", script.path, "x=1"])
         #expect(noToken.status == 2)
         let records = try StderrRecords(noToken.stderr)
-        #expect(records.events("warning").first?["arguments"] == ["--var"])
         #expect(records.events("script.error").first?["message"]?.stringValue?.contains("no API token") == true)
         #expect(records.summary?["exit_code"] == 2)
     }

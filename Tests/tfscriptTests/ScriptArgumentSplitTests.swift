@@ -16,14 +16,14 @@ struct ScriptArgumentSplitTests {
     }
 
     @Test("the split parses as ArgumentParser parses the whole command line", arguments: [
-        ["run", "s.lua", "a", "--timeout", "5s", "--", "-e"],
+        ["run", "s.lua", "a", "-x", "5s", "--e", "-"],
         ["run", "--timeout", "5s", "--dry-run", "s.lua", "x"],
-        ["run", "--var=a=b", "-v", "s.lua", "--var", "c=d"],
-        ["run", "-e", "print(...)", "x", "y", "-e", "z"],
-        ["run", "--seed", "3", "--", "s.lua", "--", "y"],
+        ["run", "--var=a=b", "-v", "s.lua", "--variable", "c=d"],
+        ["run", "-e", "print(...)", "x", "y", "z"],
+        ["run", "--seed", "3", "--", "s.lua", "--", "y", "--dry-run"],
         ["run", "-", "a", "b"],
         ["run", "--lib-path", "/l", "--lib-path", "/m", "s.lua"],
-        ["run", "-vv", "s.lua", "-v"],
+        ["run", "-vv", "s.lua", "v"],
     ])
     func sameAsArgumentParser(_ commandLine: [String]) throws {
         let whole = try #require(try TFScriptCommand.parseWhole(commandLine) as? RunCommand)
@@ -37,10 +37,35 @@ struct ScriptArgumentSplitTests {
         #expect(parsed.sandbox.libraryPaths == whole.sandbox.libraryPaths)
     }
 
-    @Test("no split without a script: ArgumentParser sees it all")
+    @Test("without a script ArgumentParser sees it all; apply is never split")
     func noScript() {
-        #expect(ScriptArgumentSplit.split(["run", "--dry-run"]) == nil)
+        #expect(ScriptArgumentSplit.split(["run", "--dry-run"]) == .init(head: ["run", "--dry-run"], tail: [], misplaced: []))
         #expect(ScriptArgumentSplit.split(["apply", "plan.json"]) == nil)
-        #expect(ScriptArgumentSplit.split(["run", "--timeout", "5s"]) == nil)
+        #expect(ScriptArgumentSplit.split(["run", "--timeout", "5s"]) == .init(head: ["run", "--timeout", "5s"], tail: [], misplaced: []))
+    }
+
+    @Test("tfscript's options after the script or -e CHUNK are found, in every form, with their values", arguments: [
+        (["run", "s.lua", "--dry-run"], ["--dry-run"]),
+        (["run", "s.lua", "a", "--timeout", "5s", "b", "--var=x=1", "-vq", "-ojson", "-o", "table", "-vo", "json"],
+         ["--timeout 5s", "--var=x=1", "-vq", "-o table", "-vo json"]),
+        (["run", "-e", "c", "--dry-run", "x", "-v"], ["--dry-run", "-v"]),
+        (["run", "-ve", "c", "--seed", "1"], ["--seed 1"]),
+        (["run", "-otable", "-e", "c", "x"], []),
+        (["run", "s.lua", "-vx", "-ov", "-ojson", "-e1"], []),
+        (["run", "s.lua", "-x", "--name", "--help", "-h", "--version", "-", "-5"], []),
+        (["run", "s.lua", "a", "--", "--dry-run"], []),
+        (["run", "--", "s.lua", "--dry-run"], []),
+        (["run", "-e", "c", "--", "--dry-run"], []),
+    ])
+    func misplaced(_ commandLine: [String], _ expected: [String]) throws {
+        let split = try #require(ScriptArgumentSplit.split(commandLine))
+        #expect(split.misplaced == expected)
+    }
+
+    @Test("the first -- after the script separates and is dropped; later ones are the script's")
+    func separator() throws {
+        let split = try #require(ScriptArgumentSplit.split(["run", "s.lua", "a", "--", "--dry-run", "--", "b"]))
+        #expect(split.tail == ["a", "--dry-run", "--", "b"])
+        #expect(split.misplaced.isEmpty)
     }
 }

@@ -1,42 +1,39 @@
-import Logging
-import ArgumentParser
-import TFScriptJSON
-
 /// Arguments after the script are the script's (`arg[1..]`), as with `lua script.lua ARGS`,
-/// so `tfscript run morning.lua --var wait=yes` silently passed `--var` to the script. This
-/// warns when an argument after the script is one of `run`'s own flags (it is still passed on).
-enum MisplacedFlags {
-    /// `run`'s flag names (`--var`, `-v`), read from its help text: one source of truth, so a
-    /// flag added later is recognised without touching this list.
-    static let names: Set<String> = {
-        let help = RunCommand.helpMessage(columns: 1000)
-        var names = Set<String>()
-        for word in help.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\t" }) {
-            var token = Substring(word)
-            if let equals = token.firstIndex(of: "=") { token = token[..<equals] }
-            let isLong = token.hasPrefix("--") && token.count > 2 && token.dropFirst(2).allSatisfy { $0.isLetter || $0 == "-" }
-            let isShort = token.count == 2 && token.first == "-" && token.last!.isLetter
-            if isLong || isShort { names.insert(String(token)) }
-        }
-        return names
-    }()
+/// so `tfscript run nightly.lua --dry-run` once ran live, handing `--dry-run` to the script
+/// with only a warning. A misplaced option must never change what happens, so `run` refuses
+/// (exit 2, nothing sent) any of its own options after the script or after `-e CHUNK`, and
+/// says where it goes. Arguments after a `--` are the script's, untouched; dashes tfscript
+/// does not define (`-x`, `--name`) are the script's too (``ScriptArgumentSplit/isOption(_:)``).
+struct MisplacedFlags: Error, CustomStringConvertible {
+    /// The misplaced options as given, each with its separate value (`--var wait=yes`).
+    var options: [String]
+    /// The script as the command line named it (a path, `-`, or `-e CHUNK`).
+    var script: String
 
-    /// The arguments that look like tfscript flags.
-    static func misplaced(in arguments: [String]) -> [String] {
-        arguments.filter { argument in
-            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
-            return names.contains(name)
-        }
+    var description: String {
+        // A few are enough to show the order; a long tail of them would flood stderr.
+        let shown = 3
+        let list = options.prefix(shown).joined(separator: " ") + (options.count > shown ? " ..." : "")
+        let live = options.contains { $0 == "--dry-run" || $0.hasPrefix("--dry-run=") } ? ", and the run would be live" : ""
+        return "tfscript: \(list) after the script would be passed to the script, not read by tfscript\(live); "
+            + "put tfscript's options before the script: tfscript run \(list) \(script) ...; "
+            + "or separate the script's own arguments with --: tfscript run \(script) -- \(list)"
     }
 
-    /// Warns on stderr about each flag-like argument after the script.
-    static func warn(about arguments: [String]) {
-        let found = misplaced(in: arguments)
-        guard !found.isEmpty else { return }
-        let list = found.joined(separator: " ")
-        Diagnostics.write(
-            "tfscript: warning: \(list) after the script \(found.count == 1 ? "is" : "are") passed to the script (arg), "
-                + "not read by tfscript: tfscript's flags go before the script (tfscript run \(found[0]) ... SCRIPT.lua)\n",
-            event: "warning", level: .warning, fields: ["arguments": .array(found.map(JSONValue.string))])
+    /// The refusal for `split`, or nil when nothing is misplaced.
+    static func refusal(for split: ScriptArgumentSplit.Split) -> MisplacedFlags? {
+        guard !split.misplaced.isEmpty else { return nil }
+        let head = split.head
+        let script: String
+        let isChunk = { (argument: String) in
+            argument.hasPrefix("-") && !argument.hasPrefix("--")
+                && ScriptArgumentSplit.shortValueOption(argument).map { $0.name == ScriptArgumentSplit.chunkOption && !$0.attached } == true
+        }
+        if head.contains(where: isChunk) {
+            script = "-e CHUNK"
+        } else {
+            script = head.count > 1 ? head[head.count - 1] : "SCRIPT.lua"
+        }
+        return MisplacedFlags(options: split.misplaced, script: script)
     }
 }

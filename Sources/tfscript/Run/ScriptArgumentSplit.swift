@@ -14,65 +14,167 @@ import TFScriptJSON
 /// before, and the result is the same except for its cost.
 enum ScriptArgumentSplit {
     /// `run`'s option names that take a value (`--timeout`, `-e`, `-o`); all others are flags.
-    static let valueOptions: Set<String> = {
-        guard let info = try? JSONValue(parsing: RunCommand._dumpHelp()),
-              let arguments = info["command"]?["arguments"]?.arrayValue else { return [] }
-        var names = Set<String>()
-        for argument in arguments where argument["kind"]?.stringValue == "option" {
-            for name in argument["names"]?.arrayValue ?? [] {
-                guard let text = name["name"]?.stringValue else { continue }
-                names.insert(name["kind"]?.stringValue == "short" ? "-" + text : "--" + text)
-            }
-        }
-        return names
-    }()
+    static let valueOptions: Set<String> = names(ofKinds: ["option"])
 
     /// `arguments` (the process's, without the executable) cut after the first positional
-    /// argument of `run`: `(head, tail)` with `tail` the script's arguments. Nil when the
-    /// command is not `run` or has no positional argument (ArgumentParser then sees it all).
-    static func split(_ arguments: [String]) -> (head: [String], tail: [String])? {
+    /// argument of `run`: `head` for ArgumentParser, `tail` the script's arguments, and
+    /// `misplaced` the options of tfscript's own found after the script (or after `-e CHUNK`)
+    /// and not behind a `--`, which the caller refuses (``MisplacedFlags``). Nil when the
+    /// command is not `run`.
+    ///
+    /// A `--` before the script makes everything after the script its arguments, untouched.
+    /// After the script, the first `--` separates: it is dropped, and what follows reaches the
+    /// script untouched (`tfscript run nightly.lua -- --dry-run` gives `arg[1] == "--dry-run"`).
+    static func split(_ arguments: [String]) -> Split? {
         guard arguments.first == "run" else { return nil }
+        var misplaced: [String] = []
+        // Set once `-e CHUNK` is read: the chunk is the script, so options after it are misplaced.
+        var afterChunk = false
         var index = 1
         while index < arguments.count {
             let argument = arguments[index]
             if argument == "--" {
                 // Everything after is positional: the first is the script (or the chunk's
                 // first argument), the rest its arguments.
-                let end = index + 2
-                return end < arguments.count ? (Array(arguments[..<end]), Array(arguments[end...])) : nil
+                let end = min(index + 2, arguments.count)
+                return Split(head: Array(arguments[..<end]), tail: Array(arguments[end...]), misplaced: misplaced)
             }
-            if argument.hasPrefix("--") {
-                index += !argument.contains("=") && valueOptions.contains(argument) ? 2 : 1
-            } else if argument.hasPrefix("-") && argument.count > 1 {
-                // `-v`, `-e CHUNK`, or grouped short flags (`-vq`) of which the last may take a value.
-                index += valueOptions.contains("-" + String(argument.last!)) ? 2 : 1
+            if argument.hasPrefix("-") && argument.count > 1 {
+                let width = optionWidth(arguments, at: index)
+                if afterChunk { misplaced.append(arguments[index..<min(index + width, arguments.count)].joined(separator: " ")) }
+                if !argument.hasPrefix("--"), let value = shortValueOption(argument), value.name == chunkOption, !value.attached { afterChunk = true }
+                index += width
             } else {
                 let end = index + 1
-                return (Array(arguments[..<end]), Array(arguments[end...]))
+                var tail = Array(arguments[end...])
+                var position = 0
+                while position < tail.count {
+                    let argument = tail[position]
+                    if argument == "--" {
+                        tail.remove(at: position)
+                        break
+                    }
+                    if isOption(argument) {
+                        let width = optionWidth(tail, at: position)
+                        misplaced.append(tail[position..<min(position + width, tail.count)].joined(separator: " "))
+                        position += width
+                    } else {
+                        position += 1
+                    }
+                }
+                return Split(head: Array(arguments[..<end]), tail: tail, misplaced: misplaced)
             }
         }
+        return Split(head: arguments, tail: [], misplaced: misplaced)
+    }
+
+    /// The parts of `run`'s command line (``split(_:)``).
+    struct Split: Equatable {
+        var head: [String]
+        var tail: [String]
+        var misplaced: [String]
+    }
+
+    /// `-e`, whose value is the script (RunCommand's `chunk`).
+    static let chunkOption = "-e"
+
+    /// How many arguments the option at `index` takes up: 2 for one that takes a value given
+    /// separately (`--timeout 5s`, `-e CHUNK`, `-vo json`), 1 otherwise.
+    private static func optionWidth(_ arguments: [String], at index: Int) -> Int {
+        let argument = arguments[index]
+        if argument.hasPrefix("--") {
+            return !argument.contains("=") && valueOptions.contains(argument) ? 2 : 1
+        }
+        // `-v`, `-e CHUNK`, or grouped short flags (`-vq`, `-vo json`, `-vojson`).
+        guard let value = shortValueOption(argument) else { return 1 }
+        return value.attached ? 1 : 2
+    }
+
+    /// The first short option in a group (`-vqo`) that takes a value, and whether its value is
+    /// attached (`-ojson`, `-otable`: the rest of the group) rather than the next argument.
+    static func shortValueOption(_ argument: String) -> (name: String, attached: Bool)? {
+        let letters = argument.dropFirst()
+        for index in letters.indices where valueOptions.contains("-" + String(letters[index])) {
+            return ("-" + String(letters[index]), letters.index(after: index) != letters.endIndex)
+        }
         return nil
+    }
+
+    /// Whether `argument` is one of `run`'s own options, in any form ArgumentParser reads:
+    /// `--flag`, `--option=value`, `-v`, a group of its short options (`-vq`, `-vo`; only the
+    /// last may take a value, as ArgumentParser reads them). `--help` and `--version` are not:
+    /// they do not change what a run does. Dashes tfscript does not define (`-x`, `--name`,
+    /// `-5`, `-`, `-ojson`: ArgumentParser takes no attached short value) are the script's.
+    static func isOption(_ argument: String) -> Bool {
+        if argument.hasPrefix("--") {
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            return optionNames.contains(name)
+        }
+        guard argument.hasPrefix("-"), argument.count > 1 else { return false }
+        let letters = argument.dropFirst()
+        for index in letters.indices {
+            let name = "-" + String(letters[index])
+            guard optionNames.contains(name) else { return false }
+            if valueOptions.contains(name) { return letters.index(after: index) == letters.endIndex }
+        }
+        return true
+    }
+
+    /// Every option and flag name `run` defines (`--dry-run`, `--timeout`, `-v`, `-e`), from
+    /// its own definition, without ArgumentParser's `--help`/`-h` and `--version`.
+    static let optionNames: Set<String> = names(ofKinds: ["option", "flag"]).subtracting(["--help", "-h", "--version"])
+
+    private static func names(ofKinds kinds: Set<String>) -> Set<String> {
+        guard let info = try? JSONValue(parsing: RunCommand._dumpHelp()),
+              let arguments = info["command"]?["arguments"]?.arrayValue else { return [] }
+        var names = Set<String>()
+        for argument in arguments where kinds.contains(argument["kind"]?.stringValue ?? "") {
+            for name in argument["names"]?.arrayValue ?? [] {
+                guard let text = name["name"]?.stringValue else { continue }
+                names.insert(name["kind"]?.stringValue == "short" ? "-" + text : "--" + text)
+            }
+        }
+        return names
     }
 }
 
 extension ScriptArgumentSplit {
-    /// The script's arguments as the bytes the process was given: `arguments` are always the
-    /// last entries of `argv` (everything after the script), and `CommandLine.arguments` has
-    /// replaced bytes that are not UTF-8 with U+FFFD, which `lua5.4` would not. Falls back to
-    /// the strings' UTF-8 if `argv` does not end with them (it always should).
+    /// The script's arguments as the bytes the process was given: `arguments` are the last
+    /// entries of `argv` (everything after the script, less a separating `--`), and
+    /// `CommandLine.arguments` has replaced bytes that are not UTF-8 with U+FFFD, which
+    /// `lua5.4` would not. Falls back to the strings' UTF-8 if `argv` does not end with them
+    /// (it always should).
     static func rawBytes(of arguments: [String]) -> [[UInt8]] {
-        let fallback = { arguments.map { Array($0.utf8) } }
+        guard let place = argvPlace(of: arguments) else { return arguments.map { Array($0.utf8) } }
+        return place.indices.map { bytes(at: $0) ?? [] }
+    }
+
+    /// Where `arguments` are in `argv`: the last entries, or the last but one separating
+    /// `--` the split dropped (the first `--` after the script); each checked against the
+    /// string it decodes to. `start` is the first entry after the script.
+    static func argvPlace(of arguments: [String]) -> (indices: [Int], start: Int)? {
         let count = Int(CommandLine.argc)
-        guard arguments.count < count else { return fallback() }
-        var result: [[UInt8]] = []
-        result.reserveCapacity(arguments.count)
-        for (offset, argument) in arguments.enumerated() {
-            guard let pointer = CommandLine.unsafeArgv[count - arguments.count + offset] else { return fallback() }
-            let bytes = UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)).map { $0 }
-            guard String(decoding: bytes, as: UTF8.self) == argument else { return fallback() }
-            result.append(bytes)
+        func matches(_ indices: [Int]) -> Bool {
+            zip(indices, arguments).allSatisfy { index, argument in
+                bytes(at: index).map { String(decoding: $0, as: UTF8.self) == argument } ?? false
+            }
         }
-        return result
+        guard arguments.count < count else { return nil }
+        let last = Array((count - arguments.count)..<count)
+        if matches(last) {
+            // A separator right after the script (`s.lua -- a`) was dropped too.
+            let before = count - arguments.count - 1
+            return (last, before > 0 && bytes(at: before) == Array("--".utf8) ? before : count - arguments.count)
+        }
+        let start = count - arguments.count - 1
+        guard start > 0, let separator = (start..<count).first(where: { bytes(at: $0) == Array("--".utf8) }) else { return nil }
+        let indices = (start..<count).filter { $0 != separator }
+        return matches(indices) ? (indices, start) : nil
+    }
+
+    private static func bytes(at index: Int) -> [UInt8]? {
+        guard let pointer = CommandLine.unsafeArgv[index] else { return nil }
+        return UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)).map { $0 }
     }
 }
 
@@ -80,9 +182,7 @@ extension ScriptArgumentSplit {
     /// The bytes of the script path when they are not UTF-8 (nil when they are, or when `argv`
     /// does not hold `script` just before `arguments`).
     static func rawScriptPath(_ script: String, followedBy arguments: [String]) -> [UInt8]? {
-        let index = Int(CommandLine.argc) - arguments.count - 1
-        guard index > 0, let pointer = CommandLine.unsafeArgv[index] else { return nil }
-        let bytes = UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)).map { $0 }
+        guard let index = argvPlace(of: arguments).map({ $0.start - 1 }), index > 0, let bytes = bytes(at: index) else { return nil }
         guard String(validating: bytes, as: UTF8.self) == nil, String(decoding: bytes, as: UTF8.self) == script else { return nil }
         return bytes
     }
