@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TFScript
+import TFScriptLuaHost
 import TokenFactory
 
 /// The steps of `tfscript apply`: read, check freshness, confirm, apply, report.
@@ -57,7 +58,7 @@ struct PlanApplication {
         }
         if !resume.notes.isEmpty {
             Diagnostics.write(
-                "Resuming from the journal \(command.journal ?? ""):\n" + resume.notes.map { "  \($0)\n" }.joined(),
+                "Resuming from the journal \(command.journal ?? ""):\n" + resume.notes.map { "  \(DisplayText.escapingControlCharacters($0))\n" }.joined(),
                 event: "apply.resume", level: .info, fields: ["notes": .array(resume.notes.map { .string($0) })])
         }
         if resume.done.count == plan.operations.count {
@@ -68,7 +69,7 @@ struct PlanApplication {
             return
         }
         if !stale.isEmpty {
-            let lines = stale.map { "  \($0)" }.joined(separator: "\n")
+            let lines = stale.map { "  \(DisplayText.escapingControlCharacters($0.description))" }.joined(separator: "\n")
             throw CommandFailure(
                 exitCode: 1,
                 message: "the plan is stale: these targets changed since it was made, so nothing was applied:\n\(lines)\n"
@@ -87,7 +88,7 @@ struct PlanApplication {
                     let id = result.flatMap { (try? Endpoint(raw: $0))?.id } ?? operation.target
                     let verb = ["create": "created", "patch": "patched", "delete": "deleted"][operation.kind.rawValue]!
                     Diagnostics.write(
-                        "  #\(index) \(verb) \(operation.displayName ?? id) (\(id))\n", event: "apply.operation", level: .info,
+                        "  #\(index) \(verb) \(PlanRenderer.title(of: operation, id: id))\n", event: "apply.operation", level: .info,
                         fields: ["index": .integer(Int64(index)), "operation": .string(operation.kind.rawValue), "target": .string(id)])
                 }
             }
@@ -147,7 +148,9 @@ struct PlanApplication {
         }
         let operation = plan.operations[failure.index - 1]
         var message = signal.map { "interrupted by \($0): " } ?? ""
-        message += "operation #\(failure.index) (\(operation.kind.rawValue) \(operation.displayName ?? operation.target)) failed: \(failure.error)\n"
+        // The name and the server's answer are shown escaped: neither can start a line of its own.
+        let label = DisplayText.escapingControlCharacters("\(operation.kind.rawValue) \(operation.displayName ?? operation.target)")
+        message += "operation #\(failure.index) (\(label)) failed: \(DisplayText.escapingControlCharacters("\(failure.error)"))\n"
         message += "Applied \(report.applied.count) of \(counted(total, "operation"))"
         message += report.applied.isEmpty ? "" : ": " + report.applied.map { "#\($0)" }.joined(separator: ", ")
         message += skipped + "."
