@@ -52,8 +52,8 @@ public enum DisplayText {
     }
 
     /// `text` unchanged when at most `maxBytes` bytes of UTF-8, else its first characters
-    /// that fit followed by `… (N more bytes not shown)`: for text shown as it is (the REPL's
-    /// error lines) that a script can make as long as its memory.
+    /// that fit followed by `… (N more bytes not shown)`: for text shown as it is that a script
+    /// can make as long as its memory (text people read goes through the escaping functions).
     public static func cut(_ text: String, maxBytes: Int) -> String {
         let total = text.utf8.count
         guard total > maxBytes else { return text }

@@ -101,6 +101,19 @@ struct SpoofingOutputTests {
         #expect(repl.stderr.hasPrefix("script error: tfscript: timeout"), "\(repl.stderr)")
     }
 
+    @Test("on a terminal, text attributes are reset before the plan: a script's ESC[8m cannot conceal it")
+    func attributesResetBeforePlan() async throws {
+        let terminal = try ReplTerminal(
+            ["run", "--simulator", "--dry-run", "-e", #"print("\27[8m") tf.endpoints.delete("ep-demo-08")"#], environment: [:])
+        defer { terminal.terminate() }
+        #expect(try await terminal.waitForExit() == 0)
+        let output = terminal.output
+        let conceal = try #require(output.range(of: "\u{1B}[8m"))
+        let plan = try #require(output.range(of: "tfscript would perform"))
+        let reset = try #require(output.range(of: "\u{1B}[0m", range: conceal.upperBound..<plan.lowerBound), "\(output.debugDescription)")
+        #expect(reset.lowerBound > conceal.lowerBound)
+    }
+
     @Test("the wait status line shows server names quoted and escaped")
     func waitLine() {
         for text in SpoofingText.strings {
