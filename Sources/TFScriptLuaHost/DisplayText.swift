@@ -78,6 +78,17 @@ public enum DisplayText {
         return count
     }
 
+    /// `text` with each of its lines escaped on its own (line breaks and tabs kept): for
+    /// tfscript's own multi-line messages that hold text from a script or the server (a
+    /// traceback, a server's error), so no other control, bidi or invisible character of
+    /// theirs reaches the terminal. What must not start a line of its own is escaped before.
+    public static func escapingControlCharactersByLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0 != "\n" && $0 != "\t" && isControlScalar($0) }) else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { escapingControlCharacters(String($0), keepingTabs: true) }
+            .joined(separator: "\n")
+    }
+
     /// `text` escaped and between double quotes (`"prod-db"`), with `"` and `\` escaped too:
     /// for a name shown inside one of tfscript's own lines (`- delete "prod-db" (ep-1)`), so
     /// where the name ends is never in doubt, whatever it holds.

@@ -27,11 +27,7 @@ struct ReplErrorOutput: Sendable {
     }
 
     /// Each line escaped on its own (tabs kept, for traceback indentation).
-    static func escapedLines(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { DisplayText.escapingControlCharacters(String($0), keepingTabs: true) }
-            .joined(separator: "\n")
-    }
+    static func escapedLines(_ text: String) -> String { DisplayText.escapingControlCharactersByLine(text) }
 
     /// A note (help, plan, mode changes).
     func note(_ message: String) {

@@ -54,7 +54,7 @@ struct PlanApplication {
             resume = replay.states.isEmpty ? .none : try await applier.resume(plan, replay: replay)
             stale = try await applier.staleTargets(in: plan, resume: resume)
         } catch let error as TokenFactoryError {
-            throw CommandFailure(exitCode: error.kind == .validation ? 2 : 4, message: "cannot check the plan: \(error)")
+            throw CommandFailure(exitCode: error.kind == .validation ? 2 : 4, message: "cannot check the plan: \(DisplayText.escapingControlCharacters("\(error)"))")
         }
         if !resume.notes.isEmpty {
             Diagnostics.write(
