@@ -83,6 +83,27 @@ struct SpoofingOutputTests {
         }
     }
 
+    @Test("a server's error messages with controls: the run's error, a logged error and apply's refusal stay clean")
+    func serverErrors() async throws {
+        for text in SpoofingText.strings {
+            let server = try FaultServer { _, _ in .json(400, ["error": ["message": .string(text)]]) }
+            let uncaught = try await FaultRig.run("tf.endpoints.get('ep-1')", server: server)
+            #expect(uncaught.status != 0)
+            Self.expectClean(uncaught, "uncaught API error \(text.debugDescription)", tabs: true)
+            let logged = try await FaultRig.run("local ok, e = pcall(tf.endpoints.get, 'ep-1') tf.log.error(tostring(e))", server: server)
+            Self.expectClean(logged, "logged API error \(text.debugDescription)")
+            let plan = Plan(baseURL: server.baseURL, operations: [
+                PlanOperation(kind: .delete, target: "ep-1", body: nil, before: FaultRig.endpoint("ep-1"), after: nil),
+            ])
+            let path = FaultRig.temporaryPath("plan.json")
+            try plan.json.serialized(pretty: true).write(toFile: path, atomically: true, encoding: .utf8)
+            let applied = try await TFScriptProcess.run(["apply", "--base-url", server.baseURL, "--yes", path], environment: FaultRig.environment())
+            #expect(applied.status != 0)
+            #expect(applied.stderr.contains("cannot check the plan: "), "\(applied.stderr)")
+            Self.expectClean(applied, "apply refused \(text.debugDescription)")
+        }
+    }
+
     @Test("error('tfscript: …', 0) is not shown as tfscript's own limit line")
     func forgedDiagnostic() async throws {
         let result = try await TFScriptProcess.run(["run", "-e", #"error("tfscript: timeout of 3s exceeded", 0)"#])
