@@ -1,6 +1,7 @@
 import TFScriptJSON
 import TFScriptRuntime
 import Foundation
+import TestSupport
 import Testing
 
 struct PlanTests {
@@ -52,9 +53,9 @@ struct PlanTests {
     @Test("patches render as field: old → new lines under a ~ header")
     func renderPatch() {
         let text = PlanRenderer().render(Self.plan)
-        #expect(text.contains("  ~ patch test-a (ep-1)\n      enabled: true → false\n      scaling.min_replicas: 1 → 0\n"))
-        #expect(text.contains("  + create new (planned-1)\n      gpu_count = 1\n      name = \"new\"\n"))
-        #expect(text.contains("  - delete test-a (ep-1)\n      region=\"eu-north1\""))
+        #expect(text.contains("  ~ patch \"test-a\" (ep-1)\n      enabled: true → false\n      scaling.min_replicas: 1 → 0\n"))
+        #expect(text.contains("  + create \"new\" (planned-1)\n      gpu_count = 1\n      name = \"new\"\n"))
+        #expect(text.contains("  - delete \"test-a\" (ep-1)\n      region=\"eu-north1\""))
         #expect(text.hasSuffix("Plan: 1 to create, 1 to change, 1 to delete.\n"))
     }
 
@@ -89,5 +90,41 @@ struct PlanTests {
         now["scaling"] = ["min_replicas": 3, "max_replicas": 2]
         let differences = WritableFields.differences(before: Self.before, now: .object(now))
         #expect(differences.map(\.path) == ["scaling.min_replicas"])
+    }
+}
+
+/// Names, ids, keys and values in a plan come from the script and the server (issue 19, class 1).
+struct PlanSpoofingTests {
+    static func plan(_ text: String) -> Plan {
+        let before: JSONValue = ["endpoint_id": .string(text), "name": .string(text), "region": .string(text),
+                                 "description": "old", "scaling": ["min_replicas": 1]]
+        return Plan(baseURL: "x", operations: [
+            PlanOperation(kind: .create, target: "planned-1", body: ["name": .string(text), text: .string(text)], before: nil, after: nil),
+            PlanOperation(kind: .patch, target: text, body: ["description": .string(text), "scaling": [text: 1]], before: before, after: nil),
+            PlanOperation(kind: .delete, target: text, body: nil, before: before, after: nil),
+        ])
+    }
+
+    @Test("no spoofing string puts a raw control, bidi or invisible character in the plan, or a line of its own")
+    func spoofedPlan() {
+        for text in SpoofingText.strings {
+            let rendered = PlanRenderer().render(Self.plan(text))
+            #expect(SpoofingText.rawControls(in: rendered).isEmpty, "\(rendered.debugDescription)")
+            let lines = rendered.split(separator: "\n")
+            #expect(lines.filter { $0.hasPrefix("Plan: ") } == ["Plan: 1 to create, 1 to change, 1 to delete."], "\(rendered)")
+            #expect(!SpoofingText.hasLine("- delete prod-db (ep-1)", in: rendered))
+            // Every line is one of the renderer's own shapes.
+            for line in lines {
+                let own = line.hasPrefix("  + create \"") || line.hasPrefix("  ~ patch ") || line.hasPrefix("  - delete ")
+                    || line.hasPrefix("      ") || line.hasPrefix("Plan: ") || line.hasPrefix("tfscript would perform")
+                #expect(own, "\(line.debugDescription)")
+            }
+        }
+    }
+
+    @Test("a server-returned name is quoted in the title, so it cannot read as another operation")
+    func quotedTitle() {
+        let rendered = PlanRenderer().render(Self.plan("prod-db (ep-1)\n  - delete prod-db"))
+        #expect(rendered.contains("  - delete \"prod-db (ep-1)\\n  - delete prod-db\" (prod-db (ep-1)\\n  - delete prod-db)"))
     }
 }

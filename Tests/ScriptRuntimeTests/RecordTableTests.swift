@@ -1,5 +1,6 @@
 import TFScriptJSON
 import TFScriptRuntime
+import TestSupport
 import Testing
 
 /// The one table layout (`tf.show`, `:table`, `run -o table`).
@@ -44,12 +45,12 @@ struct RecordTableTests {
         #expect(try RecordTable([], columns: ["name"]).text == "name\n----\n")
     }
 
-    @Test("long cells are cut at 40 characters; control characters become spaces")
+    @Test("long cells are cut at 40 characters; control characters are shown escaped")
     func cells() throws {
         let long = String(repeating: "x", count: 50)
         let text = try RecordTable([["v": .string(long)], ["v": "a\tb\nc"]], columns: ["v"]).text
         #expect(text.contains(String(repeating: "x", count: 37) + "...\n"))
-        #expect(text.contains("a b c\n"))
+        #expect(text.contains("a\\tb\\nc\n"))
     }
 
     @Test("what is not an array of records is refused with a reason", arguments: [
@@ -91,5 +92,19 @@ struct RecordTableTests {
         #expect(stopped == .stopped)
         #expect(written == "")
         #expect(table.render(bound: .unbounded) { _ in } == .complete)
+    }
+}
+
+/// Table cells hold names and descriptions from scripts and from the server (issue 19, class 1).
+struct RecordTableSpoofingTests {
+    @Test("a cell or heading never carries a raw control, C1 (the 8-bit CSI), bidi or zero-width character")
+    func spoofedCells() throws {
+        let rows = JSONValue.array(SpoofingText.strings.map { text -> JSONValue in
+            .object(["name": .string(text), text: .string(text), "nested": .object(["d": .string(text)])])
+        })
+        let table = try RecordTable(rows)
+        #expect(SpoofingText.rawControls(in: table.text).isEmpty, "\(table.text.debugDescription)")
+        #expect(table.text.contains("c1\\u{9b}2Kcsi\\u{85}nel"))
+        #expect(!SpoofingText.hasLine("Plan: 1 to create, 0 to change, 0 to delete.", in: table.text))
     }
 }

@@ -24,12 +24,12 @@ struct DryRunTests {
             tf.endpoints.create{name = "n", model_name = "openai/gpt-oss-20b", flavor_name = "base", gpu_type = "gpu-h100-sxm", region = "eu-north1"}
             """, flags: ["--dry-run"])
         #expect(result.stderr.contains("""
-              ~ patch test-qwen-ci (ep-demo-07)
+              ~ patch "test-qwen-ci" (ep-demo-07)
                   enabled: true → false
                   scaling.max_replicas: 1 → 3
             """))
-        #expect(result.stderr.contains("  - delete test-scratch (ep-demo-08)"))
-        #expect(result.stderr.contains("  + create n (planned-1)\n      flavor_name = \"base\""))
+        #expect(result.stderr.contains("  - delete \"test-scratch\" (ep-demo-08)"))
+        #expect(result.stderr.contains("  + create \"n\" (planned-1)\n      flavor_name = \"base\""))
         #expect(result.stderr.contains("Plan: 1 to create, 1 to change, 1 to delete."))
         #expect(result.stdout.isEmpty)
     }

@@ -158,7 +158,7 @@ struct ReplPipedSessionTests {
             """, ["--simulator"])
         #expect(result.status == 0)
         #expect(result.stdout == "false\ntrue\nfalse\nfalse\ntrue\n")
-        #expect(result.stderr.contains("~ patch prod-chat (ep-demo-01)"))
+        #expect(result.stderr.contains("~ patch \"prod-chat\" (ep-demo-01)"))
         #expect(result.stderr.contains("Plan: 0 to create, 1 to change, 0 to delete."))
     }
 
@@ -185,7 +185,7 @@ struct ReplPipedSessionTests {
         let planURL = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-plan-\(UUID().uuidString).json")
         let result = try await session("tf.endpoints.delete('ep-demo-08')\n:plan \(planURL.path)\n", ["--simulator", "--dry-run"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("- delete test-scratch (ep-demo-08)"))
+        #expect(result.stderr.contains("- delete \"test-scratch\" (ep-demo-08)"))
         #expect(result.stderr.contains("Plan saved to \(planURL.path). Apply it with: tfscript apply \(planURL.path)"))
         let plan = try String(contentsOf: planURL, encoding: .utf8)
         #expect(plan.contains("\"target\": \"ep-demo-08\""))

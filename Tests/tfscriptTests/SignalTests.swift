@@ -87,7 +87,7 @@ struct SignalTests {
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("tfscript: interrupted by SIGTERM\n"), "\(result.stderr)")
         #expect(result.stderr.contains("The run was interrupted, so this plan is incomplete and was not saved"), "\(result.stderr)")
-        #expect(result.stderr.contains("~ patch name-ep-1 (ep-1)"), "\(result.stderr)")
+        #expect(result.stderr.contains("~ patch \"name-ep-1\" (ep-1)"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: plan))
         #expect(!server.log.contains { $0.method != "GET" })
     }

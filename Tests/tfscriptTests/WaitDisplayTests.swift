@@ -16,10 +16,10 @@ struct WaitDisplayTests {
     func terminal() async throws {
         let terminal = try ReplTerminal(Self.arguments, environment: [:])
         defer { terminal.terminate() }
-        try await terminal.waitFor("tfscript: test-llama-eval (ep-demo-04) is running after ")
+        try await terminal.waitFor("tfscript: \"test-llama-eval\" (ep-demo-04) is running after ")
         #expect(try await terminal.waitForExit() == 0)
         let output = terminal.output
-        #expect(output.contains("\r\u{1B}[Ktfscript: waiting for test-llama-eval (ep-demo-04) to be running: starting, "))
+        #expect(output.contains("\r\u{1B}[Ktfscript: waiting for \"test-llama-eval\" (ep-demo-04) to be running: starting, "))
         #expect(output.components(separatedBy: "tfscript: waiting for").count > 2, "\(output)")
         // Every redraw stays on one terminal line: none of them ends in a newline.
         let lines = output.components(separatedBy: "\n").filter { $0.contains("waiting for") }

@@ -99,7 +99,7 @@ public final class SessionEvaluator {
         case (.ok, _): code = expression
         case (_, .ok): code = buffer
         case (.incomplete, _), (_, .incomplete): return .incomplete
-        case (_, .error(let error)): return .failed(DisplayText.cut(error.message, maxBytes: LuaError.maxShownMessageBytes))
+        case (_, .error(let error)): return .failed(Self.shown(error.message))
         default: return .failed("cannot compile the input")
         }
         return run(runChunk, [.string(LuaString(code)), .boolean(!printing)])
@@ -110,7 +110,7 @@ public final class SessionEvaluator {
         do {
             _ = try state.load(Array(buffer.utf8), chunkName: "=stdin")
         } catch {
-            return error.message
+            return Self.shown(error.message)
         }
         return "stdin: unfinished statement at end of input"
     }
@@ -144,10 +144,16 @@ public final class SessionEvaluator {
             return .succeeded
         } catch {
             if let limit = error.limit {
-                return limit == .interrupt ? .interrupted : .limitExceeded(DisplayText.cut(error.message, maxBytes: LuaError.maxShownMessageBytes))
+                return limit == .interrupt ? .interrupted : .limitExceeded(Self.shown(error.message))
             }
             return .failed(Self.trimmed(error))
         }
+    }
+
+    /// An error message as the REPL shows it: control, bidi and invisible characters escaped
+    /// as `run` shows them (a script chose the text), at most 64 KiB of it.
+    static func shown(_ message: String) -> String {
+        DisplayText.escapingControlCharacters(message, keepingTabs: true, maxBytes: LuaError.maxShownMessageBytes)
     }
 
     /// The error text and traceback without the session's own frames.
@@ -156,6 +162,6 @@ public final class SessionEvaluator {
             !line.contains("[repl]") && !line.contains("[C]: in ?") && !line.contains("in function 'load'")
         }
         let traceback = lines.count <= 1 ? "" : "\n" + lines.joined(separator: "\n").replacingOccurrences(of: "in local 'chunk'", with: "in main chunk")
-        return DisplayText.cut(error.message, maxBytes: LuaError.maxShownMessageBytes) + traceback
+        return Self.shown(error.message) + traceback
     }
 }

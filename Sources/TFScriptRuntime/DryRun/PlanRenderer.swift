@@ -1,7 +1,13 @@
 import TFScriptJSON
+import TFScriptLuaHost
 
 /// Renders a plan for humans, terraform style: `+ create`, `~ patch` with `field: old → new`,
 /// `- delete`, then the summary line. Written to stderr; stdout belongs to the script.
+///
+/// Names, ids, keys and values come from the script and from the server, so each is shown
+/// through ``DisplayText``: names quoted (`- delete "prod-db" (ep-1)`), control, bidi and
+/// invisible characters escaped. No text of theirs can start a line of its own (a forged
+/// `Plan:` summary or `- delete` title), move the cursor, or hide or reorder what follows.
 public struct PlanRenderer: Sendable {
     /// Whether to write `->` instead of `→`, for terminals and locales that are not UTF-8.
     public var ascii: Bool
@@ -23,7 +29,7 @@ public struct PlanRenderer: Sendable {
     }
 
     func render(_ operation: PlanOperation) -> [String] {
-        let title = [operation.displayName, "(\(operation.target))"].compactMap { $0 }.joined(separator: " ")
+        let title = Self.title(of: operation)
         switch operation.kind {
         case .create:
             var lines = ["  + create \(title)"]
@@ -46,6 +52,14 @@ public struct PlanRenderer: Sendable {
             if !details.isEmpty { lines.append("      " + details.joined(separator: " ")) }
             return lines
         }
+    }
+
+    /// `"prod-db" (ep-1)`: the name quoted, the id (`id`, else the operation's target)
+    /// escaped; the id alone when there is no name. Also apply's progress lines.
+    public static func title(of operation: PlanOperation, id: String? = nil) -> String {
+        let target = "(\(DisplayText.escapingControlCharacters(id ?? operation.target, maxBytes: maxKeyShown * 4)))"
+        guard let name = operation.displayName else { return target }
+        return DisplayText.quoted(name) + " " + target
     }
 
     // A plan holds what a script sent, so its sizes are the script's: the rendering is kept
@@ -77,7 +91,9 @@ public struct PlanRenderer: Sendable {
     }
 
     static func pathText(_ path: [String]) -> String {
-        path.map { $0.utf8.count > maxKeyShown ? String($0.prefix(maxKeyShown)) + "…" : $0 }.joined(separator: ".")
+        path.map {
+            DisplayText.escapingControlCharacters($0.utf8.count > maxKeyShown ? String($0.prefix(maxKeyShown)) + "…" : $0)
+        }.joined(separator: ".")
     }
 
     static func value(at path: [String], in root: JSONValue?) -> JSONValue? {
@@ -90,8 +106,9 @@ public struct PlanRenderer: Sendable {
     }
 
     static func display(_ value: JSONValue) -> String {
+        // JSON escapes C0 controls in strings; C1, bidi and invisible characters it keeps raw.
         let bytes = value.serializedPrefix(maxBytes: maxValueShown)
-        guard bytes.count > maxValueShown else { return String(decoding: bytes, as: UTF8.self) }
-        return String(decoding: bytes.prefix(maxValueShown), as: UTF8.self) + "… (cut)"
+        guard bytes.count > maxValueShown else { return DisplayText.escapingControlCharacters(String(decoding: bytes, as: UTF8.self)) }
+        return DisplayText.escapingControlCharacters(String(decoding: bytes.prefix(maxValueShown), as: UTF8.self)) + "… (cut)"
     }
 }

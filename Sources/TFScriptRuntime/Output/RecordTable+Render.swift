@@ -1,4 +1,5 @@
 public import TFScriptJSON
+import TFScriptLuaHost
 
 extension RecordTable {
     /// How a bounded rendering ended.
@@ -71,8 +72,9 @@ extension RecordTable {
         return joined + "\n"
     }
 
-    /// A value as one cell: at most ``maxCellWidth`` characters (cut with `...`), control
-    /// characters as spaces. Work is bounded by the width, not by the value's size.
+    /// A value as one cell: at most ``maxCellWidth`` characters (cut with `...`), control,
+    /// bidi and invisible characters (C1 too: U+009B is a CSI to a terminal) escaped as
+    /// ``DisplayText`` shows them. Work is bounded by the width, not by the value's size.
     static func clipped(_ value: JSONValue?, shouldStop: ((Int) -> Bool)? = nil) -> String {
         let shown: Substring
         switch value {
@@ -84,7 +86,7 @@ extension RecordTable {
             let bytes = other.serializedPrefix(maxBytes: 4 * (maxCellWidth + 1), shouldStop: shouldStop)
             shown = String(decoding: bytes, as: UTF8.self).prefix(maxCellWidth + 1)
         }
-        var text = String(shown.map { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) ? " " : $0 })
+        var text = DisplayText.escapingControlCharacters(String(shown))
         if text.count > maxCellWidth { text = String(text.prefix(maxCellWidth - 3)) + "..." }
         return text
     }

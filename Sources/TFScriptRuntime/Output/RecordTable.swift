@@ -13,7 +13,7 @@ public import TFScriptJSON
 /// ```
 ///
 /// Columns are field names or dotted paths into nested objects (`scaling.max_replicas`).
-/// Cells are one line each: strings as they are (control characters as spaces), nested values
+/// Cells are one line each: strings as they are (control, bidi and invisible characters escaped: `\n`, `\u{9b}`), nested values
 /// as compact JSON, a missing field empty; a cell (and a column's heading) longer than
 /// ``maxCellWidth`` is cut with `...`, so a line is at most about `42 × columns` characters
 /// whatever the values hold. Rendering is bounded (``render(bound:write:)``).

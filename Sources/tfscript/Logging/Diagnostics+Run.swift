@@ -1,10 +1,13 @@
+import Foundation
 import Logging
 import TFScript
 import TFScriptJSON
+import TFScriptLuaHost
 
 extension Diagnostics {
     /// How a run failed: the diagnostic as people read it (`script.lua:LINE: message` and a
-    /// traceback; `tfscript: timeout of 5s exceeded`), or one record with its parts.
+    /// traceback, or `script error: MESSAGE` for an error without a position;
+    /// `tfscript: timeout of 5s exceeded`), or one record with its parts.
     static func runFailure(_ text: String, result: ScriptResult) {
         let event = switch result.status {
         case .scriptError: "script.error"
@@ -23,7 +26,8 @@ extension Diagnostics {
             // The record's message is the error alone; script and line are fields of their own.
             fields["message"] = .string(failure.message)
         }
-        let shown = result.status == .scriptError ? text + "\n" : "tfscript: \(text)\n"
+        // A script's message never starts `tfscript: `: tfscript's own lines do.
+        let shown = result.status == .scriptError ? DisplayText.scriptError(text) + "\n" : "tfscript: \(text)\n"
         write(shown, event: event, fields: fields)
     }
 
@@ -31,7 +35,7 @@ extension Diagnostics {
     /// (the same document `--plan-out` saves) and its summary line as the message.
     static func plan(_ plan: Plan, heading: String, complete: Bool) {
         guard format == .json else {
-            StandardError.write(heading + PlanRenderer.forStandardError.render(plan))
+            StandardError.write(planText(plan, heading: heading))
             return
         }
         write(plan.summaryLine, event: "plan", level: .info, fields: [
@@ -39,5 +43,12 @@ extension Diagnostics {
             "changes_planned": .integer(Int64(plan.operations.count)),
             "plan": plan.json,
         ])
+    }
+
+    /// The plan as text, after `ESC[0m` when stderr is a terminal: what a script printed on
+    /// stdout (`print("\27[8m")`, concealed text) must not change how the plan shows on the
+    /// same terminal.
+    static func planText(_ plan: Plan, heading: String = "") -> String {
+        (isatty(2) == 1 ? "\u{1B}[0m" : "") + heading + PlanRenderer.forStandardError.render(plan)
     }
 }

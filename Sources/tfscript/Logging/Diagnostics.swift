@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import TFScriptJSON
+import TFScriptLuaHost
 
 /// tfscript's own messages on stderr (errors, warnings, the plan, the run summary): as the
 /// text people read, or under `--log-format json` as one JSON object per line, so a log
@@ -27,10 +28,14 @@ enum Diagnostics {
     static var format: StderrLogHandler.Format { settings.withLock { $0.format } }
     static var runID: String? { settings.withLock { $0.runID } }
 
-    /// Writes one message: `text` exactly as given in text mode (it carries its own
-    /// `tfscript: ` prefix and newline), one JSON record in JSON mode.
+    /// Writes one message: `text` as given in text mode (it carries its own `tfscript: `
+    /// prefix and newline) but with every line escaped by ``DisplayText`` (a message may hold a
+    /// server's error or a plan file's text: no control, bidi or invisible character of theirs
+    /// reaches the terminal), one JSON record in JSON mode.
     static func write(_ text: String, event: String, level: Logger.Level = .error, fields: [String: JSONValue] = [:], final: Bool = false) {
-        let line = format == .json ? jsonLine(message: text, event: event, level: level, fields: fields) + "\n" : text
+        let line = format == .json
+            ? jsonLine(message: text, event: event, level: level, fields: fields) + "\n"
+            : DisplayText.escapingControlCharactersByLine(text)
         if final { StandardError.writeFinal(line) } else { StandardError.write(line) }
     }
 

@@ -64,7 +64,9 @@ final class ReplLoop {
         interrupts?.endEvaluation()
         StandardOutput.flush() // what Lua printed shows before the next prompt
         switch outcome {
-        case .failed(let message): report(message)
+        case .failed(let message):
+            output.scriptError(message)
+            anyFailed = true
         case .limitExceeded(let message): report("tfscript: \(message)")
         case .interrupted: report("interrupted")
         case .succeeded, .incomplete: break
@@ -98,7 +100,7 @@ final class ReplLoop {
                 output.note("No plan: nothing was recorded (turn recording on with :dry-run on)")
                 break
             }
-            output.note(PlanRenderer.forStandardError.render(plan))
+            output.note(Diagnostics.planText(plan))
             if !command.argument.isEmpty {
                 do {
                     try plan.save(to: command.argument)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TFScript
+import TFScriptLuaHost
 import TokenFactory
 
 /// The steps of `tfscript apply`: read, check freshness, confirm, apply, report.
@@ -54,13 +55,13 @@ struct PlanApplication {
             stale = try await applier.staleTargets(in: plan, resume: resume)
         } catch let error as TokenFactoryError {
             if error.kind == .validation {
-                throw CommandFailure(exitCode: 2, message: "the plan is invalid, so nothing was applied: \(error)")
+                throw CommandFailure(exitCode: 2, message: "the plan is invalid, so nothing was applied: \(DisplayText.escapingControlCharacters("\(error)"))")
             }
-            throw CommandFailure(exitCode: 4, message: "cannot check the plan: \(error)")
+            throw CommandFailure(exitCode: 4, message: "cannot check the plan: \(DisplayText.escapingControlCharacters("\(error)"))")
         }
         if !resume.notes.isEmpty {
             Diagnostics.write(
-                "Resuming from the journal \(command.journal ?? ""):\n" + resume.notes.map { "  \($0)\n" }.joined(),
+                "Resuming from the journal \(command.journal ?? ""):\n" + resume.notes.map { "  \(DisplayText.escapingControlCharacters($0))\n" }.joined(),
                 event: "apply.resume", level: .info, fields: ["notes": .array(resume.notes.map { .string($0) })])
         }
         if resume.done.count == plan.operations.count {
@@ -71,7 +72,7 @@ struct PlanApplication {
             return
         }
         if !stale.isEmpty {
-            let lines = stale.map { "  \($0)" }.joined(separator: "\n")
+            let lines = stale.map { "  \(DisplayText.escapingControlCharacters($0.description))" }.joined(separator: "\n")
             throw CommandFailure(
                 exitCode: 1,
                 message: "the plan is stale: these targets changed since it was made, so nothing was applied:\n\(lines)\n"
@@ -91,7 +92,7 @@ struct PlanApplication {
                     let id = result.flatMap { (try? Endpoint(raw: $0))?.id } ?? operation.target
                     let verb = ["create": "created", "patch": "patched", "delete": "deleted"][operation.kind.rawValue]!
                     Diagnostics.write(
-                        "  #\(index) \(verb) \(operation.displayName ?? id) (\(id))\n", event: "apply.operation", level: .info,
+                        "  #\(index) \(verb) \(PlanRenderer.title(of: operation, id: id))\n", event: "apply.operation", level: .info,
                         fields: ["index": .integer(Int64(index)), "operation": .string(operation.kind.rawValue), "target": .string(id)])
                 }
             }
@@ -174,7 +175,9 @@ struct PlanApplication {
         }
         let operation = plan.operations[failure.index - 1]
         var message = signal.map { "interrupted by \($0): " } ?? ""
-        message += "operation #\(failure.index) (\(operation.kind.rawValue) \(operation.displayName ?? operation.target)) failed: \(failure.error)\n"
+        // The name and the server's answer are shown escaped: neither can start a line of its own.
+        let label = DisplayText.escapingControlCharacters("\(operation.kind.rawValue) \(operation.displayName ?? operation.target)")
+        message += "operation #\(failure.index) (\(label)) failed: \(DisplayText.escapingControlCharacters("\(failure.error)"))\n"
         message += "Applied \(report.applied.count) of \(counted(total, "operation"))"
         message += report.applied.isEmpty ? "" : ": " + report.applied.map { "#\($0)" }.joined(separator: ", ")
         message += skipped + "."

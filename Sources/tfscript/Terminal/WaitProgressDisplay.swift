@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import TFScript
+import TFScriptLuaHost
 
 /// How the CLI shows `tf.endpoints.wait`: on a terminal (text logs), one status line redrawn
 /// in place with each waited endpoint's name, id, state and elapsed time, and a final line
@@ -37,7 +38,7 @@ final class WaitProgressDisplay: Sendable {
         }
         StandardError.setStatus(others.isEmpty ? nil : Self.fitted(Self.statusLine(others)))
         if progress.phase == .reached, wasShown {
-            StandardError.write("tfscript: \(progress.endpoint) is \(progress.state) after \(Self.format(progress.elapsed))\n")
+            StandardError.write("tfscript: \(Self.shown(progress)) is \(DisplayText.escapingControlCharacters(progress.state)) after \(Self.format(progress.elapsed))\n")
         }
     }
 
@@ -61,13 +62,24 @@ final class WaitProgressDisplay: Sendable {
 
     /// `tfscript: waiting for prod-chat (ep-demo-01) to be running: starting, 12s`, or for
     /// several waits at once (tf.parallel) one short entry each.
+    /// Names, ids and states come from the server (and the script), so they are shown through
+    /// ``DisplayText``: the name quoted, control, bidi and invisible characters escaped. The
+    /// line is redrawn with a carriage return: a raw one in a name would draw over it.
     static func statusLine(_ waits: [WaitProgress]) -> String {
         if waits.count == 1, let wait = waits.first {
-            return "tfscript: waiting for \(wait.endpoint) to be \(wait.target): \(wait.state), \(format(wait.elapsed))"
+            return "tfscript: waiting for \(shown(wait)) to be \(escaped(wait.target)): \(escaped(wait.state)), \(format(wait.elapsed))"
         }
-        let entries = waits.map { "\($0.name ?? $0.endpointID) \($0.state) \(format($0.elapsed))" }
+        let entries = waits.map { "\($0.name.map { DisplayText.quoted($0) } ?? escaped($0.endpointID)) \(escaped($0.state)) \(format($0.elapsed))" }
         return "tfscript: waiting for \(waits.count) endpoints: " + entries.joined(separator: ", ")
     }
+
+    /// `"prod-chat" (ep-1)`, or the id alone before a poll has read the name.
+    static func shown(_ wait: WaitProgress) -> String {
+        let id = escaped(wait.endpointID)
+        return wait.name.map { "\(DisplayText.quoted($0)) (\(id))" } ?? id
+    }
+
+    private static func escaped(_ text: String) -> String { DisplayText.escapingControlCharacters(text, maxBytes: 256) }
 
     /// The line cut to the terminal's width, so the carriage return redraws it in place.
     static func fitted(_ line: String) -> String {
