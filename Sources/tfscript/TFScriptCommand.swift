@@ -19,6 +19,7 @@ struct TFScriptCommand: AsyncParsableCommand {
 
             Against the real API (token from TOKEN_FACTORY_API_KEY, API_TOKEN, NEBIUS_API_KEY or --token-file):
               tfscript run --dry-run --plan-out plan.json nightly.lua   # review the plan
+              tfscript show plan.json                                   # review it again
               tfscript apply plan.json                                  # then apply it
 
             Profiles: --profile NAME (or TFSCRIPT_PROFILE) picks [profile.NAME] from \
@@ -31,7 +32,7 @@ struct TFScriptCommand: AsyncParsableCommand {
             Docs: README.md and docs/ (lua-api.md, sandbox.md, dry-run.md, scheduling.md, simulator.md).
             """,
         version: version,
-        subcommands: [RunCommand.self, ReplCommand.self, ApplyCommand.self, SimulatorCommand.self, ConfigCommand.self]
+        subcommands: [RunCommand.self, ReplCommand.self, ApplyCommand.self, ShowCommand.self, SimulatorCommand.self, ConfigCommand.self]
     )
 
     /// Usage errors exit with 2 (DESIGN.md §4) instead of ArgumentParser's EX_USAGE (64).

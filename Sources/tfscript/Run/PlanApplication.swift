@@ -13,7 +13,7 @@ struct PlanApplication {
 
     /// Applies the plan; puts what was sent (and retried) in `summary`.
     func run(summary: inout RunSummary) async throws {
-        let plan = try readPlan()
+        let plan = try PlanFile.read(command.planFile)
         summary.changesPlanned = plan.operations.count
         if plan.isEmpty {
             Diagnostics.write("Nothing to apply: the plan has no operations.\n", event: "apply.empty", level: .info)
@@ -99,20 +99,6 @@ struct PlanApplication {
         }
         let report = await ProcessSignals.shared.whileRunning(work)
         try finish(plan, report)
-    }
-
-    private func readPlan() throws -> Plan {
-        let data: [UInt8]
-        do {
-            data = try BoundedFile.read(command.planFile, limit: BoundedFile.planLimit)
-        } catch {
-            throw CommandFailure(exitCode: 2, message: "cannot read plan \(command.planFile): \(error)")
-        }
-        do {
-            return try Plan(json: JSONValue(parsing: data))
-        } catch {
-            throw CommandFailure(exitCode: 2, message: "\(command.planFile): \(error)")
-        }
     }
 
     private func checkBaseURL(_ plan: Plan, engine: ScriptEngine) throws {
