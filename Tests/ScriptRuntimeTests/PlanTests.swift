@@ -117,6 +117,7 @@ struct PlanSpoofingTests {
             for line in lines {
                 let own = line.hasPrefix("  + create \"") || line.hasPrefix("  ~ patch ") || line.hasPrefix("  - delete ")
                     || line.hasPrefix("      ") || line.hasPrefix("Plan: ") || line.hasPrefix("tfscript would perform")
+                    || line.hasPrefix("GPUs: min ")
                 #expect(own, "\(line.debugDescription)")
             }
         }
@@ -126,5 +127,45 @@ struct PlanSpoofingTests {
     func quotedTitle() {
         let rendered = PlanRenderer().render(Self.plan("prod-db (ep-1)\n  - delete prod-db"))
         #expect(rendered.contains("  - delete \"prod-db (ep-1)\\n  - delete prod-db\" (prod-db (ep-1)\\n  - delete prod-db)"))
+    }
+}
+
+/// Issue 19, section 6: GPU capacity (`gpu_count × min_replicas`, `gpu_count × max_replicas`)
+/// per operation and for the whole plan, in the text and as numbers in the plan file.
+struct PlanCapacityTests {
+    private static func endpoint(_ id: String, gpus: Int64, min: Int64, max: Int64) -> JSONValue {
+        ["endpoint_id": .string(id), "name": .string("name-\(id)"), "gpu_count": .integer(gpus),
+         "scaling": ["min_replicas": .integer(min), "max_replicas": .integer(max)]]
+    }
+
+    @Test("each operation and the plan show the change in minimum and maximum GPUs")
+    func capacity() throws {
+        let patched = Self.endpoint("ep-1", gpus: 8, min: 1, max: 4)
+        let after: JSONValue = ["endpoint_id": "ep-1", "name": "name-ep-1", "gpu_count": 8, "scaling": ["min_replicas": 0, "max_replicas": 4]]
+        let plan = Plan(baseURL: "https://example", operations: [
+            PlanOperation(kind: .patch, target: "ep-1", body: ["scaling": ["min_replicas": 0]], before: patched, after: after),
+            PlanOperation(kind: .delete, target: "ep-2", body: nil, before: Self.endpoint("ep-2", gpus: 2, min: 2, max: 3), after: nil),
+            PlanOperation(kind: .create, target: "planned-1", body: Self.endpoint("planned-1", gpus: 1, min: 1, max: 2), before: nil, after: nil),
+        ])
+        let text = PlanRenderer().render(plan)
+        #expect(text.contains("  ~ patch \"name-ep-1\" (ep-1)\n      scaling.min_replicas: 1 → 0\n      GPUs: min 8 → 0, max 32 → 32\n"), "\(text)")
+        #expect(text.contains("      GPUs: min 4 → 0, max 6 → 0\n"), "\(text)")
+        #expect(text.contains("      GPUs: min 0 → 1, max 0 → 2\n"), "\(text)")
+        #expect(text.hasSuffix("GPUs: min 12 → 1, max 38 → 34\nPlan: 1 to create, 1 to change, 1 to delete.\n"), "\(text)")
+        #expect(plan.json["gpus"] == ["min": ["before": 12, "after": 1], "max": ["before": 38, "after": 34]])
+        #expect(plan.json["operations"]?.arrayValue?[1]["gpus"] == ["min": ["before": 4, "after": 0], "max": ["before": 6, "after": 0]])
+        // The plan file still reads back.
+        #expect(try Plan(json: plan.json).operations == plan.operations)
+    }
+
+    @Test("a patch that leaves capacity alone shows no GPU line of its own")
+    func unchanged() {
+        let before = Self.endpoint("ep-1", gpus: 1, min: 1, max: 1)
+        let plan = Plan(baseURL: "https://example", operations: [
+            PlanOperation(kind: .patch, target: "ep-1", body: ["description": "x"], before: before, after: before),
+        ])
+        let text = PlanRenderer().render(plan)
+        #expect(!text.contains("      GPUs:"), "\(text)")
+        #expect(text.contains("\nGPUs: min 1 → 1, max 1 → 1\nPlan: "), "\(text)")
     }
 }

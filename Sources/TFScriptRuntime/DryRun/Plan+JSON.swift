@@ -12,6 +12,7 @@ extension Plan {
             "base_url": .string(baseURL),
             "operations": .array(operations.enumerated().map { $0.element.json(index: $0.offset + 1) }),
             "summary": .object(summary),
+            "gpus": Plan.gpuJSON(gpus),
         ]
         if let script { object["script"] = .string(script) }
         return .object(object)
@@ -53,6 +54,7 @@ extension PlanOperation {
         object["body"] = body
         object["before"] = before
         object["after"] = after
+        object["gpus"] = Plan.gpuJSON(gpus)
         return .object(object)
     }
 

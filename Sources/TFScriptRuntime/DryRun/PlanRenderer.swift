@@ -24,11 +24,19 @@ public struct PlanRenderer: Sendable {
             lines.append(contentsOf: render(operation))
             lines.append("")
         }
+        lines.append(Plan.gpuLine(plan.gpus, ascii: ascii))
         lines.append(plan.summaryLine)
         return lines.joined(separator: "\n") + "\n"
     }
 
     func render(_ operation: PlanOperation) -> [String] {
+        var lines = renderChanges(operation)
+        let gpus = operation.gpus
+        if gpus.before != gpus.after { lines.append("      " + Plan.gpuLine(gpus, ascii: ascii)) }
+        return lines
+    }
+
+    private func renderChanges(_ operation: PlanOperation) -> [String] {
         let title = Self.title(of: operation)
         switch operation.kind {
         case .create:
