@@ -130,7 +130,7 @@ final class ParallelRun {
     /// they do on cancellation (a journal's `unknown` outcome) is done before the run goes on.
     func finish() {
         for (_, entry) in inFlight { entry.task.cancel() }
-        let deadline = DispatchTime.now() + .seconds(Int(HostBridge.cancellationGrace.components.seconds))
+        let deadline = DispatchTime.now() + HostBridge.cancellationGraceInterval
         while !inFlight.isEmpty, DispatchTime.now() < deadline {
             collect()
             if inFlight.isEmpty { break }

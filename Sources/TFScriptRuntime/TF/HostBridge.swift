@@ -38,6 +38,8 @@ public enum HostBridge {
 
     /// How long a cancelled operation may take to wind down before the run ends anyway.
     public static let cancellationGrace: Duration = .seconds(1)
+    /// ``cancellationGrace`` for Dispatch waits.
+    static let cancellationGraceInterval = DispatchTimeInterval.seconds(Int(cancellationGrace.components.seconds))
 
     /// How long the end of a run (or of a REPL statement) waits for the host work it cancels to
     /// wind down: a cancelled request ends in milliseconds, but a loaded machine must not turn
@@ -62,7 +64,7 @@ public enum HostBridge {
         while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
             if let limit = state.limitReachedDuringHostCall() {
                 task.cancel()
-                _ = done.wait(timeout: .now() + .seconds(Int(cancellationGrace.components.seconds)))
+                _ = done.wait(timeout: .now() + cancellationGraceInterval)
                 throw limit
             }
         }

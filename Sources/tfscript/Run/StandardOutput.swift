@@ -9,34 +9,36 @@ import TFScript
 /// Buffered like C's stdout: written through at once on a terminal (so progress shows),
 /// in 64 KiB blocks to a pipe or file (so a printing loop costs no syscall per line).
 enum StandardOutput {
-    private static let buffer = Mutex<[UInt8]>([])
+    /// What is waiting to be written, and how many bytes the script printed (what
+    /// `--max-output` counts), under one lock: `print` takes it once.
+    private struct Buffer {
+        var pending: [UInt8] = []
+        var printed = 0
+    }
+
+    private static let buffer = Mutex(Buffer())
     /// The first error writing to stdout other than a closed pipe (`/dev/full`, a full disk,
     /// a file-size limit), as `strerror` words; nil while every write succeeded.
     private static let writeFailure = Mutex<String?>(nil)
     private static let isTerminal = isatty(1) == 1
     private static let blockSize = 64 << 10
 
-    /// Bytes the script printed (what `--max-output` counts).
-    private static let printed = Mutex(0)
-
-    static let sink = OutputSink { bytes in
-        printed.withLock { $0 += bytes.count }
-        append(bytes)
-    }
+    static let sink = OutputSink { bytes in append(bytes, printed: true) }
 
     /// How much the script has printed so far.
-    static var bytesPrinted: Int { printed.withLock { $0 } }
+    static var bytesPrinted: Int { buffer.withLock { $0.printed } }
 
     /// Writes text tfscript itself prints for the script (its `-o` result), after its output.
     static func write(_ text: String) {
         Array(text.utf8).withUnsafeBytes { append($0) }
     }
 
-    private static func append(_ bytes: UnsafeRawBufferPointer) {
+    private static func append(_ bytes: UnsafeRawBufferPointer, printed: Bool = false) {
         guard !bytes.isEmpty else { return }
-        buffer.withLock { pending in
-            pending.append(contentsOf: bytes)
-            if isTerminal || pending.count >= blockSize { drain(&pending) }
+        buffer.withLock { buffer in
+            if printed { buffer.printed += bytes.count }
+            buffer.pending.append(contentsOf: bytes)
+            if isTerminal || buffer.pending.count >= blockSize { drain(&buffer.pending) }
         }
     }
 
@@ -44,9 +46,9 @@ enum StandardOutput {
     /// for a thread that is writing (the watchdog must not hang).
     static func flush(blocking: Bool = true) {
         if blocking {
-            buffer.withLock { drain(&$0) }
+            buffer.withLock { drain(&$0.pending) }
         } else {
-            _ = buffer.withLockIfAvailable { drain(&$0) }
+            _ = buffer.withLockIfAvailable { drain(&$0.pending) }
         }
     }
 
