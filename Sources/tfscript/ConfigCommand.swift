@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TFScriptLuaHost
 import TokenFactory
 
 /// `tfscript config show`: which control plane and token a command would use, and why.
@@ -18,6 +19,7 @@ struct ConfigCommand: AsyncParsableCommand {
               [profile.staging]
               base_url = "https://staging.example.com"
               token_file = "staging-token"    # relative to the file's folder
+              protect = ["prod-*"]            # added to --protect on every command
 
             PRECEDENCE, for each setting: flag > environment > profile > default.
               base URL: --base-url, $TFSCRIPT_BASE_URL, the profile's base_url, the public API.
@@ -65,6 +67,10 @@ struct ConfigCommand: AsyncParsableCommand {
             lines.append("profile:     " + (settings.profile.map { "\($0.value) (from \($0.source))" } ?? "none"))
             lines.append("base_url:    \(settings.baseURL.value) (from \(settings.baseURL.source))")
             lines.append("token_file:  " + (settings.tokenFile.map { "\($0.value) (from \($0.source))" } ?? "none"))
+            if !settings.protect.isEmpty {
+                let globs = settings.protect.map { DisplayText.quoted($0) }.joined(separator: ", ")
+                lines.append("protect:     \(globs) (from profile \(settings.profile?.value ?? ""), added to --protect)")
+            }
             let token: String
             do {
                 let credentials = try settings.credentials(environment: environment)

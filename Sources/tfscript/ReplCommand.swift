@@ -17,7 +17,11 @@ struct ReplCommand: AsyncParsableCommand {
             Ctrl-D leaves. History is kept in $XDG_STATE_HOME/tfscript/history \
             (default ~/.local/state/tfscript/history).
 
-            The sandbox and limits are those of run; --timeout applies to each statement.
+            The sandbox and limits are those of run; --timeout applies to each statement. \
+            Each change a live statement makes is reported on stderr (~ patched "web" (ep-1): \
+            enabled true → false; -q silences it). --max-changes and --protect hold for the \
+            whole session: --max-changes counts the changes sent, and separately those recorded \
+            under :dry-run on.
 
             With stdin not a terminal, statements are read line by line without prompts or \
             colours, values go to stdout and errors to stderr; the exit code is 1 when any \
@@ -33,6 +37,9 @@ struct ReplCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Dry run")
     var dryRun: DryRunOptions
+
+    @OptionGroup(title: "Guardrails")
+    var guardrails: GuardrailOptions
 
     @Option(help: ArgumentHelp(
         "Append one JSON line per mutation sent (time, operation, id, body, result) to this file.", valueName: "path"))
@@ -54,10 +61,12 @@ struct ReplCommand: AsyncParsableCommand {
         let logger = logging.bootstrap()
         var options = sandbox.scriptOptions(arguments: [])
         options.waitProgress = WaitProgressDisplay(logging: logging, logger: logger).sink
-        let session = ReplSession(
-            options: options, connection: connection, dryRun: dryRun, journalPath: journal, logger: logger)
+        options.changes = ChangeReportDisplay(logging: logging).sink
         let code: Int32
         do {
+            options.guardrails = try guardrails.guardrails(connection: connection)
+            let session = ReplSession(
+                options: options, connection: connection, dryRun: dryRun, journalPath: journal, logger: logger)
             code = try await session.run()
         } catch let failure as CommandFailure {
             Diagnostics.failure(failure)

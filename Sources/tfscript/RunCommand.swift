@@ -37,7 +37,13 @@ struct RunCommand: AsyncParsableCommand {
             is not printed at all (exit 3).
 
             DRY RUN: --dry-run sends reads but records create/patch/delete, prints the plan on \
-            stderr, and --plan-out saves it for `tfscript apply` (docs/dry-run.md).
+            stderr, and --plan-out saves it for `tfscript apply` (docs/dry-run.md). A live run \
+            reports each change on stderr as the server accepts it (~ patched "web" (ep-1): \
+            scaling.min_replicas 1 → 0, the value before as this run last read it) and ends \
+            with Applied: 0 created, 3 changed, 0 deleted; -q silences both.
+
+            GUARDRAILS: --max-changes N and --protect GLOB (also protect = [...] in the \
+            profile) refuse a change before it is sent, in dry runs too (exit 7).
 
             LIMITS: --memory-limit (default 256M) and --timeout (default none). Exceeding \
             either ends the run with exit code 3 and one line naming the limit. pcall cannot \
@@ -128,8 +134,10 @@ struct RunCommand: AsyncParsableCommand {
             var options = sandbox.scriptOptions(arguments: input.arguments)
             options.argumentBytes = ScriptArgumentSplit.rawBytes(of: input.arguments)
             options.dryRun = dryRun.enabled
-            options.guardrails = guardrails.guardrails
+            options.guardrails = try guardrails.guardrails(connection: connection)
             options.waitProgress = WaitProgressDisplay(logging: logging, logger: logger).sink
+            let changes = dryRun.enabled ? nil : ChangeReportDisplay(logging: logging)
+            options.changes = changes?.sink
             if input.requiresFromCurrentDirectory {
                 options.libraryPaths.insert(FileManager.default.currentDirectoryPath, at: 0)
             }
@@ -138,6 +146,7 @@ struct RunCommand: AsyncParsableCommand {
                 script: input.source, options: options,
                 connection: connection, dryRun: dryRun, journalPath: journal, logger: logger, runID: scheduled.runID)
             execution.results = ResultPrinter(options: result)
+            execution.changes = changes
             return try await execution.run(summary: &summary)
         }
         if code != 0 { throw ExitCode(code) }

@@ -56,4 +56,31 @@ struct DryRunParityTests {
         #expect(sentDeletes == ["ep-2", "ep-3", "ep-4"])
         #expect(plannedDeletes == sentDeletes)
     }
+
+    @Test("a string in another Unicode normalization and an integer past 2^53 are planned as the live run sends them")
+    func exactValues() async throws {
+        // The server holds NFC "café" and 2^53; the script writes NFD "café" and 2^53 + 1.
+        let fleet = FakeFleet(endpoints: [FaultRig.endpoint("ep-1", [
+            "description": .string("caf\u{E9}"), "scaling": ["min_replicas": 0, "max_replicas": .integer(1 << 53)],
+        ])])
+        let server = try FaultServer { request, _ in fleet.answer(request) }
+        defer { server.stop() }
+        let script = """
+            tf.endpoints.patch("ep-1", {description = "cafe\\u{301}"})
+            tf.endpoints.patch("ep-1", {scaling = {max_replicas = 9007199254740993}})
+            """
+        let engine = try await ScriptEngine(controlPlane: .api(baseURL: server.baseURL, token: "tk-test-0123456789"))
+        var dry = ScriptOptions()
+        dry.dryRun = true
+        let planned = await engine.run(.text(script, name: "script.lua"), options: dry)
+        let live = await engine.run(.text(script, name: "script.lua"), options: ScriptOptions())
+        try await engine.shutdown()
+
+        #expect(planned.exitCode == 0 && live.exitCode == 0, "dry: \(planned.error ?? "") live: \(live.error ?? "")")
+        let plannedBodies = (planned.plan?.operations ?? []).compactMap { $0.body.map { $0.serializedBytes() } }
+        let sentBodies = server.log.filter { $0.method == "PATCH" }.compactMap { $0.json?.serializedBytes() }
+        #expect(sentBodies.count == 2)
+        #expect(plannedBodies == sentBodies, "planned \(plannedBodies.map { String(decoding: $0, as: UTF8.self) }) sent \(sentBodies.map { String(decoding: $0, as: UTF8.self) })")
+        #expect(sentBodies.first.map { Array(String(decoding: $0, as: UTF8.self).utf8) }?.contains(0xCC) == true, "NFD bytes sent as written")
+    }
 }

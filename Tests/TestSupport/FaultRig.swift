@@ -66,6 +66,11 @@ public final class FakeFleet: Sendable {
         endpoints = Mutex(Dictionary(uniqueKeysWithValues: ids.map { ($0, FaultRig.endpoint($0)) }))
     }
 
+    /// A fleet of these endpoint objects, by their `endpoint_id`.
+    public init(endpoints: [JSONValue]) {
+        self.endpoints = Mutex(Dictionary(uniqueKeysWithValues: endpoints.map { ($0["endpoint_id"]?.stringValue ?? "", $0) }))
+    }
+
     public subscript(id: String) -> JSONValue? { endpoints.withLock { $0[id] } }
 
     public func answer(_ request: FaultServer.Request) -> FaultServer.Action {

@@ -83,4 +83,81 @@ struct GuardrailTests {
         #expect(allowed.status == 0, "\(allowed.stderr)")
         #expect(mutations(server).count == 4)
     }
+
+    /// A temporary XDG_CONFIG_HOME whose default profile points at `server` and protects `globs`.
+    private func profileEnvironment(server: FaultServer, protect: String) throws -> [String: String] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-xdg-\(UUID().uuidString)/tfscript")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("[profile.default]\nbase_url = \"\(server.baseURL)\"\nprotect = \(protect)\n".utf8)
+            .write(to: folder.appendingPathComponent("config.toml"))
+        return FaultRig.environment().merging(["XDG_CONFIG_HOME": folder.deletingLastPathComponent().path]) { _, new in new }
+    }
+
+    @Test("a profile's protect = [...] holds in run, dry run, apply and the REPL, without any flag")
+    func profileProtect() async throws {
+        let (server, _) = try fleetServer()
+        defer { server.stop() }
+        let environment = try profileEnvironment(server: server, protect: #"["name-ep-2"]"#)
+        let script = try TFScriptProcess.writeTemporaryFile(named: "script.lua", contents: Self.disableAll)
+        let plan = FaultRig.temporaryPath("plan.json")
+
+        let dry = try await TFScriptProcess.run(["run", "--dry-run", script.path], environment: environment)
+        #expect(dry.status == 7, "\(dry.stderr)")
+        #expect(dry.stderr.contains("refused, nothing sent"), "\(dry.stderr)")
+        let live = try await TFScriptProcess.run(["run", script.path], environment: environment)
+        #expect(live.status == 7, "\(live.stderr)")
+        #expect(mutations(server) == ["PATCH ep-1"])
+
+        // A plan made without the profile is refused by an apply that has it.
+        let noProfile = FaultRig.environment().merging(["XDG_CONFIG_HOME": "/nonexistent"]) { _, new in new }
+        let planned = try await TFScriptProcess.run(
+            ["run", "--base-url", server.baseURL, "--dry-run", "--plan-out", plan, "-e", "tf.endpoints.delete('ep-2')"], environment: noProfile)
+        #expect(planned.status == 0, "\(planned.stderr)")
+        let applied = try await TFScriptProcess.run(["apply", "--yes", plan], environment: environment)
+        #expect(applied.status == 7, "\(applied.stderr)")
+        #expect(applied.stderr.contains("#1: "), "\(applied.stderr)")
+
+        let repl = try await TFScriptProcess.run(
+            ["repl"], stdin: "tf.endpoints.delete('ep-2')\ntf.endpoints.patch('ep-3', {description = 'ok'})\n", environment: environment)
+        #expect(repl.status == 1, "\(repl.stderr)")
+        #expect(repl.stderr.contains("refused, nothing sent"), "\(repl.stderr)")
+        #expect(repl.stderr.contains(#"~ patched "name-ep-3" (ep-3): description -> "ok""#), "\(repl.stderr)")  // not a UTF-8 locale: ASCII arrows
+        #expect(mutations(server) == ["PATCH ep-1", "PATCH ep-3"])
+
+        let shown = try await TFScriptProcess.run(["config", "show"], environment: environment)
+        #expect(shown.stdout.contains(#"protect:     "name-ep-2""#), "\(shown.stdout)")
+    }
+
+    @Test("a profile's protect must be an array of non-empty strings (exit 2, nothing sent)")
+    func profileProtectValidated() async throws {
+        let (server, _) = try fleetServer()
+        defer { server.stop() }
+        for bad in [#""name-ep-2""#, #"["", "x"]"#, "[1]"] {
+            let environment = try profileEnvironment(server: server, protect: bad)
+            let result = try await TFScriptProcess.run(["run", "-e", Self.disableAll], environment: environment)
+            #expect(result.status == 2, "\(bad): \(result.stderr)")
+            #expect(result.stderr.contains("profile.default.protect must be an array of non-empty strings"), "\(result.stderr)")
+        }
+        #expect(mutations(server).isEmpty)
+    }
+
+    @Test("--max-changes and --protect hold in a REPL session, live and under :dry-run on")
+    func replGuardrails() async throws {
+        let (server, _) = try fleetServer()
+        defer { server.stop() }
+        let input = """
+            tf.endpoints.patch('ep-1', {description = 'a'})
+            tf.endpoints.patch('ep-2', {description = 'b'})
+            :dry-run on
+            tf.endpoints.delete('ep-3')
+            tf.endpoints.patch('ep-2', {enabled = false})
+            """
+        let result = try await TFScriptProcess.run(
+            ["repl", "--base-url", server.baseURL, "--max-changes", "1", "--protect", "name-ep-3"],
+            stdin: input + "\n", environment: FaultRig.environment())
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("this would be change 2, past --max-changes 1"), "\(result.stderr)")
+        #expect(result.stderr.contains("tf.endpoints.delete: refused, nothing sent"), "\(result.stderr)")
+        #expect(mutations(server) == ["PATCH ep-1"])
+    }
 }

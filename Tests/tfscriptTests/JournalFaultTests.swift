@@ -149,6 +149,11 @@ struct JournalFaultTests {
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("#1 patch name-ep-1: already applied (journal: ok); skipped"), "\(resumed.stderr)")
         #expect(resumed.stderr.contains("#2 patch name-ep-2: outcome unknown in the journal, but the API shows it applied; skipped"))
+        // The plan shown lists only what is still to do (issue 19, section 5).
+        #expect(resumed.stderr.contains("Still to apply (the journal shows #1, #2 applied):"), "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("~ patch \"name-ep-3\" (ep-3)"))
+        #expect(!resumed.stderr.contains("~ patch \"name-ep-1\"") && !resumed.stderr.contains("~ patch \"name-ep-2\""), "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("Plan: 0 to create, 1 to change, 0 to delete."))
         let second = server.log.dropFirst(firstRun).map(\.line)
         #expect(second.filter { !$0.hasPrefix("GET") } == ["PATCH /v0/dedicated_endpoints/ep-3"], "\(second)")
         #expect(fleet["ep-3"]?["enabled"] == false)

@@ -156,7 +156,7 @@ struct ProfileTests {
         let typo = try ConfigHome(config: "[profile.prod]\nbase-url = \"https://x.example.com\"\n")
         let key = try await Self.run(["run", "--profile", "prod", Self.listing.path], typo)
         #expect(key.status == 2)
-        #expect(key.stderr.contains("unknown key 'base-url' in [profile.prod] (allowed: base_url, token_file)"), "\(key.stderr)")
+        #expect(key.stderr.contains("unknown key 'base-url' in [profile.prod] (allowed: base_url, token_file, protect)"), "\(key.stderr)")
 
         let topLevel = try ConfigHome(config: "base_url = \"https://x.example.com\"\n")
         let top = try await Self.run(["config", "show"], topLevel)

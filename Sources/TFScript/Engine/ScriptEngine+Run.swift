@@ -79,7 +79,7 @@ struct PreparedRun {
         self.module = TFModule(context: TFModule.Context(
             controlPlanes: ControlPlaneSelector(plane: plane, recorder: recorder),
             logger: logger, waitProgress: options.waitProgress, version: ScriptEngine.version,
-            clock: options.clock ?? .continuous, statistics: statistics))
+            clock: options.clock ?? .continuous, statistics: statistics, changes: options.changes))
         let dryRun = options.dryRun
         self.hostModules = HostModuleInstaller(modules: options.modules, isDryRun: { dryRun })
         let capture = options.output == nil ? OutputCapture() : nil

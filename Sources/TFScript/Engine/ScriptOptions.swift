@@ -50,6 +50,12 @@ public struct ScriptOptions: Sendable {
     /// (the CLI redraws one line on a terminal, and logs state changes otherwise). Called on
     /// the run's threads; keep it quick.
     public var waitProgress: (@Sendable (WaitProgress) -> Void)?
+    /// Told of each create, patch and delete a live run made, once the server accepted it: a
+    /// ``PlanOperation`` with the body sent, the server's answer (`after`) and the endpoint as
+    /// the run last read it (`before`, nil when it never did). `PlanRenderer.changeLine` draws
+    /// it as the CLI does (`~ patched "web" (ep-1): scaling.min_replicas 1 → 0`). Not called
+    /// under dry-run (the plan holds those). Called on the run's threads; keep it quick.
+    public var changes: (@Sendable (PlanOperation) -> Void)?
     /// The time `tf.sleep` and `tf.endpoints.wait` use; nil means real time. Inject a virtual
     /// clock to test scripts that wait (TestSupport's `SimulatedClock`); `timeout` always
     /// stays on real time.

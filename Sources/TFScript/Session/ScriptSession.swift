@@ -16,7 +16,7 @@ public final class ScriptSession: Sendable {
     let skipped: HostModuleInstaller.SkippedCalls
 
     init(engine: ScriptEngine, options: ScriptOptions) async throws {
-        let dryRun = SessionDryRun(on: options.dryRun, connection: engine.connection, journal: options.journal)
+        let dryRun = SessionDryRun(on: options.dryRun, connection: engine.connection, journal: options.journal, guardrails: options.guardrails)
         let capture = options.output == nil ? OutputCapture() : nil
         let interrupt = LuaInterruptHandle()
         var configuration = PreparedRun.configuration(options, path: "repl")
@@ -24,7 +24,7 @@ public final class ScriptSession: Sendable {
         let module = TFModule(context: TFModule.Context(
             controlPlanes: dryRun.controlPlanes, logger: options.logger ?? engine.logger,
             waitProgress: options.waitProgress, version: ScriptEngine.version,
-            clock: options.clock ?? .continuous))
+            clock: options.clock ?? .continuous, changes: options.changes))
         let hostModules = HostModuleInstaller(modules: options.modules, isDryRun: { dryRun.isOn })
         let stateConfiguration = configuration.stateConfiguration(requireFolders: [])
         let runConfiguration = configuration

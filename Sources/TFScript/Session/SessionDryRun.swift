@@ -12,14 +12,26 @@ final class SessionDryRun: Sendable {
     private let live: any ControlPlane
     private let connection: OpenControlPlane
     private let recorder: Mutex<RecordingControlPlane?>
+    private let guardrails: Guardrails
+    /// The recorder behind its guardrails, once made.
+    private let guardedRecorder: Mutex<(any ControlPlane)?>
 
-    init(on: Bool, connection: OpenControlPlane, journal: Journal?) {
-        let live = connection.controlPlane(journal: journal)
+    /// `guardrails` hold for every change of the session: each plane counts `--max-changes`
+    /// for itself (the changes sent, and the changes recorded into the plan).
+    init(on: Bool, connection: OpenControlPlane, journal: Journal?, guardrails: Guardrails) {
+        let live = Self.guarded(connection.controlPlane(journal: journal), guardrails)
         let recorder = on ? connection.recorder() : nil
-        self.selector = ControlPlaneSelector(plane: recorder ?? live, recorder: recorder)
+        let guardedRecorder = recorder.map { Self.guarded($0, guardrails) }
+        self.selector = ControlPlaneSelector(plane: guardedRecorder ?? live, recorder: recorder)
         self.live = live
         self.connection = connection
         self.recorder = Mutex(recorder)
+        self.guardrails = guardrails
+        self.guardedRecorder = Mutex(guardedRecorder)
+    }
+
+    private static func guarded(_ plane: any ControlPlane, _ guardrails: Guardrails) -> any ControlPlane {
+        guardrails.isEmpty ? plane : GuardedControlPlane(plane, guardrails: guardrails)
     }
 
     /// Where the session's `tf` calls go.
@@ -37,7 +49,14 @@ final class SessionDryRun: Sendable {
                 slot = made
                 return made
             }
-            selector.select(recorder, recorder: recorder)
+            let guardrails = guardrails
+            let plane = guardedRecorder.withLock { slot in
+                if let existing = slot { return existing }
+                let made = Self.guarded(recorder, guardrails)
+                slot = made
+                return made
+            }
+            selector.select(plane, recorder: recorder)
         } else {
             selector.select(live, recorder: nil)
         }

@@ -47,6 +47,6 @@ public struct Guardrails: Sendable, Equatable {
         let what = kind == .delete ? "delete it" : Self.forbiddenEffect(ofPatch: body)
         guard let what else { return nil }
         let shown = name.map { "\($0) (\(target ?? ""))" } ?? (target ?? "")
-        return "endpoint \(shown) is protected by --protect '\(glob)': a run may not \(what)"
+        return "endpoint \(shown) is protected (it matches '\(glob)'): a run may not \(what)"
     }
 }

@@ -52,11 +52,11 @@ end
                         while let page = try await source.next() { pages.append(page) }
                         return pages
                     }
-                    for page in pages { try Self.append(page, to: &result, filter: filter, function: function) }
+                    for page in pages { try Self.append(page, to: &result, filter: filter, function: function, sightings: liveSightings) }
                 } else {
                     let source = try api(function, call) { await planes.current.endpointPages() }
                     while let page = try api(function, call, { try await source.next() }) {
-                        try Self.append(page, to: &result, filter: filter, function: function)
+                        try Self.append(page, to: &result, filter: filter, function: function, sightings: liveSightings)
                     }
                 }
                 return []
@@ -76,7 +76,7 @@ end
                     return [.nil]
                 }
                 var result = try call.returnNewArray(metatable: LuaJSON.arrayMarker)
-                try Self.append(page, to: &result, filter: cursor.filter, function: function)
+                try Self.append(page, to: &result, filter: cursor.filter, function: function, sightings: liveSightings)
                 return []
             },
         ])
@@ -95,12 +95,15 @@ end
 
     /// Decodes a page's items into `result`, normalizing each endpoint and keeping those the
     /// filter matches.
-    private static func append(_ page: ListPageBytes, to result: inout LuaResultArray, filter: EndpointFilter, function: String) throws {
+    private static func append(
+        _ page: ListPageBytes, to result: inout LuaResultArray, filter: EndpointFilter, function: String, sightings: EndpointSightings?
+    ) throws {
         guard let items = page.items else { return }
         let failure = try result.appendDecoded(
             page.body[items], arrayMetatable: LuaJSON.arrayMarker, objectMetatable: LuaJSON.objectMarker
         ) { endpoint in
             let state = try EndpointView.normalize(&endpoint)
+            if let sightings { try sawEndpoint(endpoint, in: sightings) }
             return filter.matches(
                 name: endpoint.string("name"), region: endpoint.string("region"),
                 enabled: endpoint.boolean("enabled"), state: state)

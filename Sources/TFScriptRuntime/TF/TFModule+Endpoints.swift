@@ -11,7 +11,9 @@ extension TFModule {
             "get": { call in
                 let function = "tf.endpoints.get"
                 let id = try Arguments.id(call, 1, function: function)
-                return [EndpointView.lua(try api(function, call) { try await planes.current.endpoint(id: id) })]
+                let endpoint = try api(function, call) { try await planes.current.endpoint(id: id) }
+                sawEndpoint(endpoint)
+                return [EndpointView.lua(endpoint)]
             },
             "create": { call in
                 let function = "tf.endpoints.create"
@@ -23,6 +25,7 @@ extension TFModule {
                 try checkAgainstCatalogue(spec, function, call)
                 let created = try api(function, call) { try await planes.current.createEndpoint(spec) }
                 try chargePlanned(call, body: .object(fields), planes: planes)
+                changeMade(.create, target: nil, body: spec.body, before: nil, after: created)
                 return [EndpointView.lua(created)]
             },
             "patch": { call in
@@ -33,15 +36,19 @@ extension TFModule {
                 do throws(TokenFactoryError) { patch = try EndpointPatch(validating: .object(fields)) } catch {
                     throw ScriptError(error, function: function, argument: "fields")
                 }
+                let before = liveSightings?.fields(of: id)
                 let patched = try api(function, call) { try await planes.current.patchEndpoint(id: id, patch) }
                 try chargePlanned(call, body: .object(fields), planes: planes)
+                changeMade(.patch, target: id, body: patch.body, before: before, after: patched)
                 return [EndpointView.lua(patched)]
             },
             "delete": { call in
                 let function = "tf.endpoints.delete"
                 let id = try Arguments.id(call, 1, function: function)
+                let before = liveSightings?.fields(of: id)
                 try api(function, call) { try await planes.current.deleteEndpoint(id: id) }
                 try chargePlanned(call, body: nil, planes: planes)
+                changeMade(.delete, target: id, body: nil, before: before, after: nil)
                 return [.boolean(true)]
             },
             "wait": { call in try wait(call) },

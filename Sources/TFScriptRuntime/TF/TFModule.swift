@@ -25,12 +25,17 @@ public struct TFModule: Sendable {
         public var clock: ScriptClock
         /// Where the run's API calls count their retries and the mutations they sent (nil: not counted).
         public var statistics: CallStatistics?
+        /// Told of each change a live call made, once the server accepted it (not under
+        /// dry-run: the plan holds those); nil for nothing. See ``TFModule/changeMade(_:)``.
+        public var changes: (@Sendable (PlanOperation) -> Void)?
 
         public init(
             controlPlanes: ControlPlaneSelector,
             logger: Logger, waitProgress: (@Sendable (WaitProgress) -> Void)? = nil, version: String,
-            clock: ScriptClock = .continuous, statistics: CallStatistics? = nil
+            clock: ScriptClock = .continuous, statistics: CallStatistics? = nil,
+            changes: (@Sendable (PlanOperation) -> Void)? = nil
         ) {
+            self.changes = changes
             self.controlPlanes = controlPlanes
             self.logger = logger
             self.waitProgress = waitProgress
@@ -45,9 +50,13 @@ public struct TFModule: Sendable {
     let endpointCursors = EndpointCursors()
     /// The template catalogue, read once per run (per session in the REPL).
     let templateCache = TemplateCache()
+    /// What the run read of each endpoint, for the `before` of change reports; only kept
+    /// when someone is told of changes.
+    let sightings: EndpointSightings?
 
     public init(context: Context) {
         self.context = context
+        self.sightings = context.changes == nil ? nil : EndpointSightings()
     }
 
     /// Installs `tf` into a fresh state, before the script is loaded.

@@ -28,6 +28,8 @@ struct ConnectionSettings {
     var tokenFile: Setting?
     /// True when `tokenFile` came from the flag, so it outranks the environment.
     var tokenFileFromFlag: Bool
+    /// The profile's `protect` globs, which every command adds to its `--protect` ones.
+    var protect: [String] = []
 
     /// Applies the precedence to the flags, the environment and the configuration file.
     ///
@@ -83,7 +85,7 @@ struct ConnectionSettings {
         }
         return ConnectionSettings(
             configPath: path, configFound: file != nil, profile: profile, baseURL: baseURL,
-            tokenFile: tokenFile, tokenFileFromFlag: tokenFileFlag != nil)
+            tokenFile: tokenFile, tokenFileFromFlag: tokenFileFlag != nil, protect: entries?.protect ?? [])
     }
 
     /// The token, following the precedence: `--token-file`, then the environment

@@ -13,6 +13,7 @@ import TokenFactory
 /// [profile.staging]
 /// base_url = "https://staging.example.com"
 /// token_file = "staging-token"        # relative to this file's folder
+/// protect = ["prod-*", "ep-critical"] # as --protect: never deleted, disabled or scaled to 0
 /// ```
 ///
 /// Strict on purpose: an unknown key or table is an error, not ignored, so a typo
@@ -23,9 +24,12 @@ struct ProfileFile {
         var baseURL: String?
         /// Absolute: `~/` expanded, relative paths taken from the file's folder.
         var tokenFile: String?
+        /// Globs of protected endpoints, added to `--protect`'s (a profile for production
+        /// protects it on every command, whoever forgets the flag).
+        var protect: [String] = []
     }
 
-    static let keys = ["base_url", "token_file"]
+    static let keys = ["base_url", "token_file", "protect"]
 
     let path: String
     let profiles: [String: Profile]
@@ -74,6 +78,13 @@ struct ProfileFile {
                 for key in entries.keys.sorted() {
                     guard keys.contains(key) else {
                         throw fail("unknown key '\(key)' in [profile.\(name)] (allowed: \(keys.joined(separator: ", ")))")
+                    }
+                    if key == "protect" {
+                        guard let globs = entries[key]?.array?.map({ $0.string ?? "" }), !globs.contains("") else {
+                            throw fail("profile.\(name).protect must be an array of non-empty strings (globs: protect = [\"prod-*\"])")
+                        }
+                        profile.protect = globs
+                        continue
                     }
                     guard let value = entries[key]?.string, !value.isEmpty else {
                         throw fail("profile.\(name).\(key) must be a non-empty string")

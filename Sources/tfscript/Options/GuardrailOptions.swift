@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TFScript
 
 /// `--max-changes`, `--protect`: what a scheduled run may change at most (docs/dry-run.md,
@@ -10,7 +11,7 @@ struct GuardrailOptions: ParsableArguments {
     var maxChanges: Int?
 
     @Option(name: .customLong("protect"), help: ArgumentHelp(
-        "Endpoints whose name or id matches this glob (* and ?) cannot be deleted, disabled or scaled to min_replicas 0 (exit 7). Repeatable.",
+        "Endpoints whose name or id matches this glob (* and ?) cannot be deleted, disabled or scaled to min_replicas 0 (exit 7). Repeatable; a profile's protect = [...] adds to it.",
         valueName: "glob"))
     var protect: [String] = []
 
@@ -19,5 +20,15 @@ struct GuardrailOptions: ParsableArguments {
         if let empty = protect.first(where: { $0.isEmpty }) { throw ValidationError("--protect needs a glob, got '\(empty)'") }
     }
 
-    var guardrails: Guardrails { Guardrails(maxChanges: maxChanges, protect: protect) }
+    /// The flags' guardrails plus the profile's `protect` globs (a profile is read only
+    /// without `--simulator`, which takes none).
+    ///
+    /// - Throws: ``CommandFailure`` (exit 2) for a bad configuration file or unknown profile.
+    func guardrails(connection: ConnectionOptions) throws -> Guardrails {
+        guard !connection.simulator else { return Guardrails(maxChanges: maxChanges, protect: protect) }
+        let settings = try ConnectionSettings.resolve(
+            profileFlag: connection.profile, baseURLFlag: connection.baseURL, tokenFileFlag: connection.tokenFile,
+            environment: ProcessInfo.processInfo.environment)
+        return Guardrails(maxChanges: maxChanges, protect: protect + settings.protect.filter { !protect.contains($0) })
+    }
 }

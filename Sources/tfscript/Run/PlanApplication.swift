@@ -80,8 +80,12 @@ struct PlanApplication {
         }
 
         try checkGuardrails(plan, resume: resume)
-        Diagnostics.plan(plan, heading: "", complete: true)
-        try confirm(plan, baseURL: engine.baseURL)
+        // Resuming, the person confirms what is still to do, not what the journal shows done.
+        let pending = Self.pending(plan, resume: resume)
+        let heading = resume.done.isEmpty ? "" : "Still to apply (the journal shows "
+            + resume.done.keys.sorted().map { "#\($0)" }.joined(separator: ", ") + " applied):\n"
+        Diagnostics.plan(pending, heading: heading, complete: true)
+        try confirm(pending, baseURL: engine.baseURL)
 
         // In a task of its own, so the first SIGINT/SIGTERM/SIGHUP can cancel it: the operation
         // in flight is cancelled (journaled `unknown`), the rest are not sent.
@@ -101,6 +105,13 @@ struct PlanApplication {
         try finish(plan, report)
     }
 
+    /// The plan's operations the journal does not show applied, in order.
+    static func pending(_ plan: Plan, resume: PlanApplier.Resume) -> Plan {
+        var pending = plan
+        pending.operations = plan.operations.enumerated().filter { resume.done[$0.offset + 1] == nil }.map(\.element)
+        return pending
+    }
+
     private func checkBaseURL(_ plan: Plan, engine: ScriptEngine) throws {
         // A plan made against one simulator applies to a fresh one: their ports differ by design.
         let bothSimulated = engine.simulator != nil && plan.baseURL.hasPrefix("http://127.0.0.1:")
@@ -115,7 +126,7 @@ struct PlanApplication {
     /// `--max-changes` and `--protect` hold for an apply as for a run: a plan that breaks one
     /// is refused whole before anything is sent (exit 7).
     private func checkGuardrails(_ plan: Plan, resume: PlanApplier.Resume) throws {
-        let guardrails = command.guardrails.guardrails
+        let guardrails = try command.guardrails.guardrails(connection: command.connection)
         guard !guardrails.isEmpty else { return }
         var problems: [String] = []
         let pending = plan.operations.enumerated().filter { resume.done[$0.offset + 1] == nil }

@@ -11,6 +11,8 @@ struct ScriptExecution {
     var options: ScriptOptions
     /// `-o json|table`: prints what the main chunk returned once the run succeeded.
     var results = ResultPrinter(options: ResultOptions())
+    /// A live run's change lines; its total is written once the run has ended.
+    var changes: ChangeReportDisplay?
     var connection: ConnectionOptions
     var dryRun: DryRunOptions
     var journalPath: String?
@@ -90,6 +92,7 @@ struct ScriptExecution {
         if result.outputTruncated, let max = options.maxOutput {
             Diagnostics.write("tfscript: output truncated at \(LimitSyntax.formatBytes(max)) (--max-output)\n", event: "output.truncated", level: .warning)
         }
+        changes?.finish(sent: result.changesSent)
         if let error = result.error {
             Diagnostics.runFailure(error, result: result)
         }
