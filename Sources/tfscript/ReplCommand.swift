@@ -61,7 +61,7 @@ struct ReplCommand: AsyncParsableCommand {
         let logger = logging.bootstrap()
         var options = sandbox.scriptOptions(arguments: [])
         options.waitProgress = WaitProgressDisplay(logging: logging, logger: logger).sink
-        options.changes = ChangeReportDisplay(logging: logging).sink
+        options.changes = logging.quiet ? nil : ChangeReportDisplay(logging: logging).sink
         let code: Int32
         do {
             options.guardrails = try guardrails.guardrails(connection: connection)

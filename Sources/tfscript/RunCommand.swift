@@ -136,7 +136,8 @@ struct RunCommand: AsyncParsableCommand {
             options.dryRun = dryRun.enabled
             options.guardrails = try guardrails.guardrails(connection: connection)
             options.waitProgress = WaitProgressDisplay(logging: logging, logger: logger).sink
-            let changes = dryRun.enabled ? nil : ChangeReportDisplay(logging: logging)
+            // Quiet, nobody reads the reports: the run then keeps no sightings either.
+            let changes = dryRun.enabled || logging.quiet ? nil : ChangeReportDisplay(logging: logging)
             options.changes = changes?.sink
             if input.requiresFromCurrentDirectory {
                 options.libraryPaths.insert(FileManager.default.currentDirectoryPath, at: 0)

@@ -12,10 +12,9 @@ struct InputBoundsTests {
 
     @Test("a script file larger than the source cap (/dev/zero, a huge file) is refused after reading at most the cap")
     func endlessScriptFile() async throws {
-        let clock = ContinuousClock()
-        let start = clock.now
+        // /dev/zero never ends: an answer at all proves the read stopped at the cap (a time
+        // bound here only measured how loaded the machine was).
         let zero = try await TFScriptProcess.run(["run", "/dev/zero"])
-        #expect(clock.now - start < .seconds(20))
         #expect(zero.status == 2, "\(zero.stderr)")
         #expect(zero.stderr.contains("script '/dev/zero' is larger than 1 MiB"), "\(zero.stderr)")
 
