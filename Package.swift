@@ -16,7 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
@@ -94,6 +94,7 @@ let package = Package(
                 "TFScriptRuntime", "TFScriptLuaHost", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
         // Helpers every test suite shares: scoped simulators and engines (not a product).
@@ -102,6 +103,7 @@ let package = Package(
             dependencies: [
                 "TFScript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -129,6 +131,7 @@ let package = Package(
             dependencies: [
                 "TokenFactory", "TokenFactorySimulator", "TFScriptJSON", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -152,6 +155,7 @@ let package = Package(
                 "TFScript", "TestSupport", "TokenFactorySimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
         // End-to-end tests that run the built `tfscript` binary as a user would.

@@ -1,3 +1,4 @@
+import InMemoryLogging
 import AsyncHTTPClient
 import Foundation
 import Logging
@@ -31,7 +32,7 @@ struct EngineConfigurationTests {
 
     @Test("tf.log goes to the run's logger (and only there)")
     func logger() async throws {
-        let records = LogRecorder()
+        let records = InMemoryLogHandler()
         try await withSimulatedEngine { engine in
             let result = await engine.run(lua: "tf.log.warn('%d left', 3)", { $0.logger = records.logger() })
             #expect(result.exitCode == 0)

@@ -1,3 +1,4 @@
+import InMemoryLogging
 import Foundation
 import Testing
 import TestSupport
@@ -106,7 +107,7 @@ struct HostWorkLimitTests {
 
     @Test("tf.log counts a record by its escaped size: control characters cannot outgrow the cap")
     func logEscapedSize() async throws {
-        let records = LogRecorder()
+        let records = InMemoryLogHandler()
         try await withSimulatedEngine { engine in
             let result = await engine.run(lua: """
                 local s = string.rep("\\1", 120000)

@@ -1,3 +1,4 @@
+import InMemoryLogging
 import Foundation
 import TFScriptJSON
 import TokenFactory
@@ -220,7 +221,7 @@ struct TokenRedactionTests {
 
     @Test("logs never contain the token")
     func logsHideToken() async throws {
-        let recorder = LogRecorder()
+        let recorder = InMemoryLogHandler()
         try await withSimulator(logger: recorder.logger()) { simulator, client in
             await simulator.setFaults([try Fault(parsing: "GET /v0/dedicated_endpoints 503 times=1")])
             _ = try await client.listEndpoints()

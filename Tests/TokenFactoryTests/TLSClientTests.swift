@@ -1,3 +1,4 @@
+import InMemoryLogging
 import Foundation
 import TFScriptJSON
 import TokenFactory
@@ -12,7 +13,7 @@ struct TLSClientTests {
     @Test("with the CA trusted, list and patch work over HTTP/2, negotiated by ALPN")
     func http2() async throws {
         let certificates = try TestCertificates.make()
-        let recorder = LogRecorder()
+        let recorder = InMemoryLogHandler()
         try await withSimulator(
             .init(speed: .infinity, tls: certificates.simulatorTLS()), trustedCAs: [.pem(certificates.caPEM)], logger: recorder.logger()
         ) { simulator, client in

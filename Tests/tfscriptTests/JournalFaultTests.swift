@@ -18,7 +18,7 @@ struct JournalFaultTests {
         return (intents, outcomes)
     }
 
-    @Test("item 7: a DELETE whose answer was lost, retried into a 404, is reported deleted and journaled ok")
+    @Test("a DELETE whose answer was lost, retried into a 404, is reported deleted and journaled ok")
     func lostDeleteAnswer() async throws {
         let server = try FaultServer { request, index in index == 0 ? .close : .json(404, ["error": ["message": "not found"]]) }
         defer { server.stop() }
@@ -39,7 +39,7 @@ struct JournalFaultTests {
         #expect(first.status == 4)
     }
 
-    @Test("item 12: outcome lines say ok, failed (with status) or unknown (no answer), with attempts; never 'error'")
+    @Test("outcome lines say ok, failed (with status) or unknown (no answer), with attempts; never 'error'")
     func outcomes() async throws {
         let server = try FaultServer { request, _ in
             if request.path.hasSuffix("ep-bad") { return .json(422, ["error": ["message": "bad field"]]) }
@@ -69,7 +69,7 @@ struct JournalFaultTests {
         #expect(server.lines.map { $0.replacingOccurrences(of: "PATCH /v0/dedicated_endpoints/", with: "") } == ["ep-ok", "ep-bad", "ep-stall"])
     }
 
-    @Test("item 12: SIGKILL mid-run: every PATCH the server received has an fsync'd intent in the journal", arguments: [false, true])
+    @Test("SIGKILL mid-run: every PATCH the server received has an fsync'd intent in the journal", arguments: [false, true])
     func killedMidRun(parallel: Bool) async throws {
         let pid = Mutex<Int32>(0)
         let patches = Mutex(0)
@@ -110,10 +110,10 @@ struct JournalFaultTests {
         let unanswered = intents.filter { outcomes[$0.key] == nil }.compactMap { $0.value["target"]?.stringValue }
         #expect(!unanswered.isEmpty)
         #expect(Set(unanswered).isSubset(of: journaled))
-        print("item 12 (parallel: \(parallel)): server received \(received.count) PATCHes, journal has \(intents.count) intents, \(outcomes.count) outcomes")
+        print("SIGKILL mid-run (parallel: \(parallel)): server received \(received.count) PATCHes, journal has \(intents.count) intents, \(outcomes.count) outcomes")
     }
 
-    @Test("item 13: apply --journal finishes an apply killed mid-way: done operations are skipped, the rest re-checked and sent")
+    @Test("apply --journal finishes an apply killed mid-way: done operations are skipped, the rest re-checked and sent")
     func resumeApply() async throws {
         let ids = ["ep-1", "ep-2", "ep-3"]
         let fleet = FakeFleet(ids)

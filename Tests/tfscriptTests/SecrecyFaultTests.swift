@@ -12,7 +12,7 @@ struct SecrecyFaultTests {
         }
     }
 
-    @Test("item 1: a token followed by a combining mark in an error body is redacted (bytes, not graphemes)")
+    @Test("a token followed by a combining mark in an error body is redacted (bytes, not graphemes)")
     func combiningMark() async throws {
         let server = try FaultServer { request, _ in
             if request.path.hasSuffix("ep-json") {
@@ -37,7 +37,7 @@ struct SecrecyFaultTests {
         #expect(server.lines == ["GET /v0/dedicated_endpoints/ep-json", "GET /v0/dedicated_endpoints/ep-text"])
     }
 
-    @Test("item 2: a token straddling the 200-byte snippet cut is redacted before the cut")
+    @Test("a token straddling the 200-byte snippet cut is redacted before the cut")
     func snippetCut() async throws {
         let body = String(repeating: "x", count: 175) + " Bearer " + FaultRig.token + " trailing text"
         let server = try FaultServer { _, _ in .respond(status: 403, headers: [("Content-Type", "text/html")], body: Array(body.utf8)) }
@@ -50,7 +50,7 @@ struct SecrecyFaultTests {
         #expect(server.lines == ["GET /v0/dedicated_endpoints/ep-1"])
     }
 
-    @Test("item 3: a token echoed in SUCCESS bodies never reaches stdout, the plan or the journal")
+    @Test("a token echoed in SUCCESS bodies never reaches stdout, the plan or the journal")
     func successBodies() async throws {
         // Raw (JSON-writer escaping only) and fully \u-escaped echoes, as values and as keys.
         let escaped = FaultRig.escapedJSONString(FaultRig.token)
@@ -81,7 +81,7 @@ struct SecrecyFaultTests {
         #expect(server.lines.filter { $0.hasPrefix("PATCH") } == ["PATCH /v0/dedicated_endpoints/ep-1"])
     }
 
-    @Test("item 4: a group/world-readable --token-file warns; plans and journals are 0600, an old 0644 journal too")
+    @Test("a group/world-readable --token-file warns; plans and journals are 0600, an old 0644 journal too")
     func filePermissions() async throws {
         let server = try FaultServer { request, _ in .json(200, FaultRig.endpoint("ep-1")) }
         defer { server.stop() }

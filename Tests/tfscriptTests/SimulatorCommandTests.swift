@@ -19,14 +19,14 @@ struct SimulatorCommandTests {
     @Test("a malformed --fault is a usage error naming the flag")
     func badFault() async throws {
         let result = try await TFScriptProcess.run(["simulator", "--port", "0", "--fault", "GET /x explode"])
-        #expect(result.status != 0)
+        #expect(result.status == 2)
         #expect(result.stderr.contains("--fault"))
     }
 
     @Test("a missing --fleet file is a usage error naming the file")
     func missingFleet() async throws {
         let result = try await TFScriptProcess.run(["simulator", "--port", "0", "--fleet", "/nonexistent/fleet.json"])
-        #expect(result.status != 0)
+        #expect(result.status == 2)
         #expect(result.stderr.contains("/nonexistent/fleet.json"))
     }
 

@@ -88,7 +88,7 @@ struct SpoofingOutputTests {
         for text in SpoofingText.strings {
             let server = try FaultServer { _, _ in .json(400, ["error": ["message": .string(text)]]) }
             let uncaught = try await FaultRig.run("tf.endpoints.get('ep-1')", server: server)
-            #expect(uncaught.status != 0)
+            #expect(uncaught.status == 4)
             Self.expectClean(uncaught, "uncaught API error \(text.debugDescription)", tabs: true)
             let logged = try await FaultRig.run("local ok, e = pcall(tf.endpoints.get, 'ep-1') tf.log.error(tostring(e))", server: server)
             Self.expectClean(logged, "logged API error \(text.debugDescription)")
@@ -98,7 +98,7 @@ struct SpoofingOutputTests {
             let path = FaultRig.temporaryPath("plan.json")
             try plan.json.serialized(pretty: true).write(toFile: path, atomically: true, encoding: .utf8)
             let applied = try await TFScriptProcess.run(["apply", "--base-url", server.baseURL, "--yes", path], environment: FaultRig.environment())
-            #expect(applied.status != 0)
+            #expect(applied.status == 4)
             #expect(applied.stderr.contains("cannot check the plan: "), "\(applied.stderr)")
             Self.expectClean(applied, "apply refused \(text.debugDescription)")
         }
