@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import Testing
 import TestSupport
 import TFScript
@@ -58,5 +59,40 @@ struct RunStatisticsTests {
         let limit = try await api.run("while true do end") { $0.timeout = .milliseconds(100) }
         #expect(limit.result.failure?.message == limit.result.error)
         #expect(limit.result.failure?.line == nil)
+    }
+
+    @Test("a session statement reports its own changes sent and retries, as a run does (one composition for both)")
+    func sessionCounts() async throws {
+        let api = try await SimulatedEngine.start()
+        defer { Task { await api.stop() } }
+        await api.simulator.setFaults([try Fault(parsing: "PATCH /v0/dedicated_endpoints/ep-demo-01 503 times=1")])
+        let seen = Mutex<[String]>([])
+        var options = ScriptOptions()
+        options.changes = { change in seen.withLock { $0.append(change.target) } }
+        let session = try await api.engine.session(options)
+        let first = await session.evaluate("tf.endpoints.patch('ep-demo-01', {enabled = false}); tf.endpoints.delete('ep-demo-09')")
+        #expect(first.exitCode == 0, "\(first.error ?? "")")
+        #expect(first.changesSent == 2)
+        #expect(first.retries == 1)
+        let second = await session.evaluate("return #tf.endpoints.list()")
+        #expect(second.changesSent == 0 && second.retries == 0)
+        #expect(seen.withLock { $0 } == ["ep-demo-01", "ep-demo-09"])
+        await session.close()
+    }
+
+    @Test("a guardrail refusal a session statement caught still ends that statement with exit 7")
+    func sessionGuardrail() async throws {
+        let api = try await SimulatedEngine.start()
+        defer { Task { await api.stop() } }
+        var options = ScriptOptions()
+        options.guardrails = Guardrails(maxChanges: nil, protect: ["prod-*"])
+        let session = try await api.engine.session(options)
+        let caught = await session.evaluate("print(pcall(tf.endpoints.delete, 'ep-demo-01'))")
+        #expect(caught.exitCode == 7, "\(caught.error ?? "")")
+        #expect(caught.status == .guardrailRefused)
+        let next = await session.evaluate("tf.endpoints.patch('ep-demo-01', {description = 'fine'})")
+        #expect(next.exitCode == 0, "\(next.error ?? "")")
+        #expect(await api.mutatingRequests().count == 1)
+        await session.close()
     }
 }

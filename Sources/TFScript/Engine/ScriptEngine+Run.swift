@@ -35,23 +35,17 @@ extension ScriptEngine {
     }
 }
 
-/// One run's composition: where calls go, what is installed, where output goes.
+/// One run: its source and configuration, where its calls go, and the parts it shares with
+/// sessions (``ScriptComposition``).
 struct PreparedRun {
-    let configuration: ScriptRunConfiguration
+    var configuration: ScriptRunConfiguration
     let source: [UInt8]
     let requireFolder: String?
     let recorder: RecordingControlPlane?
     /// The guardrails around the control plane, when any are set.
     let guarded: GuardedControlPlane?
-    let module: TFModule
-    let hostModules: HostModuleInstaller
-    let capture: OutputCapture?
+    let composition: ScriptComposition
     let baseURL: String
-    let logger: Logger
-    /// The run's counts. A host that sets ``CallStatistics/current`` around ``ScriptEngine/run(_:options:)``
-    /// gets them as they happen (the CLI reads them if it must end the process mid-run);
-    /// otherwise the run has its own.
-    let statistics = CallStatistics.current ?? CallStatistics()
 
     init(source: ScriptSource, options: ScriptOptions, engine: ScriptEngine) throws {
         var configuration: ScriptRunConfiguration
@@ -73,20 +67,14 @@ struct PreparedRun {
         let unguarded = recorder ?? engine.connection.controlPlane(journal: options.journal)
         let guarded = options.guardrails.isEmpty ? nil : GuardedControlPlane(unguarded, guardrails: options.guardrails)
         self.guarded = guarded
-        let plane: any ControlPlane = guarded ?? unguarded
         self.recorder = recorder
-        let logger = options.logger ?? engine.logger
-        self.module = TFModule(context: TFModule.Context(
-            controlPlanes: ControlPlaneSelector(plane: plane, recorder: recorder),
-            logger: logger, waitProgress: options.waitProgress, version: ScriptEngine.version,
-            clock: options.clock ?? .continuous, statistics: statistics, changes: options.changes))
         let dryRun = options.dryRun
-        self.hostModules = HostModuleInstaller(modules: options.modules, isDryRun: { dryRun })
-        let capture = options.output == nil ? OutputCapture() : nil
-        self.capture = capture
+        let composition = ScriptComposition(
+            options: options, engine: engine, planes: ControlPlaneSelector(plane: guarded ?? unguarded, recorder: recorder),
+            isDryRun: { dryRun })
+        self.composition = composition
         self.baseURL = engine.baseURL
-        self.logger = logger
-        configuration.output = options.output?.luaSink ?? capture!.sink
+        configuration.output = composition.output
         self.configuration = configuration
     }
 
@@ -99,11 +87,9 @@ struct PreparedRun {
     }
 
     func runner(interrupt: LuaInterruptHandle) -> ScriptRunner {
-        let module = module
-        let hostModules = hostModules
+        let composition = composition
         var runner = ScriptRunner(configuration: configuration, source: source, requireFolder: requireFolder) { state, _ in
-            try module.install(into: state)
-            try hostModules.install(into: state)
+            try composition.install(into: state)
         }
         runner.interruptHandle = interrupt
         return runner
@@ -114,29 +100,21 @@ struct PreparedRun {
             Plan(baseURL: baseURL, script: configuration.scriptPath, operations: await recorder.recordedOperations)
         } else { nil }
         if completion.outputTruncated {
-            logger.debug("script output truncated", metadata: ["max-output": "\(configuration.maxOutputBytes ?? 0)"])
+            composition.logger.debug("script output truncated", metadata: ["max-output": "\(configuration.maxOutputBytes ?? 0)"])
         }
         let (status, message) = Self.status(of: completion.outcome, cancelled: cancelled)
         var result = ScriptResult(
-            exitCode: completion.outcome.exitCode, status: status, output: capture?.take() ?? "",
+            exitCode: completion.outcome.exitCode, status: status, output: composition.capture?.take() ?? "",
             values: completion.values, plan: plan, error: message,
-            outputTruncated: completion.outputTruncated, skippedMutations: hostModules.skipped.take(),
+            outputTruncated: completion.outputTruncated, skippedMutations: composition.hostModules.skipped.take(),
             valueProblems: completion.valueProblems)
         result.failure = Self.failure(of: completion.outcome, message: message)
-        // A guardrail refusal ends the run with its own code even when the script caught it;
-        // only a limit (3) or a usage error (2) says more.
-        if let guarded, guarded.refusals > 0, ![2, 3].contains(result.exitCode) {
-            result.exitCode = 7
-            result.status = .guardrailRefused
-            if result.error == nil {
-                let message = "a guardrail refused \(guarded.refusals) \(guarded.refusals == 1 ? "change" : "changes") (the script caught the error); \(guarded.changes) made"
-                result.error = message
-                result.failure = ScriptFailure(message: message)
-            }
+        if let guarded {
+            ScriptComposition.applyGuardrailRefusals(guarded.refusals, made: guarded.changes, to: &result)
         }
-        result.changesSent = statistics.mutationsSent
+        result.changesSent = composition.statistics.mutationsSent
         result.changesPlanned = plan?.operations.count ?? 0
-        result.retries = statistics.retries
+        result.retries = composition.statistics.retries
         return result
     }
 

@@ -11,28 +11,21 @@ import TFScriptRuntime
 public final class ScriptSession: Sendable {
     let executor: LuaExecutor<SessionEvaluator>
     let dryRun: SessionDryRun
-    let capture: OutputCapture?
+    let composition: ScriptComposition
     let interruptHandle: LuaInterruptHandle
-    let skipped: HostModuleInstaller.SkippedCalls
 
     init(engine: ScriptEngine, options: ScriptOptions) async throws {
         let dryRun = SessionDryRun(on: options.dryRun, connection: engine.connection, journal: options.journal, guardrails: options.guardrails)
-        let capture = options.output == nil ? OutputCapture() : nil
         let interrupt = LuaInterruptHandle()
+        let composition = ScriptComposition(options: options, engine: engine, planes: dryRun.controlPlanes, isDryRun: { dryRun.isOn })
         var configuration = PreparedRun.configuration(options, path: "repl")
-        configuration.output = options.output?.luaSink ?? capture!.sink
-        let module = TFModule(context: TFModule.Context(
-            controlPlanes: dryRun.controlPlanes, logger: options.logger ?? engine.logger,
-            waitProgress: options.waitProgress, version: ScriptEngine.version,
-            clock: options.clock ?? .continuous, changes: options.changes))
-        let hostModules = HostModuleInstaller(modules: options.modules, isDryRun: { dryRun.isOn })
+        configuration.output = composition.output
         let stateConfiguration = configuration.stateConfiguration(requireFolders: [])
         let runConfiguration = configuration
         let executor = LuaExecutor<SessionEvaluator>(name: "tfscript.session") {
             let state = try LuaState(configuration: stateConfiguration, interruptHandle: interrupt)
             try ScriptRunner.installArguments(state, runConfiguration)
-            try module.install(into: state)
-            try hostModules.install(into: state)
+            try composition.install(into: state)
             return try SessionEvaluator(state: state)
         }
         // Surface a state that cannot be built now, not at the first chunk.
@@ -44,15 +37,17 @@ public final class ScriptSession: Sendable {
         }
         self.executor = executor
         self.dryRun = dryRun
-        self.capture = capture
+        self.composition = composition
         self.interruptHandle = interrupt
-        self.skipped = hostModules.skipped
     }
 
     /// Runs `code` (an expression's value is returned, as in `lua -i`) and reports how it
     /// ended. Cancelling the calling task interrupts the chunk; the session goes on.
     public func evaluate(_ code: String) async -> ScriptResult {
         let interrupt = interruptHandle
+        // Chunks run one at a time: the counts' growth during this one is this chunk's.
+        let statistics = composition.statistics
+        let (sentBefore, retriesBefore, refusalsBefore) = (statistics.mutationsSent, statistics.retries, dryRun.guardrailRefusals)
         let evaluated: (SessionEvaluator.Outcome, [JSONValue], String?)
         do {
             evaluated = try await withTaskCancellationHandler {
@@ -71,8 +66,8 @@ public final class ScriptSession: Sendable {
         result.error = nil
         result.values = evaluated.1
         result.plan = plan
-        result.output = capture?.take() ?? ""
-        result.skippedMutations = skipped.take()
+        result.output = composition.capture?.take() ?? ""
+        result.skippedMutations = composition.hostModules.skipped.take()
         switch evaluated.0 {
         case .succeeded: break
         case .incomplete: (result.status, result.exitCode, result.error) = (.scriptError, 1, evaluated.2)
@@ -81,6 +76,9 @@ public final class ScriptSession: Sendable {
         case .interrupted: (result.status, result.exitCode, result.error) = (.interrupted, 3, "interrupted")
         }
         result.failure = result.error.map { ScriptFailure(message: $0) }
+        ScriptComposition.applyGuardrailRefusals(dryRun.guardrailRefusals - refusalsBefore, made: dryRun.guardrailChanges, to: &result)
+        result.changesSent = statistics.mutationsSent - sentBefore
+        result.retries = statistics.retries - retriesBefore
         result.changesPlanned = plan?.operations.count ?? 0
         return result
     }

@@ -34,6 +34,15 @@ final class SessionDryRun: Sendable {
         guardrails.isEmpty ? plane : GuardedControlPlane(plane, guardrails: guardrails)
     }
 
+    /// Changes the guardrails refused so far, on either plane.
+    var guardrailRefusals: Int { guards.reduce(0) { $0 + $1.refusals } }
+    /// Changes the guardrails let through so far, on either plane.
+    var guardrailChanges: Int { guards.reduce(0) { $0 + $1.changes } }
+
+    private var guards: [GuardedControlPlane] {
+        [live as? GuardedControlPlane, guardedRecorder.withLock { $0 } as? GuardedControlPlane].compactMap { $0 }
+    }
+
     /// Where the session's `tf` calls go.
     var controlPlanes: ControlPlaneSelector { selector }
 
