@@ -160,7 +160,12 @@ let package = Package(
             ]
         ),
         // End-to-end tests that run the built `tfscript` binary as a user would.
-        .testTarget(name: "tfscriptTests", dependencies: ["tfscript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator", "TestSupport"]),
+        // Fixtures/ holds Lua scripts the tests run from the repository (read through #filePath), not resources.
+        .testTarget(
+            name: "tfscriptTests",
+            dependencies: ["tfscript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator", "TestSupport"],
+            exclude: ["Fixtures"]
+        ),
     ]
 )
 

@@ -31,9 +31,30 @@ struct TFScriptCommand: AsyncParsableCommand {
             Shell completion: tfscript --generate-completion-script bash|zsh|fish.
             Docs: README.md and docs/ (lua-api.md, sandbox.md, dry-run.md, scheduling.md, simulator.md).
             """,
-        version: version,
         subcommands: [RunCommand.self, ReplCommand.self, ApplyCommand.self, ShowCommand.self, SimulatorCommand.self, ConfigCommand.self]
     )
+
+    /// `--version` is tfscript's own, not ArgumentParser's: it reports more than a string, and
+    /// in JSON for tools (``VersionReport``).
+    @Flag(name: .customLong("version"), help: "Show the version, the commit and date it was built from, the Lua it links and whether Lua and the Swift runtime are linked statically.")
+    var showVersion = false
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("With --version: text or json.", valueName: "format"))
+    var versionFormat: VersionFormat = .text
+
+    /// How `--version` prints.
+    enum VersionFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
+        case text, json
+    }
+
+    func run() async throws {
+        guard showVersion else { throw CleanExit.helpRequest(self) }
+        let report = VersionReport.current()
+        switch versionFormat {
+        case .text: print(report.text, terminator: "")
+        case .json: print(report.json.serialized(pretty: true))
+        }
+    }
 
     /// Usage errors exit with 2 (DESIGN.md §4) instead of ArgumentParser's EX_USAGE (64).
     static func main() async {

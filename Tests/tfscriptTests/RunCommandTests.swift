@@ -138,11 +138,39 @@ struct RunCommandTests {
         }
     }
 
-    @Test("tfscript --version prints the version")
+    @Test("tfscript --version prints the version, the Lua it links and how it is linked")
     func version() async throws {
         let result = try await TFScriptProcess.run(["--version"])
         #expect(result.status == 0)
-        #expect(result.stdout == "0.1.0\n")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "tfscript 0.1.0")
+        // A test build is not made by scripts/build-release: no stamp, and the shared liblua.
+        #expect(lines.contains("commit:   none (not built by scripts/build-release)"))
+        #expect(lines.contains { $0.hasPrefix("lua:      Lua 5.4.") && $0.hasSuffix(", linked as a shared library") })
+        #expect(lines.contains("runtime:  Swift runtime and Foundation linked as a shared library"))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test("tfscript --version -o json is one JSON document for tools")
+    func versionJSON() async throws {
+        let result = try await TFScriptProcess.run(["--version", "-o", "json"])
+        #expect(result.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["version"] as? String == "0.1.0")
+        #expect(json["commit"] is NSNull)
+        #expect(json["build_date"] is NSNull)
+        let lua = try #require(json["lua"] as? [String: Any])
+        #expect((lua["release"] as? String)?.hasPrefix("Lua 5.4.") == true)
+        #expect(lua["linkage"] as? String == "shared")
+        #expect((json["swift_runtime"] as? [String: Any])?["linkage"] as? String == "shared")
+    }
+
+    @Test("tfscript alone still prints the help; an unknown --version format is a usage error")
+    func versionFormatAlone() async throws {
+        let help = try await TFScriptProcess.run([])
+        #expect(help.stdout.contains("SUBCOMMANDS") || help.stderr.contains("SUBCOMMANDS"))
+        let json = try await TFScriptProcess.run(["--output", "yaml", "--version"])
+        #expect(json.status == 2)
     }
 
     @Test("the hello example runs with plain tfscript run")

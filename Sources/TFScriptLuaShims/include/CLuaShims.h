@@ -139,4 +139,6 @@ static inline void tfs_pop(lua_State *L, int n) { lua_pop(L, n); }
 static inline void tfs_remove(lua_State *L, int idx) { lua_remove(L, idx); }
 static inline void tfs_insert(lua_State *L, int idx) { lua_insert(L, idx); }
 static inline void tfs_pushglobaltable(lua_State *L) { lua_pushglobaltable(L); }
+/// LUA_RELEASE of the headers compiled against ("Lua 5.4.4"), for `tfscript --version`.
+static inline const char *tfs_lua_release(void) { return LUA_RELEASE; }
 #endif
