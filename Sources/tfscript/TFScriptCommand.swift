@@ -31,29 +31,18 @@ struct TFScriptCommand: AsyncParsableCommand {
             Shell completion: tfscript --generate-completion-script bash|zsh|fish.
             Docs: README.md and docs/ (lua-api.md, sandbox.md, dry-run.md, scheduling.md, simulator.md).
             """,
-        subcommands: [RunCommand.self, ReplCommand.self, ApplyCommand.self, ShowCommand.self, SimulatorCommand.self, ConfigCommand.self]
+        subcommands: [RunCommand.self, ReplCommand.self, ApplyCommand.self, ShowCommand.self, SimulatorCommand.self, ConfigCommand.self, VersionCommand.self]
     )
 
     /// `--version` is tfscript's own, not ArgumentParser's: it reports more than a string, and
-    /// in JSON for tools (``VersionReport``).
-    @Flag(name: .customLong("version"), help: "Show the version, the commit and date it was built from, the Lua it links and whether Lua and the Swift runtime are linked statically.")
+    /// in JSON for tools (``VersionReport``). `tfscript --version [-o json]` is handed to the
+    /// `version` command before parsing (``parseRunningArgumentsApart(_:)``): a root `-o` would
+    /// take every subcommand's `-o` (`show -o json`). Declared here for the help.
+    @Flag(name: .customLong("version"), help: "Show the version, the commit and date it was built from, the Lua it links and whether Lua and the Swift runtime are linked statically (-o json for tools; also: tfscript version).")
     var showVersion = false
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("With --version: text or json.", valueName: "format"))
-    var versionFormat: VersionFormat = .text
-
-    /// How `--version` prints.
-    enum VersionFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
-        case text, json
-    }
-
     func run() async throws {
-        guard showVersion else { throw CleanExit.helpRequest(self) }
-        let report = VersionReport.current()
-        switch versionFormat {
-        case .text: print(report.text, terminator: "")
-        case .json: print(report.json.serialized(pretty: true))
-        }
+        throw CleanExit.helpRequest(self)
     }
 
     /// Usage errors exit with 2 (DESIGN.md §4) instead of ArgumentParser's EX_USAGE (64).
@@ -89,6 +78,7 @@ struct TFScriptCommand: AsyncParsableCommand {
     /// ArgumentParser, and the script's arguments are handed over as they are
     /// (``ScriptArgumentSplit``: ArgumentParser is quadratic in them).
     static func parseRunningArgumentsApart(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) throws -> any ParsableCommand {
+        if let version = VersionCommand.arguments(replacing: arguments) { return try parseAsRoot(version) }
         guard let split = ScriptArgumentSplit.split(arguments) else { return try parseAsRoot(arguments) }
         if let refusal = MisplacedFlags.refusal(for: split) { throw refusal }
         let command = try parseAsRoot(split.head)
