@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "tfscript", targets: ["tfscript"]),
         // What embedders import: the engine, with the JSON value type and plans re-exported.
         .library(name: "TFScript", targets: ["TFScript"]),
+        // The in-process simulator as an engine connection, for embedders' tests and demos.
+        .library(name: "TFScriptSimulation", targets: ["TFScriptSimulation"]),
         .library(name: "TFScriptLuaHost", targets: ["TFScriptLuaHost"]),
         .library(name: "TFScriptJSON", targets: ["TFScriptJSON"]),
         .library(name: "TokenFactory", targets: ["TokenFactory"]),
@@ -92,17 +94,22 @@ let package = Package(
         .target(
             name: "TFScript",
             dependencies: [
-                "TFScriptRuntime", "TFScriptLuaHost", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator",
+                "TFScriptRuntime", "TFScriptLuaHost", "TFScriptJSON", "TokenFactory",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "InMemoryLogging", package: "swift-log"),
             ]
+        ),
+        // The simulated control plane as an engine connection (`.simulator()`, `engine.simulator`):
+        // its own product, so that embedders who never simulate do not link Hummingbird.
+        .target(
+            name: "TFScriptSimulation",
+            dependencies: ["TFScript", "TokenFactory", "TokenFactorySimulator"]
         ),
         // Helpers every test suite shares: scoped simulators and engines (not a product).
         .target(
             name: "TestSupport",
             dependencies: [
-                "TFScript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator",
+                "TFScript", "TFScriptSimulation", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -115,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "tfscript",
             dependencies: [
-                "TFScript", "TFScriptRuntime", "TFScriptLuaHost", "TokenFactory", "TokenFactorySimulator", "TFScriptJSON", "TFScriptLibEdit",
+                "TFScript", "TFScriptSimulation", "TFScriptRuntime", "TFScriptLuaHost", "TokenFactory", "TokenFactorySimulator", "TFScriptJSON", "TFScriptLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -153,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "TFScriptTests",
             dependencies: [
-                "TFScript", "TestSupport", "TokenFactorySimulator",
+                "TFScript", "TFScriptSimulation", "TestSupport", "TokenFactorySimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -163,7 +170,7 @@ let package = Package(
         // Fixtures/ holds Lua scripts the tests run from the repository (read through #filePath), not resources.
         .testTarget(
             name: "tfscriptTests",
-            dependencies: ["tfscript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator", "TestSupport"],
+            dependencies: ["tfscript", "TFScriptSimulation", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator", "TestSupport"],
             exclude: ["Fixtures"]
         ),
     ]

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import TFScript
+import TFScriptSimulation
 import TokenFactorySimulator
 
 /// Creates checked against the template catalogue before anything is sent, in dry-run and live

@@ -1,6 +1,7 @@
 import Testing
 import TestSupport
 import TFScript
+import TFScriptSimulation
 
 /// The embedding contract of issue 11, written exactly as the issue writes it: if this file
 /// stops compiling, embedders' code stops compiling.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import TFScript
+import TFScriptSimulation
 import TokenFactorySimulator
 
 /// Dry-run semantics in-process: nothing is sent, later reads see recorded changes, and the

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import TFScript
+import TFScriptSimulation
 import TokenFactorySimulator
 
 /// A dry run refuses what the live run would be refused for, with the API's own words, kind

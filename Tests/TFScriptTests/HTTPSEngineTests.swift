@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import TFScript
+import TFScriptSimulation
 import TokenFactorySimulator
 
 /// Scripts through the engine over HTTPS, against a simulator whose certificate a private CA

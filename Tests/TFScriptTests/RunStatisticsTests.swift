@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import TestSupport
 import TFScript
+import TFScriptSimulation
 import TokenFactorySimulator
 
 /// The counts a scheduled run reports come from the engine (``ScriptResult``), not the CLI:

@@ -1,6 +1,7 @@
 import Testing
 import TestSupport
 import TFScript
+import TFScriptSimulation
 import TokenFactorySimulator
 
 /// The `tf` module in-process through `ScriptEngine` against a simulator the test owns, so

@@ -12,7 +12,11 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "EmbeddingExample",
-            dependencies: [.product(name: "TFScript", package: "tfscript")]
+            dependencies: [
+                .product(name: "TFScript", package: "tfscript"),
+                // The in-process simulator the example runs against; a real app needs only TFScript.
+                .product(name: "TFScriptSimulation", package: "tfscript"),
+            ]
         ),
     ]
 )

@@ -1,18 +1,18 @@
 public import Foundation
 public import TFScriptRuntime
 public import TokenFactory
-public import TokenFactorySimulator
 
 /// Which control plane an engine's scripts talk to.
 ///
 /// Chosen once per engine: the real API (token given by the embedder; the library reads no
-/// environment or file), a simulator started in-process on a loopback port (requests still go
-/// over real HTTP), or a custom ``ControlPlane`` the embedder implements (a fake for its own
-/// tests, a proxy, an audit layer).
+/// environment or file), a custom ``ControlPlane`` the embedder implements (a fake for its own
+/// tests, a proxy, an audit layer), or a server the engine starts and stops with itself (the
+/// simulator: `ControlPlaneConnection.simulator(_:)` in the `TFScriptSimulation` product, so
+/// that embedders who do not use it do not link it).
 public struct ControlPlaneConnection: Sendable {
     enum Kind: Sendable {
         case api(TokenFactoryClient.Configuration)
-        case simulator(TokenFactorySimulator.Configuration, TokenFactoryClient.Timeouts)
+        case started(@Sendable () async throws -> (TokenFactoryClient.Configuration, any EngineService))
         case custom(any ControlPlane, baseURL: String)
         case unconfigured(TokenFactoryError, baseURL: String)
     }
@@ -43,18 +43,13 @@ public struct ControlPlaneConnection: Sendable {
         ControlPlaneConnection(kind: .api(configuration))
     }
 
-    /// A simulated control plane started by the engine (stopped by ``ScriptEngine/shutdown()``).
-    ///
-    /// With ``TokenFactorySimulator/Configuration/tls`` it serves HTTPS and the engine's client
-    /// trusts the certificates of its chain (give a self-signed certificate, or a chain that
-    /// ends with its CA).
-    ///
-    /// - Parameter timeouts: the engine's client's network limits towards it.
-    public static func simulator(
-        _ configuration: TokenFactorySimulator.Configuration = .init(speed: 10),
-        timeouts: TokenFactoryClient.Timeouts = TokenFactoryClient.Timeouts()
+    /// A server the engine starts when it opens and stops at ``ScriptEngine/shutdown()``:
+    /// `start` returns the client configuration that reaches it, and the service to stop.
+    /// (How `TFScriptSimulation` starts a simulator; also for a local proxy or test server.)
+    public static func started(
+        _ start: @escaping @Sendable () async throws -> (TokenFactoryClient.Configuration, any EngineService)
     ) -> ControlPlaneConnection {
-        ControlPlaneConnection(kind: .simulator(configuration, timeouts))
+        ControlPlaneConnection(kind: .started(start))
     }
 
     /// The embedder's own control plane; `baseURL` is what plans record as their target.
@@ -67,4 +62,10 @@ public struct ControlPlaneConnection: Sendable {
     public static func unconfigured(_ error: TokenFactoryError, baseURL: String = TokenFactoryClient.Configuration.defaultBaseURL) -> ControlPlaneConnection {
         ControlPlaneConnection(kind: .unconfigured(error, baseURL: baseURL))
     }
+}
+
+/// Something an engine owns and stops when it shuts down (see
+/// ``ControlPlaneConnection/started(_:)``).
+public protocol EngineService: Sendable {
+    func shutdown() async
 }

@@ -2,21 +2,27 @@ import AsyncHTTPClient
 import Logging
 import TFScriptRuntime
 import TokenFactory
-import TokenFactorySimulator
 
-/// A connection once opened: the client (and simulator) an engine owns until shutdown.
+/// A connection once opened: what an engine's calls go to, and what it owns until shutdown.
 final class OpenControlPlane: Sendable {
-    let client: TokenFactoryClient?
-    let simulator: TokenFactorySimulator?
-    let custom: (any ControlPlane)?
-    let missing: TokenFactoryError?
+    /// Where calls go: exactly one of these.
+    enum Target: Sendable {
+        /// The API (or a simulator's), through the engine's client.
+        case client(TokenFactoryClient)
+        /// The embedder's own control plane.
+        case custom(any ControlPlane)
+        /// None: every call fails with this error.
+        case unconfigured(TokenFactoryError)
+    }
+
+    let target: Target
+    /// What the engine started with the connection (a simulator) and stops at shutdown.
+    let service: (any EngineService)?
     let baseURL: String
 
-    private init(client: TokenFactoryClient? = nil, simulator: TokenFactorySimulator? = nil, custom: (any ControlPlane)? = nil, missing: TokenFactoryError? = nil, baseURL: String) {
-        self.client = client
-        self.simulator = simulator
-        self.custom = custom
-        self.missing = missing
+    private init(_ target: Target, service: (any EngineService)? = nil, baseURL: String) {
+        self.target = target
+        self.service = service
         self.baseURL = baseURL
     }
 
@@ -24,38 +30,45 @@ final class OpenControlPlane: Sendable {
         switch connection.kind {
         case .api(let configuration):
             let client = try TokenFactoryClient(configuration: configuration, httpClient: httpClient, logger: logger)
-            return OpenControlPlane(client: client, baseURL: configuration.baseURL)
-        case .simulator(let configuration, let timeouts):
-            let simulator = try await TokenFactorySimulator.start(configuration: configuration)
+            return OpenControlPlane(.client(client), baseURL: configuration.baseURL)
+        case .started(let start):
+            let (configuration, service) = try await start()
             do {
-                let trusted: [CACertificates] = configuration.tls.map { [.pem($0.certificateChainPEM)] } ?? []
-                let client = try TokenFactoryClient(
-                    configuration: .init(baseURL: simulator.baseURL, token: simulator.token, timeouts: timeouts, trustedCAs: trusted),
-                    httpClient: httpClient, logger: logger)
-                return OpenControlPlane(client: client, simulator: simulator, baseURL: simulator.baseURL)
+                let client = try TokenFactoryClient(configuration: configuration, httpClient: httpClient, logger: logger)
+                return OpenControlPlane(.client(client), service: service, baseURL: configuration.baseURL)
             } catch {
-                await simulator.shutdown()
+                await service.shutdown()
                 throw error
             }
         case .custom(let plane, let baseURL):
-            return OpenControlPlane(custom: plane, baseURL: TokenFactoryClient.Configuration.redactingCredentials(in: baseURL))
+            return OpenControlPlane(.custom(plane), baseURL: TokenFactoryClient.Configuration.redactingCredentials(in: baseURL))
         case .unconfigured(let error, let baseURL):
-            return OpenControlPlane(missing: error, baseURL: TokenFactoryClient.Configuration.redactingCredentials(in: baseURL))
+            return OpenControlPlane(.unconfigured(error), baseURL: TokenFactoryClient.Configuration.redactingCredentials(in: baseURL))
         }
+    }
+
+    /// Why calls fail, for an unconfigured connection.
+    var missing: TokenFactoryError? {
+        if case .unconfigured(let error) = target { return error }
+        return nil
     }
 
     /// What reads go to (dry runs read through it; apply checks staleness with it).
     var reader: any EndpointReading {
-        if let custom { return custom }
-        if let client { return APIReader(client: client) }
-        return UnconfiguredControlPlane(error: missing!)
+        switch target {
+        case .client(let client): APIReader(client: client)
+        case .custom(let plane): plane
+        case .unconfigured(let error): UnconfiguredControlPlane(error: error)
+        }
     }
 
     /// What a live run's calls go to.
     func controlPlane(journal: Journal?) -> any ControlPlane {
-        if let custom { return custom }
-        if let client { return LiveControlPlane(client: client, journal: journal) }
-        return UnconfiguredControlPlane(error: missing!)
+        switch target {
+        case .client(let client): LiveControlPlane(client: client, journal: journal)
+        case .custom(let plane): plane
+        case .unconfigured(let error): UnconfiguredControlPlane(error: error)
+        }
     }
 
     /// A dry run's recorder: reads go through, changes are recorded; a read of an endpoint the
@@ -70,8 +83,10 @@ final class OpenControlPlane: Sendable {
 
     func close() async throws {
         var failure: (any Error)?
-        do { try await client?.shutdown() } catch { failure = error }
-        await simulator?.shutdown()
+        if case .client(let client) = target {
+            do { try await client.shutdown() } catch { failure = error }
+        }
+        await service?.shutdown()
         if let failure { throw failure }
     }
 }

@@ -1,13 +1,12 @@
 public import AsyncHTTPClient
 public import Logging
-public import TokenFactorySimulator
 public import TFScriptRuntime
 public import TokenFactory
 
 /// Runs Lua automation scripts in-process: the one composition root the `tfscript` CLI, its
 /// REPL and embedders share.
 ///
-/// An engine owns one control-plane connection (client, or in-process simulator) and is
+/// An engine owns one control-plane connection (a client, and what it started) and is
 /// otherwise stateless: every ``run(_:options:)`` gets a fresh sandboxed Lua state on its own
 /// thread, so runs are independent and may overlap freely. Limits end a run, never the host;
 /// nothing in it writes to the process's stdout/stderr, installs signal handlers, reads the
@@ -20,7 +19,9 @@ public final class ScriptEngine: Sendable {
     /// Where the engine logs, and where `tf.log` goes unless a run names its own logger.
     public let logger: Logger
 
-    /// Opens the control plane (starting the simulator for `.simulator()`).
+    /// Opens the control plane (starting what a ``ControlPlaneConnection/started(_:)``
+    /// connection starts). There is no default: an engine talks to the API, a custom plane or
+    /// a simulator because its embedder said so.
     ///
     /// - Parameters:
     ///   - logger: logs nothing unless the embedder passes one that does (swift-log's rule for
@@ -30,9 +31,9 @@ public final class ScriptEngine: Sendable {
     ///     one with `redirectConfiguration = .disallow`, or a redirect could carry the token away.
     ///   - httpLogger: where the control-plane client logs requests and retries; nil: `logger`.
     /// - Throws: `TokenFactoryError` (kind `configuration`) for an unusable base URL or token;
-    ///   the simulator's start error.
+    ///   a started service's start error.
     public init(
-        controlPlane: ControlPlaneConnection = .simulator(),
+        controlPlane: ControlPlaneConnection,
         logger: Logger = Logger(label: "tfscript", factory: { _ in SwiftLogNoOpLogHandler() }),
         httpClient: HTTPClient? = nil,
         httpLogger: Logger? = nil
@@ -49,8 +50,9 @@ public final class ScriptEngine: Sendable {
     /// The control plane's base URL; plans record it, and `apply` refuses another one.
     public var baseURL: String { connection.baseURL }
 
-    /// The in-process simulator of a `.simulator()` engine (for its request log and faults).
-    public var simulator: TokenFactorySimulator? { connection.simulator }
+    /// What the engine started with its connection (a simulator), for the products that
+    /// started it (`TFScriptSimulation`'s `simulator`).
+    package var service: (any EngineService)? { connection.service }
 
     /// Why API calls fail when the engine is `.unconfigured`, else nil.
     public var configurationError: TokenFactoryError? { connection.missing }
@@ -61,7 +63,7 @@ public final class ScriptEngine: Sendable {
         connection.controlPlane(journal: journal)
     }
 
-    /// Closes the client's connections and stops the simulator. Runs still going fail their
+    /// Closes the client's connections and stops what the connection started. Runs still going fail their
     /// API calls with a transport error; call it after the last run has returned.
     public func shutdown() async throws {
         try await connection.close()

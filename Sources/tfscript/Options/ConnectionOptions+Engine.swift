@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TFScript
+import TFScriptSimulation
 import TokenFactorySimulator
 
 extension ConnectionOptions {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TFScript
+import TFScriptSimulation
 import TFScriptLuaHost
 import TokenFactory
 

@@ -6,6 +6,7 @@
 import Foundation
 import Synchronization
 import TFScript
+import TFScriptSimulation
 
 /// What the script posted to "chat" (a real bot would send it to its chat service).
 let posted = Mutex<[String]>([])
