@@ -7,15 +7,12 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tfscript", targets: ["tfscript"]),
-        // What embedders import: the engine, with the JSON value type and plans re-exported.
+        // What embedders import: the engine, with the types its API uses re-exported by name
+        // (Sources/TFScript/Exports.swift; api/TFScript.txt lists them). The other modules are
+        // internals, not products.
         .library(name: "TFScript", targets: ["TFScript"]),
         // The in-process simulator as an engine connection, for embedders' tests and demos.
         .library(name: "TFScriptSimulation", targets: ["TFScriptSimulation"]),
-        .library(name: "TFScriptLuaHost", targets: ["TFScriptLuaHost"]),
-        .library(name: "TFScriptJSON", targets: ["TFScriptJSON"]),
-        .library(name: "TokenFactory", targets: ["TokenFactory"]),
-        .library(name: "TokenFactorySimulator", targets: ["TokenFactorySimulator"]),
-        .library(name: "TFScriptRuntime", targets: ["TFScriptRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -1,6 +1,7 @@
 public import TFScript
 public import TokenFactory
-public import TokenFactorySimulator
+// The simulator's own API (configuration, fleets, faults, its request log) comes with it.
+@_exported public import TokenFactorySimulator
 
 /// The simulated control plane as an engine connection: in its own product so that an embedder
 /// who never simulates does not link the simulator's HTTP server (Hummingbird, its TLS and

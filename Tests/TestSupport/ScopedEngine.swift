@@ -1,6 +1,6 @@
 import Logging
 public import TFScript
-public import TFScriptSimulation
+import TFScriptSimulation
 public import TokenFactorySimulator
 
 /// Runs `body` with an engine over a fresh in-process simulator (instant transitions, demo

@@ -1,5 +1,5 @@
 public import TFScript
-public import TFScriptSimulation
+import TFScriptSimulation
 public import TokenFactorySimulator
 
 /// An engine over a simulator the test owns, so assertions can read the server's request

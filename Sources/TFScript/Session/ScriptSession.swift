@@ -85,7 +85,7 @@ public final class ScriptSession: Sendable {
 
     /// Runs `body` on the session's thread with its evaluator: for front ends that drive the
     /// state directly (the `tfscript repl` loop reads lines, completes names and prints there).
-    public func withEvaluator<T: Sendable>(_ body: @escaping @Sendable (SessionEvaluator) throws -> T) async throws -> T {
+    package func withEvaluator<T: Sendable>(_ body: @escaping @Sendable (SessionEvaluator) throws -> T) async throws -> T {
         try await executor.run(body)
     }
 
@@ -103,7 +103,7 @@ public final class ScriptSession: Sendable {
     }
 
     /// Switches dry-run from the session's own thread (inside ``withEvaluator(_:)``).
-    public func setDryRun(_ on: Bool, in evaluator: SessionEvaluator) {
+    package func setDryRun(_ on: Bool, in evaluator: SessionEvaluator) {
         dryRun.set(on)
         evaluator.setDryRunFlag(on)
     }
@@ -113,7 +113,7 @@ public final class ScriptSession: Sendable {
 
     /// ``plan()`` for code on the session's thread (the REPL's `:plan`); blocks that thread
     /// (never call it from Swift concurrency's pool).
-    public func planFromSessionThread() -> Plan? {
+    package func planFromSessionThread() -> Plan? {
         let dryRun = dryRun
         return HostBridge.wait { await dryRun.plan() }
     }

@@ -1,5 +1,5 @@
 import Foundation
-public import TFScriptLuaHost
+package import TFScriptLuaHost
 import TFScriptJSON
 import TFScriptRuntime
 
@@ -13,9 +13,9 @@ import TFScriptRuntime
 ///
 /// Owns the ``LuaState``: it lives on the session's thread and is reached only through
 /// ``ScriptSession/withEvaluator(_:)``; never store it elsewhere.
-public final class SessionEvaluator {
+package final class SessionEvaluator {
     /// What happened to a submitted buffer.
-    public enum Outcome: Equatable, Sendable {
+    package enum Outcome: Equatable, Sendable {
         /// Needs more lines (unfinished `function`, `{`, string...).
         case incomplete
         /// Ran to its end.
@@ -31,11 +31,11 @@ public final class SessionEvaluator {
     }
 
     /// The session's state, for completion and inspection on the session's thread.
-    public let state: LuaState
+    package let state: LuaState
     private let runChunk: LuaFunctionReference
     private let showLast: LuaFunctionReference
     /// The JSON values of the last ``evaluate(_:)``.
-    public private(set) var lastValues: [JSONValue] = []
+    package private(set) var lastValues: [JSONValue] = []
 
     /// Loads the prelude into `state` (which already has the `tf` module).
     init(state: LuaState) throws {
@@ -82,12 +82,12 @@ public final class SessionEvaluator {
 
     /// Compiles `buffer` (expression first, then statements), runs it and prints its results
     /// with the REPL's printer (through the session's output).
-    public func submit(_ buffer: String) -> Outcome {
+    package func submit(_ buffer: String) -> Outcome {
         run(buffer, printing: true)
     }
 
     /// Like ``submit(_:)``, but keeps the results in ``lastValues`` instead of printing them.
-    public func evaluate(_ buffer: String) -> Outcome {
+    package func evaluate(_ buffer: String) -> Outcome {
         run(buffer, printing: false)
     }
 
@@ -106,7 +106,7 @@ public final class SessionEvaluator {
     }
 
     /// The syntax error of a buffer that input ended in the middle of.
-    public func unfinishedError(_ buffer: String) -> String {
+    package func unfinishedError(_ buffer: String) -> String {
         do {
             _ = try state.load(Array(buffer.utf8), chunkName: "=stdin")
         } catch {
@@ -116,7 +116,7 @@ public final class SessionEvaluator {
     }
 
     /// Shows `expression`'s value (or the last result when nil) with `tf.show`'s table layout.
-    public func showAsTable(_ expression: String?) -> Outcome {
+    package func showAsTable(_ expression: String?) -> Outcome {
         run(showLast, expression.map { [.string(LuaString($0))] } ?? [])
     }
 

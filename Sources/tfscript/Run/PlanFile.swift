@@ -1,3 +1,6 @@
+import TFScriptJSON
+import TokenFactory
+import TFScriptRuntime
 import TFScript
 
 /// Reads a plan saved by `--plan-out`, for `apply` and `show`: size-capped, and a file that is

@@ -1,3 +1,6 @@
+import TFScriptJSON
+import TokenFactory
+import TFScriptRuntime
 import Foundation
 import TFScript
 
