@@ -167,7 +167,11 @@ let package = Package(
         // Fixtures/ holds Lua scripts the tests run from the repository (read through #filePath), not resources.
         .testTarget(
             name: "tfscriptTests",
-            dependencies: ["tfscript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator", "TestSupport"],
+            dependencies: [
+                "tfscript", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator", "TestSupport",
+                // In-process tests parse command lines as the binary does (`@testable import tfscript`).
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             exclude: ["Fixtures"]
         ),
     ]

@@ -74,14 +74,14 @@ struct HTTPSCommandTests {
     }
 
     @Test("--help documents --ca-file, and the simulator's --tls-cert, --tls-key and --http1-only")
-    func help() async throws {
+    func help() throws {
         for command in ["run", "apply", "repl"] {
-            let result = try await TFScriptProcess.run([command, "--help"])
-            #expect(result.stdout.contains("--ca-file"), "\(command) --help lacks --ca-file")
+            let result = try #require(ParsedCommandLine.earlyExit([command, "--help"]))
+            #expect(result.message.contains("--ca-file"), "\(command) --help lacks --ca-file")
         }
-        let simulator = try await TFScriptProcess.run(["simulator", "--help"])
+        let simulator = try #require(ParsedCommandLine.earlyExit(["simulator", "--help"]))
         for flag in ["--tls-cert", "--tls-key", "--http1-only"] {
-            #expect(simulator.stdout.contains(flag), "simulator --help lacks \(flag)")
+            #expect(simulator.message.contains(flag), "simulator --help lacks \(flag)")
         }
     }
 
@@ -107,12 +107,12 @@ struct HTTPSCommandTests {
     func simulatorUsage() async throws {
         let files = try TestCertificates.make().writeFiles()
         let other = try TestCertificates.make().writeFiles()
-        let certOnly = try await TFScriptProcess.run(["simulator", "--port", "0", "--tls-cert", files.certificate.path])
+        let certOnly = try #require(ParsedCommandLine.earlyExit(["simulator", "--port", "0", "--tls-cert", files.certificate.path]))
         #expect(certOnly.status == 2)
-        #expect(certOnly.stderr.contains("--tls-key"))
-        let http1Only = try await TFScriptProcess.run(["simulator", "--port", "0", "--http1-only"])
+        #expect(certOnly.message.contains("--tls-key"))
+        let http1Only = try #require(ParsedCommandLine.earlyExit(["simulator", "--port", "0", "--http1-only"]))
         #expect(http1Only.status == 2)
-        #expect(http1Only.stderr.contains("--http1-only"))
+        #expect(http1Only.message.contains("--http1-only"))
         let mismatched = try await TFScriptProcess.run(["simulator", "--port", "0", "--tls-cert", files.certificate.path, "--tls-key", other.key.path])
         #expect(mismatched.status == 2, "\(mismatched.stderr)")
         #expect(mismatched.stderr.contains("key belongs to the certificate"), "\(mismatched.stderr)")

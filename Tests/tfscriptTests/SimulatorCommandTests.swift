@@ -8,19 +8,19 @@ import Testing
 @Suite("tfscript simulator", .serialized)
 struct SimulatorCommandTests {
     @Test("--help teaches the flags, the fault syntax and the control routes")
-    func help() async throws {
-        let result = try await TFScriptProcess.run(["simulator", "--help"])
+    func help() throws {
+        let result = try #require(ParsedCommandLine.earlyExit(["simulator", "--help"]))
         #expect(result.status == 0)
         for needle in ["--port", "--fleet", "--token", "--speed", "--latency", "--fault", "/_simulator/faults", "/_simulator/requests"] {
-            #expect(result.stdout.contains(needle), "help lacks \(needle)")
+            #expect(result.message.contains(needle), "help lacks \(needle)")
         }
     }
 
     @Test("a malformed --fault is a usage error naming the flag")
-    func badFault() async throws {
-        let result = try await TFScriptProcess.run(["simulator", "--port", "0", "--fault", "GET /x explode"])
+    func badFault() throws {
+        let result = try #require(ParsedCommandLine.earlyExit(["simulator", "--port", "0", "--fault", "GET /x explode"]))
         #expect(result.status == 2)
-        #expect(result.stderr.contains("--fault"))
+        #expect(result.message.contains("--fault"))
     }
 
     @Test("a missing --fleet file is a usage error naming the file")
