@@ -20,13 +20,22 @@ struct SecretInputTests {
     func badTokenFromEnvironment() async throws {
         let server = try FaultServer { _, _ in .json(200, .array([])) }
         defer { server.stop() }
+        // In-process for each token: the refusal comes from resolving the settings' credentials.
         for token in Self.badTokens {
-            let result = try await TFScriptProcess.run(
-                ["run", "--base-url", server.baseURL, try Self.script()], environment: FaultRig.environment(token: token))
-            #expect(result.status == 2, "\(result.stderr)")
-            #expect(result.stderr.contains("the API token from $TOKEN_FACTORY_API_KEY contains"), "\(result.stderr)")
-            #expect(!result.stderr.contains("SECRET") && !result.stdout.contains("SECRET"), "\(result.stderr)")
+            let environment = FaultRig.environment(token: token)
+            let settings = try ConnectionSettings.resolve(profileFlag: nil, baseURLFlag: server.baseURL, tokenFileFlag: nil, environment: environment)
+            #expect {
+                _ = try settings.credentials(environment: environment)
+            } throws: { error in
+                "\(error)".contains("the API token from $TOKEN_FACTORY_API_KEY contains") && !"\(error)".contains("SECRET")
+            }
         }
+        // End to end once: exit 2, nothing on either stream shows the token, nothing sent.
+        let result = try await TFScriptProcess.run(
+            ["run", "--base-url", server.baseURL, try Self.script()], environment: FaultRig.environment(token: Self.badTokens[0]))
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("the API token from $TOKEN_FACTORY_API_KEY contains"), "\(result.stderr)")
+        #expect(!result.stderr.contains("SECRET") && !result.stdout.contains("SECRET"), "\(result.stderr)")
         #expect(server.log.isEmpty)
     }
 
