@@ -58,19 +58,20 @@ struct HTTPSCommandTests {
     @Test("a --ca-file that is missing or not PEM is a usage error naming it (exit 2); with --simulator it is refused")
     func badCAFile() async throws {
         let environment = Self.environment(token: "some-token")
-        let missing = try await TFScriptProcess.run(
-            ["run", "--base-url", "https://127.0.0.1:1", "--ca-file", "/nonexistent/ca.pem", "-e", "print(1)"], environment: environment)
+        // Refused while parsing (validate), in-process: a missing file, and --ca-file with --simulator.
+        let missing = try #require(ParsedCommandLine.earlyExit(["run", "--base-url", "https://127.0.0.1:1", "--ca-file", "/nonexistent/ca.pem", "-e", "print(1)"]))
         #expect(missing.status == 2)
-        #expect(missing.stderr.contains("/nonexistent/ca.pem"))
+        #expect(missing.message.contains("/nonexistent/ca.pem"))
         let notPEM = try TFScriptProcess.writeTemporaryFile(named: "ca.pem", contents: "hello\n")
+        let withSimulator = try #require(ParsedCommandLine.earlyExit(["run", "--simulator", "--ca-file", notPEM.path, "-e", "print(1)"]))
+        #expect(withSimulator.status == 2)
+        #expect(withSimulator.message.contains("--ca-file"))
+        // Read when the run opens its client: through the binary.
         let garbage = try await TFScriptProcess.run(
             ["run", "--base-url", "https://127.0.0.1:1", "--ca-file", notPEM.path, "-e", "print(1)"], environment: environment)
         #expect(garbage.status == 2)
         #expect(garbage.stderr.contains(notPEM.path))
         #expect(garbage.stderr.contains("BEGIN CERTIFICATE"))
-        let withSimulator = try await TFScriptProcess.run(["run", "--simulator", "--ca-file", notPEM.path, "-e", "print(1)"])
-        #expect(withSimulator.status == 2)
-        #expect(withSimulator.stderr.contains("--ca-file"))
     }
 
     @Test("--help documents --ca-file, and the simulator's --tls-cert, --tls-key and --http1-only")
