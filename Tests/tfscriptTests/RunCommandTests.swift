@@ -1,6 +1,8 @@
+import ArgumentParser
 import TestSupport
 import Foundation
 import Testing
+@testable import tfscript
 
 /// `tfscript run` end to end: the real binary, its exit codes and what it prints.
 @Suite(.serialized)
@@ -167,8 +169,11 @@ struct RunCommandTests {
 
     @Test("tfscript alone still prints the help; an unknown --version format is a usage error")
     func versionFormatAlone() async throws {
-        let help = try await TFScriptProcess.run([])
-        #expect(help.stdout.contains("SUBCOMMANDS") || help.stderr.contains("SUBCOMMANDS"))
+        // `tfscript` alone parses into the root command, whose run() ends with the help.
+        let root = try #require(try TFScriptCommand.parseRunningArgumentsApart([]) as? TFScriptCommand)
+        var help = ""
+        do { try await root.run() } catch { help = TFScriptCommand.fullMessage(for: error) }
+        #expect(help.contains("SUBCOMMANDS"))
         let yaml = try #require(ParsedCommandLine.earlyExit(["--output", "yaml", "--version"]))
         #expect(yaml.status == 2)
     }
