@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         // TOML for the CLI's profile file (`~/.config/tfscript/config.toml`); the CLI target only.
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
@@ -123,6 +124,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                // `tfscript simulator`'s SIGINT/SIGTERM handling (already in the graph through Hummingbird).
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 // --report-url's POST.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -167,7 +171,11 @@ let package = Package(
         // Fixtures/ holds Lua scripts the tests run from the repository (read through #filePath), not resources.
         .testTarget(
             name: "tfscriptTests",
-            dependencies: ["tfscript", "TFScriptSimulation", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator", "TestSupport"],
+            dependencies: [
+                "tfscript", "TFScriptSimulation", "TFScriptJSON", "TokenFactory", "TokenFactorySimulator", "TestSupport",
+                // In-process tests parse command lines as the binary does (`@testable import tfscript`).
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             exclude: ["Fixtures"]
         ),
     ]

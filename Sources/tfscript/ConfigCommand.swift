@@ -49,15 +49,21 @@ struct ConfigCommand: AsyncParsableCommand {
         var tokenFile: String?
 
         func run() async throws {
-            let environment = ProcessInfo.processInfo.environment
-            let settings: ConnectionSettings
-            do {
-                settings = try ConnectionSettings.resolve(profileFlag: profile, baseURLFlag: baseURL, tokenFileFlag: tokenFile, environment: environment)
-            } catch let failure as CommandFailure {
+            let text: String
+            do { text = try report(environment: ProcessInfo.processInfo.environment) } catch let failure as CommandFailure {
                 Diagnostics.failure(failure)
                 throw ExitCode(failure.exitCode)
             }
-            print(Self.render(settings, environment: environment), terminator: "")
+            print(text, terminator: "")
+        }
+
+        /// What `config show` prints for these flags and `environment`; apart from ``run()`` so
+        /// the precedence is tested in-process, with an environment the test makes.
+        ///
+        /// - Throws: ``CommandFailure`` (exit 2) for a bad configuration file or an unknown profile.
+        func report(environment: [String: String]) throws -> String {
+            let settings = try ConnectionSettings.resolve(profileFlag: profile, baseURLFlag: baseURL, tokenFileFlag: tokenFile, environment: environment)
+            return Self.render(settings, environment: environment)
         }
 
         /// The report: one `name: value (source)` line per setting.

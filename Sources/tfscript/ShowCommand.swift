@@ -34,22 +34,31 @@ struct ShowCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let plan: Plan
+        let text: String
         do {
-            plan = try PlanFile.read(planFile)
+            text = try output(environment: ProcessInfo.processInfo.environment, terminal: isatty(1) == 1)
         } catch let failure as CommandFailure {
             Diagnostics.failure(failure)
             throw ExitCode(failure.exitCode)
-        }
-        let text = switch format {
-        case .text: (isatty(1) == 1 ? "\u{1B}[0m" : "") + PlanRenderer.forStandardError.render(plan)
-        case .json: plan.json.serialized(pretty: true) + "\n"
         }
         StandardOutput.write(text)
         StandardOutput.flush()
         if let problem = StandardOutput.failure {
             Diagnostics.failure(CommandFailure(exitCode: 1, message: "cannot write to stdout: \(problem)"))
             throw ExitCode(1)
+        }
+    }
+
+    /// What show prints for the locale in `environment` (`->` unless it is UTF-8, as the dry
+    /// run's plan on stderr), on a terminal or not; apart from ``run()`` so it is tested in-process.
+    ///
+    /// - Throws: ``CommandFailure`` (exit 2) when the file cannot be read or is not a plan.
+    func output(environment: [String: String], terminal: Bool) throws -> String {
+        let plan = try PlanFile.read(planFile)
+        switch format {
+        // Reset text attributes first: a script's escape sequence in a name cannot hide the plan.
+        case .text: return (terminal ? "\u{1B}[0m" : "") + PlanRenderer(ascii: !TerminalText.isUTF8(environment)).render(plan)
+        case .json: return plan.json.serialized(pretty: true) + "\n"
         }
     }
 }

@@ -1,8 +1,10 @@
 import ArgumentParser
-import Dispatch
 import Foundation
+import Logging
+import ServiceLifecycle
 import TFScriptJSON
 import TokenFactorySimulator
+import UnixSignals
 
 /// `tfscript simulator`: a simulated Token Factory control plane on loopback, until interrupted.
 struct SimulatorCommand: AsyncParsableCommand {
@@ -118,41 +120,12 @@ struct SimulatorCommand: AsyncParsableCommand {
 
         """
         FileHandle.standardError.write(Data(banner.utf8))
-        await Self.waitForTerminationSignal()
-        FileHandle.standardError.write(Data("stopping simulator\n".utf8))
-        await simulator.shutdown()
+        // SIGINT and SIGTERM end the group gracefully: the service stops the simulator and returns.
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [SimulatorService(simulator: simulator)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: Logger(label: "tfscript.simulator", factory: { _ in SwiftLogNoOpLogHandler() })
+        ))
+        try await group.run()
     }
-
-    /// Suspends until SIGINT or SIGTERM arrives.
-    static func waitForTerminationSignal() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumed = SignalLatch(continuation)
-            for number in [SIGINT, SIGTERM] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { resumed.fire() }
-                source.resume()
-                SignalLatch.keepAlive(source)
-            }
-        }
-    }
-}
-
-/// Resumes a continuation once, whichever signal comes first.
-private final class SignalLatch: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Void, Never>?
-    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
-
-    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-
-    func fire() {
-        lock.lock()
-        let pending = continuation
-        continuation = nil
-        lock.unlock()
-        pending?.resume()
-    }
-
-    static func keepAlive(_ source: any DispatchSourceSignal) { sources.append(source) }
 }

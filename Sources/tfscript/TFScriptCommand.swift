@@ -58,8 +58,7 @@ struct TFScriptCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            if exitCode(for: error) == .validationFailure || error is MisplacedFlags {
-                let message = (error as? MisplacedFlags)?.description ?? fullMessage(for: error)
+            if let message = usageErrorMessage(for: error) {
                 if wantsJSONLog(CommandLine.arguments) {
                     // Parsing failed, so --log-format was not parsed either: read it by hand,
                     // so a scheduled job's usage error is a JSON line like everything else.
@@ -72,6 +71,14 @@ struct TFScriptCommand: AsyncParsableCommand {
             }
             exit(withError: error)
         }
+    }
+
+    /// The message of an error that makes a usage error (exit 2, DESIGN.md §4): ArgumentParser's
+    /// validation failures and ``MisplacedFlags``; nil for any other error. One function, so the
+    /// in-process tests see exactly what `main` prints.
+    static func usageErrorMessage(for error: any Error) -> String? {
+        if let misplaced = error as? MisplacedFlags { return misplaced.description }
+        return exitCode(for: error) == .validationFailure ? fullMessage(for: error) : nil
     }
 
     /// Parses the command line; for `run`, only what comes up to the script goes through

@@ -2,6 +2,7 @@ import TestSupport
 import Foundation
 import TFScriptJSON
 import Testing
+@testable import tfscript
 import TokenFactorySimulator
 
 /// `tfscript apply`: fresh plans apply, stale plans are refused, failures are reported.
@@ -175,13 +176,26 @@ struct ApplyTests {
         #expect(allowed.status == 0, "\(allowed.stderr)")
     }
 
-    @Test("an unreadable or foreign plan file is a usage error", arguments: ["not json", #"{"x": 1}"#, #"{"format_version": 7, "base_url": "x", "operations": []}"#])
-    func badPlanFile(contents: String) async throws {
+    @Test("an unreadable or foreign plan file is a usage error naming the file", arguments: ["not json", #"{"x": 1}"#, #"{"format_version": 7, "base_url": "x", "operations": []}"#])
+    func badPlanFile(contents: String) throws {
+        let file = try TFScriptProcess.writeTemporaryFile(named: "plan.json", contents: contents)
+        // apply and show read plans through PlanFile: a pure function of the file.
+        #expect {
+            _ = try PlanFile.read(file.path)
+        } throws: { error in
+            let failure = error as? CommandFailure
+            return failure?.exitCode == 2 && failure?.message.contains("plan.json") == true
+        }
+    }
+
+    @Test("apply of a file that is not a plan exits 2 naming it, before sending anything")
+    func badPlanFileEndToEnd() async throws {
         let api = try await SimulatedAPI.start()
         defer { Task { await api.stop() } }
-        let file = try TFScriptProcess.writeTemporaryFile(named: "plan.json", contents: contents)
+        let file = try TFScriptProcess.writeTemporaryFile(named: "plan.json", contents: "not json")
         let result = try await api.tfscript(["apply", "--base-url", api.baseURL, "--yes", file.path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("plan.json"))
+        #expect(await api.requestCount() == 0)
     }
 }

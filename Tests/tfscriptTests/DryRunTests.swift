@@ -1,7 +1,9 @@
+import ArgumentParser
 import TestSupport
 import Foundation
 import TFScriptJSON
 import Testing
+@testable import tfscript
 import TokenFactorySimulator
 
 /// `--dry-run` as the binary shows it: the plan on stderr, `--plan-out`, `--detailed-exitcode`
@@ -36,16 +38,24 @@ struct DryRunTests {
 
     @Test("the plan's arrow is ASCII when the locale is not UTF-8")
     func asciiArrow() async throws {
+        // The locale rule, in-process: the renderer `show` and the dry run share, for a saved plan.
+        let plan = try TFScriptProcess.writeTemporaryFile(named: "plan.json", contents: """
+            {"format_version": 1, "base_url": "http://127.0.0.1:1", "operations": [{"kind": "patch", "target": "ep-demo-07",
+             "body": {"enabled": false}, "before": {"endpoint_id": "ep-demo-07", "name": "test-qwen-ci", "enabled": true},
+             "after": {"endpoint_id": "ep-demo-07", "name": "test-qwen-ci", "enabled": false}}]}
+            """)
+        let show = try ShowCommand.parse([plan.path])
+        for (locale, arrow) in [(nil, "->"), ("C", "->"), ("en_US.ISO-8859-1", "->"), ("en_US.UTF-8", "→")] as [(String?, String)] {
+            let text = try show.output(environment: locale.map { ["LANG": $0] } ?? [:], terminal: false)
+            #expect(text.contains("      enabled: true \(arrow) false\n"), "LANG=\(locale ?? "unset"): \(text)")
+        }
+        #expect(try show.output(environment: ["LC_ALL": "C", "LANG": "en_US.UTF-8"], terminal: false).contains("enabled: true -> false"))
+
+        // End to end once: the dry run's plan on stderr follows the process's locale; LC_ALL wins over LANG, as setlocale reads them.
         let api = try await SimulatedAPI.start()
         defer { Task { await api.stop() } }
         let script = try TFScriptProcess.writeTemporaryFile(named: "script.lua", contents: #"tf.endpoints.patch("ep-demo-07", {enabled = false})"#)
-        for (locale, arrow) in [(nil, "->"), ("C", "->"), ("en_US.ISO-8859-1", "->"), ("en_US.UTF-8", "→")] as [(String?, String)] {
-            let result = try await api.tfscript(
-                ["run", "--base-url", api.baseURL, "--dry-run", script.path], extra: ["LANG": locale, "LC_ALL": nil])
-            #expect(result.stderr.contains("      enabled: true \(arrow) false\n"), "LANG=\(locale ?? "unset"): \(result.stderr)")
-        }
-        // LC_ALL wins over LANG, as setlocale reads them.
-        let forced = try await api.tfscript(["run", "--base-url", api.baseURL, "--dry-run", script.path], extra: ["LC_ALL": "C"])
+        let forced = try await api.tfscript(["run", "--base-url", api.baseURL, "--dry-run", script.path], extra: ["LC_ALL": "C", "LANG": "en_US.UTF-8"])
         #expect(forced.stderr.contains("enabled: true -> false"))
     }
 

@@ -1,7 +1,9 @@
+import ArgumentParser
 import Foundation
 import TestSupport
 import TFScriptJSON
 import Testing
+@testable import tfscript
 
 /// Issue 19, section 6: `--max-changes` and `--protect` refuse changes before they are sent,
 /// in live runs, dry runs (so the plan shows it) and `apply`; a refusal exits 7.
@@ -132,12 +134,21 @@ struct GuardrailTests {
     func profileProtectValidated() async throws {
         let (server, _) = try fleetServer()
         defer { server.stop() }
+        // The check is the configuration file's, in-process for each bad value.
         for bad in [#""name-ep-2""#, #"["", "x"]"#, "[1]"] {
             let environment = try profileEnvironment(server: server, protect: bad)
-            let result = try await TFScriptProcess.run(["run", "-e", Self.disableAll], environment: environment)
-            #expect(result.status == 2, "\(bad): \(result.stderr)")
-            #expect(result.stderr.contains("profile.default.protect must be an array of non-empty strings"), "\(result.stderr)")
+            #expect {
+                _ = try ConfigCommand.Show.parse([]).report(environment: environment)
+            } throws: { error in
+                let failure = error as? CommandFailure
+                return failure?.exitCode == 2 && failure?.message.contains("profile.default.protect must be an array of non-empty strings") == true
+            }
         }
+        // End to end once: run stops with exit 2 before sending anything.
+        let environment = try profileEnvironment(server: server, protect: #""name-ep-2""#)
+        let result = try await TFScriptProcess.run(["run", "-e", Self.disableAll], environment: environment)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("profile.default.protect must be an array of non-empty strings"), "\(result.stderr)")
         #expect(mutations(server).isEmpty)
     }
 

@@ -58,30 +58,31 @@ struct HTTPSCommandTests {
     @Test("a --ca-file that is missing or not PEM is a usage error naming it (exit 2); with --simulator it is refused")
     func badCAFile() async throws {
         let environment = Self.environment(token: "some-token")
-        let missing = try await TFScriptProcess.run(
-            ["run", "--base-url", "https://127.0.0.1:1", "--ca-file", "/nonexistent/ca.pem", "-e", "print(1)"], environment: environment)
+        // Refused while parsing (validate), in-process: a missing file, and --ca-file with --simulator.
+        let missing = try #require(ParsedCommandLine.earlyExit(["run", "--base-url", "https://127.0.0.1:1", "--ca-file", "/nonexistent/ca.pem", "-e", "print(1)"]))
         #expect(missing.status == 2)
-        #expect(missing.stderr.contains("/nonexistent/ca.pem"))
+        #expect(missing.message.contains("/nonexistent/ca.pem"))
         let notPEM = try TFScriptProcess.writeTemporaryFile(named: "ca.pem", contents: "hello\n")
+        let withSimulator = try #require(ParsedCommandLine.earlyExit(["run", "--simulator", "--ca-file", notPEM.path, "-e", "print(1)"]))
+        #expect(withSimulator.status == 2)
+        #expect(withSimulator.message.contains("--ca-file"))
+        // Read when the run opens its client: through the binary.
         let garbage = try await TFScriptProcess.run(
             ["run", "--base-url", "https://127.0.0.1:1", "--ca-file", notPEM.path, "-e", "print(1)"], environment: environment)
         #expect(garbage.status == 2)
         #expect(garbage.stderr.contains(notPEM.path))
         #expect(garbage.stderr.contains("BEGIN CERTIFICATE"))
-        let withSimulator = try await TFScriptProcess.run(["run", "--simulator", "--ca-file", notPEM.path, "-e", "print(1)"])
-        #expect(withSimulator.status == 2)
-        #expect(withSimulator.stderr.contains("--ca-file"))
     }
 
     @Test("--help documents --ca-file, and the simulator's --tls-cert, --tls-key and --http1-only")
-    func help() async throws {
+    func help() throws {
         for command in ["run", "apply", "repl"] {
-            let result = try await TFScriptProcess.run([command, "--help"])
-            #expect(result.stdout.contains("--ca-file"), "\(command) --help lacks --ca-file")
+            let result = try #require(ParsedCommandLine.earlyExit([command, "--help"]))
+            #expect(result.message.contains("--ca-file"), "\(command) --help lacks --ca-file")
         }
-        let simulator = try await TFScriptProcess.run(["simulator", "--help"])
+        let simulator = try #require(ParsedCommandLine.earlyExit(["simulator", "--help"]))
         for flag in ["--tls-cert", "--tls-key", "--http1-only"] {
-            #expect(simulator.stdout.contains(flag), "simulator --help lacks \(flag)")
+            #expect(simulator.message.contains(flag), "simulator --help lacks \(flag)")
         }
     }
 
@@ -107,12 +108,12 @@ struct HTTPSCommandTests {
     func simulatorUsage() async throws {
         let files = try TestCertificates.make().writeFiles()
         let other = try TestCertificates.make().writeFiles()
-        let certOnly = try await TFScriptProcess.run(["simulator", "--port", "0", "--tls-cert", files.certificate.path])
+        let certOnly = try #require(ParsedCommandLine.earlyExit(["simulator", "--port", "0", "--tls-cert", files.certificate.path]))
         #expect(certOnly.status == 2)
-        #expect(certOnly.stderr.contains("--tls-key"))
-        let http1Only = try await TFScriptProcess.run(["simulator", "--port", "0", "--http1-only"])
+        #expect(certOnly.message.contains("--tls-key"))
+        let http1Only = try #require(ParsedCommandLine.earlyExit(["simulator", "--port", "0", "--http1-only"]))
         #expect(http1Only.status == 2)
-        #expect(http1Only.stderr.contains("--http1-only"))
+        #expect(http1Only.message.contains("--http1-only"))
         let mismatched = try await TFScriptProcess.run(["simulator", "--port", "0", "--tls-cert", files.certificate.path, "--tls-key", other.key.path])
         #expect(mismatched.status == 2, "\(mismatched.stderr)")
         #expect(mismatched.stderr.contains("key belongs to the certificate"), "\(mismatched.stderr)")

@@ -1,6 +1,9 @@
+import ArgumentParser
 import Foundation
 import Testing
 import TestSupport
+import TokenFactorySimulator
+@testable import tfscript
 
 /// Inputs that used to exhaust memory, crash or take minutes: every one is bounded and
 /// refused with a usage error naming the bound.
@@ -56,11 +59,25 @@ struct InputBoundsTests {
         symlink("/dev/zero", folder.appendingPathComponent("tfscript/config.toml").path)
         let plan = folder.appendingPathComponent("plan.json").path
         try Data(#"{"format_version":1,"base_url":"http://127.0.0.1:9","operations":[{"index":1,"kind":"delete","target":"ep-1","before":{"endpoint_id":"ep-1","name":"x"}}]}"#.utf8).write(to: URL(fileURLWithPath: plan))
+        // In-process: the readers of a plan, a fleet and a profile file are pure functions of the file.
+        #expect {
+            _ = try PlanFile.read("/dev/zero")
+        } throws: { error in
+            (error as? CommandFailure)?.exitCode == 2 && "\(error)".contains("cannot read plan /dev/zero: it is larger than 256 MiB")
+        }
+        #expect {
+            _ = try Fleet.load(path: "/dev/zero")
+        } throws: { error in
+            "\(error)".contains("cannot read fleet file /dev/zero: it is larger than 64 MiB")
+        }
+        #expect {
+            _ = try ConfigCommand.Show.parse([]).report(environment: TFScriptProcess.baseEnvironment.merging(["XDG_CONFIG_HOME": folder.path]) { _, new in new })
+        } throws: { error in
+            (error as? CommandFailure)?.exitCode == 2 && "\(error)".contains("it is larger than 1 MiB")
+        }
+        // Through the binary: the CA file is read by the engine's client, the journal when apply resumes.
         let cases: [([String], [String: String], String)] = [
-            (["apply", "--yes", "/dev/zero"], TFScriptProcess.baseEnvironment, "cannot read plan /dev/zero: it is larger than 256 MiB"),
-            (["run", "--simulator", "--fleet", "/dev/zero", script], TFScriptProcess.baseEnvironment, "cannot read fleet file /dev/zero: it is larger than 64 MiB"),
             (["run", "--ca-file", "/dev/zero", "--base-url", "https://127.0.0.1:9", script], FaultRig.environment(), "cannot read the CA file /dev/zero: it is larger than 16 MiB"),
-            (["run", script], TFScriptProcess.baseEnvironment.merging(["XDG_CONFIG_HOME": folder.path]) { _, new in new }, "it is larger than 1 MiB"),
             (["apply", "--yes", "--journal", "/dev/zero", "--base-url", "http://127.0.0.1:9", plan], FaultRig.environment(), "cannot read journal /dev/zero to resume the plan: it is not a regular file"),
         ]
         for (arguments, environment, expected) in cases {
@@ -74,10 +91,10 @@ struct InputBoundsTests {
           arguments: ["--timeout", "--lock-wait", "--request-timeout"])
     func hugeDuration(_ flag: String) async throws {
         for value in ["2100000h", "9223372036854775807ms", "8761h"] {
-            let result = try await TFScriptProcess.run(["run", flag, value, try Self.script()])
-            #expect(result.status == 2, "\(flag) \(value): \(result.stderr)")
-            #expect(result.stderr.contains(flag), "\(result.stderr)")
-            #expect(result.stdout.isEmpty)
+            // Refused while parsing: nothing runs, so nothing reaches stdout.
+            let result = try #require(ParsedCommandLine.earlyExit(["run", flag, value, "s.lua"]))
+            #expect(result.status == 2, "\(flag) \(value): \(result.message)")
+            #expect(result.message.contains(flag), "\(result.message)")
         }
         if flag != "--lock-wait" {
             let year = try await TFScriptProcess.run(["run", "--simulator", flag, "8760h", try Self.script()])
@@ -88,10 +105,10 @@ struct InputBoundsTests {
     @Test("--memory-limit below the documented 1 MiB minimum is a usage error naming the minimum")
     func tinyMemoryLimit() async throws {
         for value in ["1", "1K", "1023K"] {
-            let result = try await TFScriptProcess.run(["run", "--memory-limit", value, try Self.script()])
-            #expect(result.status == 2, "\(value): \(result.stderr)")
-            #expect(result.stderr.contains("--memory-limit must be at least 1 MiB"), "\(result.stderr)")
-            #expect(!result.stderr.contains("internal error"))
+            let result = try #require(ParsedCommandLine.earlyExit(["run", "--memory-limit", value, "s.lua"]))
+            #expect(result.status == 2, "\(value): \(result.message)")
+            #expect(result.message.contains("--memory-limit must be at least 1 MiB"), "\(result.message)")
+            #expect(!result.message.contains("internal error"))
         }
         let minimum = try await TFScriptProcess.run(["run", "--simulator", "--memory-limit", "1M", try Self.script("print(#tf.endpoints.list())")])
         #expect(minimum.status == 0, "\(minimum.stderr)")

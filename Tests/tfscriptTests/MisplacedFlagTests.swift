@@ -19,16 +19,16 @@ struct MisplacedFlagTests {
         ["--dry-run"], ["x", "--dry-run"], ["--dry-run=true"], ["--var", "wait=yes"], ["--timeout=5s"], ["-v"], ["-vq"],
         ["-o", "json"], ["-vo", "json"], ["-e", "print(1)"], ["--journal", "j.jsonl"],
     ])
-    func refused(_ after: [String]) async throws {
-        let script = try TFScriptProcess.writeTemporaryFile(named: "nightly.lua", contents: Self.mutating)
-        let result = try await TFScriptProcess.run(["run", "--simulator", script.path] + after)
-        #expect(result.status == 2, "\(after): \(result.stderr)")
-        #expect(result.stdout.isEmpty, "the script never ran: \(result.stdout)")
+    func refused(_ after: [String]) throws {
+        let script = "/tmp/nightly.lua"
+        // Refused while parsing: no command exists to run, so the script never runs.
+        let result = try #require(ParsedCommandLine.earlyExit(["run", "--simulator", script] + after))
+        #expect(result.status == 2, "\(after): \(result.message)")
         let option = after.first { $0.hasPrefix("-") }!
-        #expect(result.stderr.contains("tfscript: \(option)"), "\(result.stderr)")
-        #expect(result.stderr.contains("after the script would be passed to the script"), "\(result.stderr)")
-        #expect(result.stderr.contains("put tfscript's options before the script: tfscript run \(option)"), "\(result.stderr)")
-        #expect(result.stderr.contains("or separate the script's own arguments with --: tfscript run \(script.path) -- \(option)"), "\(result.stderr)")
+        #expect(result.message.contains("tfscript: \(option)"), "\(result.message)")
+        #expect(result.message.contains("after the script would be passed to the script"), "\(result.message)")
+        #expect(result.message.contains("put tfscript's options before the script: tfscript run \(option)"), "\(result.message)")
+        #expect(result.message.contains("or separate the script's own arguments with --: tfscript run \(script) -- \(option)"), "\(result.message)")
     }
 
     @Test("against a control-plane server, a misplaced --dry-run sends no request at all; behind -- the script runs live as asked")
@@ -57,11 +57,10 @@ struct MisplacedFlagTests {
     @Test("-e CHUNK is the script: options after it are refused, with or without chunk arguments", arguments: [
         ["--dry-run"], ["x", "--dry-run"], ["-v"], ["--seed", "1"],
     ])
-    func refusedAfterChunk(_ after: [String]) async throws {
-        let result = try await TFScriptProcess.run(["run", "--simulator", "-e", Self.mutating] + after)
-        #expect(result.status == 2, "\(after): \(result.stderr)")
-        #expect(result.stdout.isEmpty, "\(result.stdout)")
-        #expect(result.stderr.contains("tfscript run -e CHUNK -- "), "\(result.stderr)")
+    func refusedAfterChunk(_ after: [String]) throws {
+        let result = try #require(ParsedCommandLine.earlyExit(["run", "--simulator", "-e", Self.mutating] + after))
+        #expect(result.status == 2, "\(after): \(result.message)")
+        #expect(result.message.contains("tfscript run -e CHUNK -- "), "\(result.message)")
     }
 
     @Test("after --, tfscript's options reach the script untouched and the -- itself does not")
@@ -107,12 +106,12 @@ struct MisplacedFlagTests {
     }
 
     @Test("shell completion scripts are generated for bash, zsh and fish")
-    func completion() async throws {
+    func completion() throws {
         for shell in ["bash", "zsh", "fish"] {
-            let result = try await TFScriptProcess.run(["--generate-completion-script", shell])
+            let result = try #require(ParsedCommandLine.earlyExit(["--generate-completion-script", shell]))
             #expect(result.status == 0)
-            #expect(result.stdout.contains("tfscript"))
-            #expect(result.stdout.contains("--lock"), "\(shell) completion knows the run flags")
+            #expect(result.message.contains("tfscript"))
+            #expect(result.message.contains("--lock"), "\(shell) completion knows the run flags")
         }
     }
 }

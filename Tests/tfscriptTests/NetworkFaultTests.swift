@@ -54,12 +54,12 @@ struct NetworkFaultTests {
     }
 
     @Test("--request-timeout is validated and shown in help")
-    func requestTimeoutFlag() async throws {
-        let bad = try await TFScriptProcess.run(["run", "--request-timeout", "soon", "x.lua"])
+    func requestTimeoutFlag() throws {
+        let bad = try #require(ParsedCommandLine.earlyExit(["run", "--request-timeout", "soon", "x.lua"]))
         #expect(bad.status == 2)
-        let help = try await TFScriptProcess.run(["run", "--help"])
-        #expect(help.stdout.contains("--request-timeout"))
-        #expect(help.stdout.contains("default: 60s"))
+        let help = try #require(ParsedCommandLine.earlyExit(["run", "--help"]))
+        #expect(help.message.contains("--request-timeout"))
+        #expect(help.message.contains("default: 60s"))
     }
 
     @Test("a Retry-After beyond the budget fails this call at once, and the next call too, without sleeping or sending")

@@ -49,16 +49,24 @@ struct OneLinerTests {
             """)
     }
 
-    @Test("-o table refuses what is not records, and --columns needs -o table", arguments: [
-        (["-o", "table", "-e", "return 42"], Int32(1), "tfscript: -o table: the script's result: expected an array of records (tables with named fields), got a number\n"),
-        (["-o", "table", "-e", "local x = 1"], Int32(1), "tfscript: -o table: the script returned nothing; end it with a return of records (return tf.endpoints.list())\n"),
-        (["--columns", "name", "-e", "return {}"], Int32(2), "--columns chooses the columns of -o table; add -o table"),
-        (["-o", "yaml", "-e", "return {}"], Int32(2), "yaml"),
+    @Test("-o table refuses what is not records (exit 1)", arguments: [
+        (["-o", "table", "-e", "return 42"], "tfscript: -o table: the script's result: expected an array of records (tables with named fields), got a number\n"),
+        (["-o", "table", "-e", "local x = 1"], "tfscript: -o table: the script returned nothing; end it with a return of records (return tf.endpoints.list())\n"),
     ])
-    func tableRefused(flags: [String], status: Int32, message: String) async throws {
+    func tableRefused(flags: [String], message: String) async throws {
         let result = try await TFScriptProcess.run(["run"] + flags)
-        #expect(result.status == status)
+        #expect(result.status == 1)
         #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test("--columns needs -o table, and -o takes json or table only (usage errors, exit 2)", arguments: [
+        (["--columns", "name", "-e", "return {}"], "--columns chooses the columns of -o table; add -o table"),
+        (["-o", "yaml", "-e", "return {}"], "yaml"),
+    ])
+    func outputUsage(flags: [String], message: String) throws {
+        let result = try #require(ParsedCommandLine.earlyExit(["run"] + flags))
+        #expect(result.status == 2)
+        #expect(result.message.contains(message), "\(result.message)")
     }
 
     @Test("-e and - name their chunks as lua5.4 does, and get their arguments as arg and ...")

@@ -1,6 +1,8 @@
+import ArgumentParser
 import TestSupport
 import Foundation
 import Testing
+@testable import tfscript
 
 /// Profiles in `$XDG_CONFIG_HOME/tfscript/config.toml`, `TFSCRIPT_PROFILE`, `TFSCRIPT_BASE_URL`
 /// and `tfscript config show`, each with a temporary configuration folder.
@@ -28,6 +30,26 @@ struct ProfileTests {
 
     static func run(_ arguments: [String], _ home: ConfigHome, _ extra: [String: String] = [:]) async throws -> TFScriptProcess.Result {
         try await TFScriptProcess.run(arguments, environment: home.environment(extra))
+    }
+
+    /// What `config show` printed and its exit status.
+    struct Shown {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// What `tfscript config show ARGS` prints, in-process: `config show` is a pure function of
+    /// its flags, the environment and the configuration file (``ConfigCommand/Show/report(environment:)``).
+    /// A failure is what the command writes in text mode: `tfscript: MESSAGE` and its exit code.
+    static func show(_ arguments: [String], _ home: ConfigHome?, _ extra: [String: String] = [:]) throws -> Shown {
+        let environment = home?.environment(extra) ?? TFScriptProcess.baseEnvironment.merging(extra) { _, new in new }
+        let command = try ConfigCommand.Show.parse(arguments)
+        do {
+            return Shown(status: 0, stdout: try command.report(environment: environment), stderr: "")
+        } catch let failure as CommandFailure {
+            return Shown(status: failure.exitCode, stdout: "", stderr: "tfscript: \(failure.message)\n")
+        }
     }
 
     static let listing = try! TFScriptProcess.writeTemporaryFile(named: "count.lua", contents: "print(#tf.endpoints.list())")
@@ -106,34 +128,36 @@ struct ProfileTests {
             token_file = "sim-token"
             """, token: secret)
 
-        let defaults = try await Self.run(["config", "show"], home)
+        let defaults = try Self.show([], home)
         #expect(defaults.status == 0, "\(defaults.stderr)")
         #expect(defaults.stdout.contains("config file: \(home.configPath) (found)"))
         #expect(defaults.stdout.contains("profile:     default (from the default profile"))
         #expect(defaults.stdout.contains("base_url:    https://default.example.com (from profile default in \(home.configPath))"))
         #expect(defaults.stdout.contains("token:       not usable: no API token"))
 
-        let staging = try await Self.run(["config", "show", "--profile", "staging"], home)
+        let staging = try Self.show(["--profile", "staging"], home)
         #expect(staging.stdout.contains("profile:     staging (from --profile)"))
         #expect(staging.stdout.contains("base_url:    https://staging.example.com (from profile staging"))
         #expect(staging.stdout.contains("token:       found, from token_file \(home.folder.path)/tfscript/sim-token"))
 
-        let environment = try await Self.run(["config", "show"], home, [
+        let environment = try Self.show([], home, [
             "TFSCRIPT_PROFILE": "staging", "TFSCRIPT_BASE_URL": "https://env.example.com", "TOKEN_FACTORY_API_KEY": secret,
         ])
         #expect(environment.stdout.contains("profile:     staging (from $TFSCRIPT_PROFILE)"))
         #expect(environment.stdout.contains("base_url:    https://env.example.com (from $TFSCRIPT_BASE_URL)"))
         #expect(environment.stdout.contains("token:       found, from $TOKEN_FACTORY_API_KEY (not shown)"))
 
-        let flags = try await Self.run(["config", "show", "--base-url", "https://flag.example.com"], home, ["TFSCRIPT_BASE_URL": "https://env.example.com"])
+        let flags = try Self.show(["--base-url", "https://flag.example.com"], home, ["TFSCRIPT_BASE_URL": "https://env.example.com"])
         #expect(flags.stdout.contains("base_url:    https://flag.example.com (from --base-url)"))
 
+        // End to end once: the binary reads the process environment and prints to stdout.
         let none = try await TFScriptProcess.run(["config", "show"])
+        #expect(none.status == 0)
         #expect(none.stdout.contains("(not found)"))
         #expect(none.stdout.contains("profile:     none"))
         #expect(none.stdout.contains("base_url:    https://api.tokenfactory.nebius.com (from default)"))
 
-        for output in [defaults, staging, environment, flags] {
+        for output in [defaults, staging, environment, flags] as [Shown] {
             #expect(!output.stdout.contains(secret) && !output.stderr.contains(secret))
         }
     }
@@ -144,27 +168,28 @@ struct ProfileTests {
         let unknown = try await Self.run(["run", "--profile", "nope", Self.listing.path], profiles)
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("unknown profile 'nope' (from --profile): \(profiles.configPath) has only: dev, prod"), "\(unknown.stderr)")
-        let unknownFromVariable = try await Self.run(["config", "show"], profiles, ["TFSCRIPT_PROFILE": "nope"])
+        let unknownFromVariable = try Self.show([], profiles, ["TFSCRIPT_PROFILE": "nope"])
         #expect(unknownFromVariable.status == 2)
         #expect(unknownFromVariable.stderr.contains("(from $TFSCRIPT_PROFILE)"))
 
         let badTOML = try ConfigHome(config: "[profile.prod]\nbase_url = \"unterminated\n")
-        let parse = try await Self.run(["run", Self.listing.path], badTOML)
+        let parse = try Self.show([], badTOML)
         #expect(parse.status == 2)
         #expect(parse.stderr.contains("\(badTOML.configPath):2:"), "\(parse.stderr)")
 
         let typo = try ConfigHome(config: "[profile.prod]\nbase-url = \"https://x.example.com\"\n")
-        let key = try await Self.run(["run", "--profile", "prod", Self.listing.path], typo)
+        let key = try Self.show(["--profile", "prod"], typo)
         #expect(key.status == 2)
         #expect(key.stderr.contains("unknown key 'base-url' in [profile.prod] (allowed: base_url, token_file, protect)"), "\(key.stderr)")
 
         let topLevel = try ConfigHome(config: "base_url = \"https://x.example.com\"\n")
+        // End to end once: `config show` exits 2 and writes the failure to stderr.
         let top = try await Self.run(["config", "show"], topLevel)
         #expect(top.status == 2)
         #expect(top.stderr.contains("unknown key 'base_url' (the file holds [profile.NAME] tables only)"))
 
         let wrongType = try ConfigHome(config: "[profile.prod]\nbase_url = 3\n")
-        let type = try await Self.run(["config", "show", "--profile", "prod"], wrongType)
+        let type = try Self.show(["--profile", "prod"], wrongType)
         #expect(type.status == 2)
         #expect(type.stderr.contains("profile.prod.base_url must be a non-empty string"))
 

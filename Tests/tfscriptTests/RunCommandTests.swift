@@ -1,6 +1,8 @@
+import ArgumentParser
 import TestSupport
 import Foundation
 import Testing
+@testable import tfscript
 
 /// `tfscript run` end to end: the real binary, its exit codes and what it prints.
 @Suite(.serialized)
@@ -50,18 +52,18 @@ struct RunCommandTests {
         #expect(result.stderr == "tfscript: cannot open script '/nonexistent/nothere.lua': no such file (check the path)\n")
     }
 
-    @Test("a bad --memory-limit is a usage error")
-    func badMemoryLimit() async throws {
-        let result = try await runScript("print(1)", ["--memory-limit", "12X"])
-        #expect(result.status != 0 && result.status != 1 && result.status != 3)
-        #expect(result.stderr.contains("--memory-limit"))
+    @Test("a bad --memory-limit is a usage error (exit 2)")
+    func badMemoryLimit() throws {
+        let result = try #require(ParsedCommandLine.earlyExit(["run", "--memory-limit", "12X", "script.lua"]))
+        #expect(result.status == 2)
+        #expect(result.message.contains("--memory-limit"))
     }
 
-    @Test("a bad --var is a usage error")
-    func badVar() async throws {
-        let result = try await runScript("print(1)", ["--var", "novalue"])
-        #expect(result.status != 0 && result.status != 1 && result.status != 3)
-        #expect(result.stderr.contains("key=value"))
+    @Test("a bad --var is a usage error (exit 2)")
+    func badVar() throws {
+        let result = try #require(ParsedCommandLine.earlyExit(["run", "--var", "novalue", "script.lua"]))
+        #expect(result.status == 2)
+        #expect(result.message.contains("key=value"))
     }
 
     @Test("arg and ... hold the script path and arguments")
@@ -130,11 +132,11 @@ struct RunCommandTests {
     }
 
     @Test("run --help teaches the sandbox, limits and exit codes")
-    func help() async throws {
-        let result = try await TFScriptProcess.run(["run", "--help"])
+    func help() throws {
+        let result = try #require(ParsedCommandLine.earlyExit(["run", "--help"]))
         #expect(result.status == 0)
         for needle in ["sandbox", "--memory-limit", "--timeout", "EXIT CODES", "3 limit", "EXAMPLE", "require", "--var"] {
-            #expect(result.stdout.contains(needle), "missing \(needle)")
+            #expect(result.message.contains(needle), "missing \(needle)")
         }
     }
 
@@ -167,10 +169,13 @@ struct RunCommandTests {
 
     @Test("tfscript alone still prints the help; an unknown --version format is a usage error")
     func versionFormatAlone() async throws {
-        let help = try await TFScriptProcess.run([])
-        #expect(help.stdout.contains("SUBCOMMANDS") || help.stderr.contains("SUBCOMMANDS"))
-        let json = try await TFScriptProcess.run(["--output", "yaml", "--version"])
-        #expect(json.status == 2)
+        // `tfscript` alone parses into the root command, whose run() ends with the help.
+        let root = try #require(try TFScriptCommand.parseRunningArgumentsApart([]) as? TFScriptCommand)
+        var help = ""
+        do { try await root.run() } catch { help = TFScriptCommand.fullMessage(for: error) }
+        #expect(help.contains("SUBCOMMANDS"))
+        let yaml = try #require(ParsedCommandLine.earlyExit(["--output", "yaml", "--version"]))
+        #expect(yaml.status == 2)
     }
 
     @Test("the hello example runs with plain tfscript run")

@@ -1,7 +1,9 @@
+import ArgumentParser
 import Foundation
 import TFScriptJSON
 import Testing
 import TestSupport
+@testable import tfscript
 
 /// Secrets that reach tfscript in a shape that would leak them: a token holding a control
 /// character (echoed by the HTTP client's header check), a password in a base URL.
@@ -18,13 +20,22 @@ struct SecretInputTests {
     func badTokenFromEnvironment() async throws {
         let server = try FaultServer { _, _ in .json(200, .array([])) }
         defer { server.stop() }
+        // In-process for each token: the refusal comes from resolving the settings' credentials.
         for token in Self.badTokens {
-            let result = try await TFScriptProcess.run(
-                ["run", "--base-url", server.baseURL, try Self.script()], environment: FaultRig.environment(token: token))
-            #expect(result.status == 2, "\(result.stderr)")
-            #expect(result.stderr.contains("the API token from $TOKEN_FACTORY_API_KEY contains"), "\(result.stderr)")
-            #expect(!result.stderr.contains("SECRET") && !result.stdout.contains("SECRET"), "\(result.stderr)")
+            let environment = FaultRig.environment(token: token)
+            let settings = try ConnectionSettings.resolve(profileFlag: nil, baseURLFlag: server.baseURL, tokenFileFlag: nil, environment: environment)
+            #expect {
+                _ = try settings.credentials(environment: environment)
+            } throws: { error in
+                "\(error)".contains("the API token from $TOKEN_FACTORY_API_KEY contains") && !"\(error)".contains("SECRET")
+            }
         }
+        // End to end once: exit 2, nothing on either stream shows the token, nothing sent.
+        let result = try await TFScriptProcess.run(
+            ["run", "--base-url", server.baseURL, try Self.script()], environment: FaultRig.environment(token: Self.badTokens[0]))
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("the API token from $TOKEN_FACTORY_API_KEY contains"), "\(result.stderr)")
+        #expect(!result.stderr.contains("SECRET") && !result.stdout.contains("SECRET"), "\(result.stderr)")
         #expect(server.log.isEmpty)
     }
 
@@ -58,8 +69,13 @@ struct SecretInputTests {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("tfscript"), withIntermediateDirectories: true)
         try Data("[profile.p]\nbase_url = \"\(url)\"\n".utf8).write(to: folder.appendingPathComponent("tfscript/config.toml"))
         let environment = FaultRig.environment(token: "tk-ok").merging(["XDG_CONFIG_HOME": folder.path]) { _, new in new }
+        // config show, in-process: its report is a pure function of the flags, the environment and the file.
+        for flags in [["--base-url", url], ["--profile", "p"]] {
+            let shown = try ConfigCommand.Show.parse(flags).report(environment: environment)
+            #expect(!shown.contains("SECRET") && !shown.contains("hunter2"), "\(flags): \(shown)")
+            #expect(shown.contains("https://***@api.example.com"), "\(flags): \(shown)")
+        }
         let runs: [[String]] = [
-            ["config", "show", "--base-url", url], ["config", "show", "--profile", "p"],
             ["run", "--base-url", url, try Self.script()], ["run", "--profile", "p", try Self.script()],
             ["run", "--base-url", url, "--dry-run", "--plan-out", folder.appendingPathComponent("plan.json").path, try Self.script()],
         ]
@@ -73,8 +89,8 @@ struct SecretInputTests {
             ["run", try Self.script()], environment: environment.merging(["TFSCRIPT_BASE_URL": url]) { _, new in new })
         #expect(variable.status == 2, "\(variable.stderr)")
         #expect(!variable.stderr.contains("SECRET"), "\(variable.stderr)")
-        let report = try await TFScriptProcess.run(["run", "--report-url", "ftp://ops:hunter2SECRET@x", try Self.script()], environment: environment)
+        let report = try #require(ParsedCommandLine.earlyExit(["run", "--report-url", "ftp://ops:hunter2SECRET@x", "s.lua"]))
         #expect(report.status == 2)
-        #expect(!report.stderr.contains("SECRET") && report.stderr.contains("ftp://***@x"), "\(report.stderr)")
+        #expect(!report.message.contains("SECRET") && report.message.contains("ftp://***@x"), "\(report.message)")
     }
 }

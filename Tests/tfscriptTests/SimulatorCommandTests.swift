@@ -8,19 +8,19 @@ import Testing
 @Suite("tfscript simulator", .serialized)
 struct SimulatorCommandTests {
     @Test("--help teaches the flags, the fault syntax and the control routes")
-    func help() async throws {
-        let result = try await TFScriptProcess.run(["simulator", "--help"])
+    func help() throws {
+        let result = try #require(ParsedCommandLine.earlyExit(["simulator", "--help"]))
         #expect(result.status == 0)
         for needle in ["--port", "--fleet", "--token", "--speed", "--latency", "--fault", "/_simulator/faults", "/_simulator/requests"] {
-            #expect(result.stdout.contains(needle), "help lacks \(needle)")
+            #expect(result.message.contains(needle), "help lacks \(needle)")
         }
     }
 
     @Test("a malformed --fault is a usage error naming the flag")
-    func badFault() async throws {
-        let result = try await TFScriptProcess.run(["simulator", "--port", "0", "--fault", "GET /x explode"])
+    func badFault() throws {
+        let result = try #require(ParsedCommandLine.earlyExit(["simulator", "--port", "0", "--fault", "GET /x explode"]))
         #expect(result.status == 2)
-        #expect(result.stderr.contains("--fault"))
+        #expect(result.message.contains("--fault"))
     }
 
     @Test("a missing --fleet file is a usage error naming the file")
@@ -30,8 +30,8 @@ struct SimulatorCommandTests {
         #expect(result.stderr.contains("/nonexistent/fleet.json"))
     }
 
-    @Test("serves until SIGINT, prints its URL and token, and exits 0", .timeLimit(.minutes(1)))
-    func servesUntilInterrupted() async throws {
+    @Test("serves until SIGINT or SIGTERM, prints its URL and token, says it stops and exits 0", .timeLimit(.minutes(1)), arguments: [SIGINT, SIGTERM])
+    func servesUntilInterrupted(_ signal: Int32) async throws {
         let process = Process()
         process.executableURL = TFScriptProcess.binaryURL
         process.arguments = ["simulator", "--port", "0", "--token", "cli-test-token"]
@@ -63,8 +63,14 @@ struct SimulatorCommandTests {
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         #expect(String(decoding: data, as: UTF8.self).contains("\"endpoint_id\":\"ep-demo-01\""))
 
-        process.interrupt()
-        let status = try await offPool { process.waitUntilExit(); return process.terminationStatus }
+        kill(process.processIdentifier, signal)
+        let (status, rest) = try await offPool {
+            let rest = handle.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: rest, as: UTF8.self))
+        }
         #expect(status == 0)
+        #expect(process.terminationReason == .exit)
+        #expect(rest.hasSuffix("stopping simulator\n"), "\(rest)")
     }
 }
