@@ -24,6 +24,27 @@ public protocol EndpointWriting: Sendable {
 }
 
 /// Everything the `tf` module calls; live runs and dry runs provide different ones.
+///
+/// ## The error contract
+///
+/// A custom plane (`ScriptEngine(controlPlane:)`) throws what the API client throws, because
+/// scripts and the engine branch on it:
+/// - **`TokenFactoryError` with `kind: .api` and `status: 404`** from `endpoint(id:)` when the
+///   endpoint does not exist. The engine relies on exactly this: `tf.endpoints.wait(id,
+///   "deleted")` ends when the read answers 404, `apply` calls a target gone when its re-read
+///   does (a stale plan; on resume, a delete already done), and scripts test `err.status == 404`.
+///   Any other error from that read is passed on as a failure.
+/// - **`kind: .api` with the HTTP `status`** for other refusals (409 for a duplicate name, 400 or
+///   422 for an invalid change): they reach the script as `err.kind == "api"` and `err.status`,
+///   and a live plane's journal records them `failed`.
+/// - **`kind: .validation`** (with `issues`) for input refused before anything was sent:
+///   journaled `failed` with "not sent".
+/// - **`kind: .transport`** (or any error that is not a `TokenFactoryError`) when the outcome is
+///   unknown (no answer), and **`kind: .decoding`** for an answer that cannot be read: both
+///   journaled `unknown`, since the change may have been applied.
+/// - **`kind: .limit`** when a response would not fit what is left of the run's memory limit.
+/// - Cancellation: honour it (the run's timeout and interrupts cancel the calling task) and
+///   throw; the engine then reports the limit, not your error.
 public typealias ControlPlane = EndpointReading & EndpointWriting
 
 /// The endpoint list, one page at a time, as JSON text: what `tf.endpoints.list` and
