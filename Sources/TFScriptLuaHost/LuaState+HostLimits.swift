@@ -1,3 +1,4 @@
+public import Dispatch
 internal import TFScriptLuaShims
 
 extension LuaState {
@@ -7,6 +8,19 @@ extension LuaState {
     public func limitReachedDuringHostCall() -> LuaError? {
         guard let limit = Self.limit(fromCode: tfs_check_limits(L)) else { return nil }
         return LuaError(kind: .limit(limit), message: configuration.message(for: limit))
+    }
+
+    /// Where a thread blocked for a host call's answer must wake up at the latest to find the
+    /// timeout: the state's deadline (interrupts and the deadline timer wake it earlier, see
+    /// ``LuaInterruptHandle/waking(_:_:)``); never, without a timeout.
+    public var hostWaitDeadline: DispatchTime {
+        guard let deadline else { return .distantFuture }
+        let left = ContinuousClock.now.duration(to: deadline)
+        guard left > .zero else { return .now() }
+        let (seconds, attoseconds) = left.components
+        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !nanoseconds.overflow, nanoseconds.partialValue < Int64(UInt32.max) * 1_000_000_000 else { return .distantFuture }
+        return .now() + .nanoseconds(Int(nanoseconds.partialValue + attoseconds / 1_000_000_000) + 1_000_000)
     }
 
     /// A meter for host work whose length the script controls (rendering a table, escaping a

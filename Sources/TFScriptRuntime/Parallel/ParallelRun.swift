@@ -96,30 +96,34 @@ final class ParallelRun {
     }
 
     /// The workers whose answers have arrived, to resume now (in item order). With `block`,
-    /// waits until there is at least one, checking the timeout and interrupt every 20 ms (a
-    /// request cannot be interrupted by the count hook).
+    /// waits until there is at least one, woken by each answer and by the timeout and
+    /// interrupt (a request cannot be interrupted by the count hook; no polling).
     func wait(block: Bool) throws -> [Int] {
-        while true {
-            if let limit = state.limitReachedDuringHostCall() { throw limit }
-            collect()
-            let ready = takeDeliverable()
-            if !ready.isEmpty || !block { return ready }
-            guard !undelivered.isEmpty else {
-                throw ScriptError.validation(
-                    "tf.parallel", "every worker is suspended but no request is in flight (did fn yield a value it got from resuming another coroutine?)")
+        try state.interruptHandle.waking(mailbox.signal) {
+            while true {
+                if let limit = state.limitReachedDuringHostCall() { throw limit }
+                collect()
+                let ready = takeDeliverable()
+                if !ready.isEmpty || !block { return ready }
+                guard !undelivered.isEmpty else {
+                    throw ScriptError.validation(
+                        "tf.parallel", "every worker is suspended but no request is in flight (did fn yield a value it got from resuming another coroutine?)")
+                }
+                _ = mailbox.signal.wait(timeout: state.hostWaitDeadline)
             }
-            _ = mailbox.signal.wait(timeout: .now() + .milliseconds(20))
         }
     }
 
     /// Waits until every request in flight has answered (the answers are dropped), so a
     /// fail-fast error is raised only once nothing this call started is still running.
     func drain() throws {
-        while !inFlight.isEmpty {
-            if let limit = state.limitReachedDuringHostCall() { throw limit }
-            collect()
-            if inFlight.isEmpty { break }
-            _ = mailbox.signal.wait(timeout: .now() + .milliseconds(20))
+        try state.interruptHandle.waking(mailbox.signal) {
+            while !inFlight.isEmpty {
+                if let limit = state.limitReachedDuringHostCall() { throw limit }
+                collect()
+                if inFlight.isEmpty { break }
+                _ = mailbox.signal.wait(timeout: state.hostWaitDeadline)
+            }
         }
     }
 
@@ -134,7 +138,7 @@ final class ParallelRun {
         while !inFlight.isEmpty, DispatchTime.now() < deadline {
             collect()
             if inFlight.isEmpty { break }
-            _ = mailbox.signal.wait(timeout: min(deadline, .now() + .milliseconds(20)))
+            _ = mailbox.signal.wait(timeout: deadline)
         }
         inFlight.removeAll()
         undelivered.removeAll()

@@ -6,9 +6,10 @@ import Synchronization
 /// and embedders' host modules all go through ``run(_:suspending:_:)``.
 ///
 /// It blocks the Lua thread until the work ends. The Lua state lives on its own thread (never on Swift concurrency's pool), so blocking it
-/// is safe. While blocked, the bridge keeps checking the script's timeout and interrupt
-/// (Ctrl-C in the REPL): a request in flight cannot be interrupted by Lua's count hook, so
-/// the bridge cancels the work itself and raises the limit error, which scripts cannot catch.
+/// is safe. While blocked, the bridge wakes for the script's timeout and interrupt (Ctrl-C in
+/// the REPL; ``LuaInterruptHandle/waking(_:_:)``, no polling): a request in flight cannot be
+/// interrupted by Lua's count hook, so the bridge cancels the work itself and raises the limit
+/// error, which scripts cannot catch.
 ///
 /// Inside a `tf.parallel` worker the same call does not block: ``run(_:suspending:_:)``
 /// hands the work to the worker's ``ParallelRun`` and suspends the worker's coroutine.
@@ -61,14 +62,20 @@ public enum HostBridge {
             slot.value.withLock { $0 = result }
             done.signal()
         }
-        while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
-            if let limit = state.limitReachedDuringHostCall() {
-                task.cancel()
-                _ = done.wait(timeout: .now() + cancellationGraceInterval)
-                throw limit
+        // No polling: the semaphore is signalled by the answer, by an interrupt and by the
+        // deadline timer, and the wait ends at the deadline anyway; each wake checks the limits.
+        return try state.interruptHandle.waking(done) {
+            while true {
+                if let result = slot.value.withLock({ $0 }) { return try result.get() }
+                if let limit = state.limitReachedDuringHostCall() {
+                    task.cancel()
+                    let grace = DispatchTime.now() + cancellationGraceInterval
+                    while slot.value.withLock({ $0 }) == nil, done.wait(timeout: grace) == .success {}
+                    throw limit
+                }
+                _ = done.wait(timeout: state.hostWaitDeadline)
             }
         }
-        return try slot.value.withLock { $0! }.get()
     }
 
     /// Waits for async work that cannot be interrupted and takes no part in a run's limits
