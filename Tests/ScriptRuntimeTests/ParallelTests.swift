@@ -106,7 +106,7 @@ struct ParallelHarness {
             }
             let elapsed = ContinuousClock.now - start
             let requests = await simulator.requestLog()
-            let plan = await recorder?.recordedOperations ?? []
+            let plan = recorder?.recordedOperations ?? []
             try await Self.settle(simulator)
             return Outcome(result: result, requests: requests, counter: counter, plan: plan, elapsed: elapsed)
         }

@@ -58,7 +58,7 @@ struct RecordingControlPlaneTests {
         #expect(created["endpoint_id"] == "planned-1")
         #expect(try await plane.listEndpoints().last?["name"] == "c")
         _ = try await plane.patchEndpoint(id: "planned-1", EndpointPatch(validating: ["enabled": false]))
-        let operations = await plane.recordedOperations
+        let operations = plane.recordedOperations
         #expect(operations.map(\.kind) == [.create, .patch])
         #expect(operations[1].before?["name"] == "c")
     }
@@ -67,7 +67,7 @@ struct RecordingControlPlaneTests {
     func noOpPatch() async throws {
         let plane = makePlane()
         _ = try await plane.patchEndpoint(id: "ep-1", EndpointPatch(validating: ["enabled": true]))
-        #expect(await plane.recordedOperations.isEmpty)
+        #expect(plane.recordedOperations.isEmpty)
     }
 
     /// An endpoint whose description is NFC "café" and whose max_replicas is 2^53.
@@ -85,7 +85,7 @@ struct RecordingControlPlaneTests {
         let decomposed = "cafe\u{301}"
         #expect(decomposed == "caf\u{E9}", "Swift's == calls them equal: the trap")
         _ = try await plane.patchEndpoint(id: "ep-1", EndpointPatch(validating: ["description": .string(decomposed)]))
-        let operations = await plane.recordedOperations
+        let operations = plane.recordedOperations
         #expect(operations.count == 1)
         #expect(operations.first?.body?["description"]?.stringValue.map { Array($0.utf8) } == Array(decomposed.utf8))
     }
@@ -94,7 +94,7 @@ struct RecordingControlPlaneTests {
     func largeIntegerIsAChange() async throws {
         let plane = exactPlane()
         _ = try await plane.patchEndpoint(id: "ep-1", EndpointPatch(validating: ["scaling": ["max_replicas": .integer((1 << 53) + 1)]]))
-        let operations = await plane.recordedOperations
+        let operations = plane.recordedOperations
         #expect(operations.count == 1)
         #expect(operations.first?.after?["scaling"]?["max_replicas"] == .integer((1 << 53) + 1))
     }
@@ -105,7 +105,7 @@ struct RecordingControlPlaneTests {
         _ = try await plane.patchEndpoint(id: "ep-1", EndpointPatch(validating: [
             "description": .string("caf\u{E9}"), "scaling": ["max_replicas": .integer(1 << 53), "min_replicas": 0],
         ]))
-        #expect(await plane.recordedOperations.isEmpty)
+        #expect(plane.recordedOperations.isEmpty)
     }
 
     @Test("staleness compares as exactly: a renormalized or off-by-one value is a difference, 2 and 2.0 are not")
@@ -123,6 +123,6 @@ struct RecordingControlPlaneTests {
         _ = try await plane.patchEndpoint(id: "ep-2", EndpointPatch(validating: ["enabled": false]))
         try await plane.deleteEndpoint(id: "ep-1")
         _ = try await plane.createEndpoint(spec(named: "z"))
-        #expect(await plane.recordedOperations.map(\.target) == ["ep-2", "ep-1", "planned-1"])
+        #expect(plane.recordedOperations.map(\.target) == ["ep-2", "ep-1", "planned-1"])
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The public JSON conformance corpus (JSONTestSuite by Nicolas Seriot, MIT; the licence is in
 /// Resources/JSONTestSuite/LICENSE): 95 documents every parser must accept (`y_`), 188 it must

@@ -97,7 +97,7 @@ struct PreparedRun {
 
     func result(of completion: ScriptRunner.Completion, cancelled: Bool) async -> ScriptResult {
         let plan: Plan? = if let recorder {
-            Plan(baseURL: baseURL, script: configuration.scriptPath, operations: await recorder.recordedOperations)
+            Plan(baseURL: baseURL, script: configuration.scriptPath, operations: recorder.recordedOperations)
         } else { nil }
         if completion.outputTruncated {
             composition.logger.debug("script output truncated", metadata: ["max-output": "\(configuration.maxOutputBytes ?? 0)"])

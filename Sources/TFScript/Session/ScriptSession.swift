@@ -61,7 +61,7 @@ public final class ScriptSession: Sendable {
         } catch {
             return ScriptResult(failure: .internalError, code: 1, message: "the session is closed: \(error)")
         }
-        let plan = dryRun.isOn ? await dryRun.plan() : nil
+        let plan = dryRun.isOn ? dryRun.plan() : nil
         var result = ScriptResult(failure: .ok, code: 0, message: "")
         result.error = nil
         result.values = evaluated.1
@@ -109,14 +109,10 @@ public final class ScriptSession: Sendable {
     }
 
     /// Everything recorded under dry-run so far; nil when dry-run was never on.
-    public func plan() async -> Plan? { await dryRun.plan() }
+    public func plan() async -> Plan? { dryRun.plan() }
 
-    /// ``plan()`` for code on the session's thread (the REPL's `:plan`); blocks that thread
-    /// (never call it from Swift concurrency's pool).
-    package func planFromSessionThread() -> Plan? {
-        let dryRun = dryRun
-        return HostBridge.wait { await dryRun.plan() }
-    }
+    /// ``plan()`` for code on the session's thread (the REPL's `:plan`), which must not await.
+    package func planFromSessionThread() -> Plan? { dryRun.plan() }
 
     /// Ends the session: the state is released on its thread after the queued chunks.
     public func close() async {

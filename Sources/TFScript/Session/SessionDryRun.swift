@@ -72,8 +72,8 @@ final class SessionDryRun: Sendable {
     }
 
     /// Everything recorded so far (nil when dry-run was never on).
-    func plan() async -> Plan? {
+    func plan() -> Plan? {
         guard let recorder = recorder.withLock({ $0 }) else { return nil }
-        return Plan(baseURL: connection.baseURL, script: nil, operations: await recorder.recordedOperations)
+        return Plan(baseURL: connection.baseURL, script: nil, operations: recorder.recordedOperations)
     }
 }

@@ -1,4 +1,4 @@
-public import TFScriptJSON
+import TFScriptJSON
 import TokenFactory
 
 extension PlanApplier {

@@ -1,4 +1,5 @@
 public import TFScriptJSON
+import Synchronization
 public import TokenFactory
 
 /// The control plane under `--dry-run`: reads go to the API, changes (already validated: they arrive as `EndpointSpec` and `EndpointPatch`) are
@@ -10,7 +11,9 @@ public import TokenFactory
 public actor RecordingControlPlane: ControlPlane {
     private let reader: any EndpointReading
     private let notFound: @Sendable (_ id: String) -> any Error
-    private var operations: [PlanOperation] = []
+    /// Behind a lock of its own (not only the actor) so the plan can be read from a thread that
+    /// must not await: the REPL's `:plan` on the session's thread.
+    private let operations = Mutex<[PlanOperation]>([])
     /// Planned creates, in creation order, by placeholder id.
     private var createdOrder: [String] = []
     private var created: [String: JSONValue] = [:]
@@ -32,7 +35,7 @@ public actor RecordingControlPlane: ControlPlane {
     }
 
     /// The operations recorded so far, in order.
-    public var recordedOperations: [PlanOperation] { operations }
+    public nonisolated var recordedOperations: [PlanOperation] { operations.withLock { $0 } }
 
     /// True when `id` names an endpoint this run planned to create or change, so waiting on
     /// it against the real API would never see the planned state.
@@ -119,7 +122,7 @@ public actor RecordingControlPlane: ControlPlane {
         let after = JSONValue.object(result)
         createdOrder.append(id)
         created[id] = after
-        operations.append(PlanOperation(kind: .create, target: id, body: body, before: nil, after: after))
+        operations.withLock { $0.append(PlanOperation(kind: .create, target: id, body: body, before: nil, after: after)) }
         return after
     }
 
@@ -143,7 +146,7 @@ public actor RecordingControlPlane: ControlPlane {
         // what is not already at zero) then plan nothing and `--detailed-exitcode` says 0.
         if WritableFields.differences(before: before, now: after).isEmpty { return before }
         if created[id] != nil { created[id] = after } else { patched[id] = after }
-        operations.append(PlanOperation(kind: .patch, target: id, body: body, before: before, after: after))
+        operations.withLock { $0.append(PlanOperation(kind: .patch, target: id, body: body, before: before, after: after)) }
         return after
     }
 
@@ -158,7 +161,7 @@ public actor RecordingControlPlane: ControlPlane {
 
     public func deleteEndpoint(id: String) async throws {
         let before = try await endpoint(id: id)
-        operations.append(PlanOperation(kind: .delete, target: id, body: nil, before: before, after: nil))
+        operations.withLock { $0.append(PlanOperation(kind: .delete, target: id, body: nil, before: before, after: nil)) }
         deleted.insert(id)
         patched[id] = nil
         if created.removeValue(forKey: id) != nil { createdOrder.removeAll { $0 == id } }

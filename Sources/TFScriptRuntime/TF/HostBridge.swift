@@ -77,19 +77,4 @@ public enum HostBridge {
             }
         }
     }
-
-    /// Waits for async work that cannot be interrupted and takes no part in a run's limits
-    /// (reading a session's plan), from a plain thread that may block (never from Swift
-    /// concurrency's pool).
-    public static func wait<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-        let slot = Slot<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let value = await body()
-            slot.value.withLock { $0 = .success(value) }
-            done.signal()
-        }
-        done.wait()
-        return try! slot.value.withLock { $0! }.get()
-    }
 }
