@@ -39,6 +39,15 @@ public struct Plan: Sendable, Equatable {
 public struct PlanOperation: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable, CaseIterable {
         case create, patch, delete
+
+        /// The verb once done, for reports (`#1 patched "web" (ep-1)`).
+        public var done: String {
+            switch self {
+            case .create: "created"
+            case .patch: "patched"
+            case .delete: "deleted"
+            }
+        }
     }
 
     public var kind: Kind

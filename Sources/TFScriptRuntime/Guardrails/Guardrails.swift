@@ -1,5 +1,5 @@
 public import TFScriptJSON
-public import TokenFactory
+import TokenFactory
 
 /// The guardrails of scheduled maintenance (issue 19, section 6): what a run may change at
 /// most, whatever its script does. A nightly script with a powerful token and a buggy filter

@@ -102,7 +102,7 @@ public final class ListPageReader: Sendable {
         return Task {
             let query = token.map { ["page_token": $0] } ?? [:]
             let reply = try await ResponseBudget.$current.withValue(budget) {
-                try await client.send("GET", path, query: query, form: .listPage(keys: keys))
+                try await client.send("GET", path, idempotent: true, query: query, form: .listPage(keys: keys))
             }
             guard let page = reply.page else {
                 throw TokenFactoryError(kind: .decoding, message: "expected a list (array or object), got an empty body", method: "GET", path: path, attempts: reply.attempts)

@@ -61,16 +61,20 @@ extension TokenFactoryClient {
     /// server asks for a longer pause (`Retry-After`), or the shared gate is closed past this
     /// call's budget, the call fails at once and names the wait, rather than sleeping silently
     /// and sending anyway (issue 10, item 8).
+    /// - Parameter idempotent: whether sending the request twice does what sending it once does
+    ///   (a read, a patch to given values, a delete): only then is it retried after it may have
+    ///   reached the server. Declared by each operation, never inferred from the method: a
+    ///   non-create POST (an action) is not a create, and a create is not idempotent.
     func send(
         _ method: String,
         _ path: String,
+        idempotent: Bool,
         query: [String: String] = [:],
         body: JSONValue? = nil,
         form: BodyForm = .json
     ) async throws(TokenFactoryError) -> Reply {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: configuration.retry.totalBudget)
-        let idempotent = method != "POST"
         let backoff = Backoff(policy: configuration.retry)
         var generator = SystemRandomNumberGenerator()
         var attempt = 0

@@ -84,7 +84,7 @@ public final class TokenFactoryClient: Sendable {
     /// One endpoint by id. A missing id throws an ``TokenFactoryError/Kind/api`` error with status 404.
     public func getEndpoint(id: String) async throws(TokenFactoryError) -> Endpoint {
         let path = try endpointPath(id, method: "GET")
-        let reply = try await send("GET", path)
+        let reply = try await send("GET", path, idempotent: true)
         return try decodeEndpoint(reply.body, method: "GET", path: path)
     }
 
@@ -106,14 +106,14 @@ public final class TokenFactoryClient: Sendable {
 
     /// ``createEndpoint(_:)``, also saying how many attempts it took (for a journal).
     public func create(_ spec: EndpointSpec) async throws(TokenFactoryError) -> MutationResult<Endpoint> {
-        let reply = try await send("POST", Self.endpointsPath, body: spec.body)
+        let reply = try await send("POST", Self.endpointsPath, idempotent: false, body: spec.body)
         return MutationResult(value: try decodeEndpoint(reply.body, method: "POST", path: Self.endpointsPath), attempts: reply.attempts)
     }
 
     /// ``patchEndpoint(id:_:)``, also saying how many attempts it took (for a journal).
     public func patch(id: String, _ patch: EndpointPatch) async throws(TokenFactoryError) -> MutationResult<Endpoint> {
         let path = try endpointPath(id, method: "PATCH")
-        let reply = try await send("PATCH", path, body: patch.body)
+        let reply = try await send("PATCH", path, idempotent: true, body: patch.body)
         return MutationResult(value: try decodeEndpoint(reply.body, method: "PATCH", path: path), attempts: reply.attempts)
     }
 
@@ -127,7 +127,7 @@ public final class TokenFactoryClient: Sendable {
     public func delete(id: String) async throws(TokenFactoryError) -> MutationResult<DeleteOutcome> {
         let path = try endpointPath(id, method: "DELETE")
         do {
-            let reply = try await send("DELETE", path)
+            let reply = try await send("DELETE", path, idempotent: true)
             return MutationResult(value: .deleted, attempts: reply.attempts)
         } catch where error.status == 404 && error.attempts > 1 {
             return MutationResult(value: .goneOnRetry, attempts: error.attempts)

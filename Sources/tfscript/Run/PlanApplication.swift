@@ -95,7 +95,7 @@ struct PlanApplication {
             await CallStatistics.$current.withValue(statistics) {
                 await applier.apply(plan, resume: resume) { index, operation, result in
                     let id = result.flatMap { (try? Endpoint(raw: $0))?.id } ?? operation.target
-                    let verb = ["create": "created", "patch": "patched", "delete": "deleted"][operation.kind.rawValue]!
+                    let verb = operation.kind.done
                     Diagnostics.write(
                         "  #\(index) \(verb) \(PlanRenderer.title(of: operation, id: id))\n", event: "apply.operation", level: .info,
                         fields: ["index": .integer(Int64(index)), "operation": .string(operation.kind.rawValue), "target": .string(id)])
