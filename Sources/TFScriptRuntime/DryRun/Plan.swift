@@ -41,7 +41,7 @@ public struct PlanOperation: Sendable, Equatable {
         case create, patch, delete
 
         /// The verb once done, for reports (`#1 patched "web" (ep-1)`).
-        public var done: String {
+        package var done: String {
             switch self {
             case .create: "created"
             case .patch: "patched"
