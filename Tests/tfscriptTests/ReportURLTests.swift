@@ -60,9 +60,9 @@ struct ReportURLTests {
 
     @Test("an unreachable monitor (connection refused) draws a warning; exit codes are unchanged")
     func reportConnectionRefused() async throws {
-        let closed = try FaultServer { _, _ in .close }
-        let url = closed.baseURL + "/ping"
-        closed.stop()
+        // Port 1 on loopback: nothing listens there, and no test server can be given it (a
+        // port taken from a stopped server could be handed to another test's server meanwhile).
+        let url = "http://127.0.0.1:1/ping"
         let failing = try TFScriptProcess.writeTemporaryFile(named: "fail.lua", contents: "error('x')")
         let result = try await TFScriptProcess.run(["run", "--log-format", "json", "--report-url", url, failing.path])
         #expect(result.status == 1)
