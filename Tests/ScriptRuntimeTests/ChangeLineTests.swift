@@ -53,4 +53,20 @@ struct ChangeLineTests {
         sightings.forget("ep-\(EndpointSightings.maxEntries)")
         #expect(sightings.fields(of: "ep-\(EndpointSightings.maxEntries)") == nil)
     }
+
+    @Test("list pages are parsed only when an endpoint is asked for; what a get saw stays ahead of a page")
+    func pagesParsedLazily() {
+        let sightings = EndpointSightings()
+        let page = Array(#"{"endpoints": [{"id": "ep-1", "name": "a", "enabled": true, "status": "running"}, {"endpoint_id": "ep-2", "name": "b", "enabled": false}]}"#.utf8)
+        let items = page.firstIndex(of: UInt8(ascii: "["))!..<(page.lastIndex(of: UInt8(ascii: "]"))! + 1)
+        sightings.record(["endpoint_id": "ep-2", "name": "b", "enabled": true])
+        sightings.retain(page: page, items: items)
+        #expect(sightings.fields(of: "ep-1") == ["name": "a", "enabled": true])
+        #expect(sightings.fields(of: "ep-2") == ["name": "b", "enabled": true], "the direct sighting wins")
+        #expect(sightings.fields(of: "ep-3") == nil)
+        // Past the byte cap the oldest pages go: a page alone larger than it is not kept.
+        let huge = [UInt8](repeating: UInt8(ascii: " "), count: EndpointSightings.maxRetainedPageBytes + 1)
+        sightings.retain(page: huge, items: 0..<huge.count)
+        #expect(sightings.fields(of: "ep-4") == nil)
+    }
 }

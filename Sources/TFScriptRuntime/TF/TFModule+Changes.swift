@@ -20,19 +20,6 @@ extension TFModule {
         liveSightings?.record(raw)
     }
 
-    /// Remembers a listed endpoint, read from its decoded Lua table with raw access (the
-    /// table was built from the server's page a moment ago; no script code has touched it).
-    static func sawEndpoint(_ endpoint: LuaDecodedObject, in sightings: EndpointSightings) throws {
-        guard let id = endpoint.string("endpoint_id") else { return }
-        var fields: [String: JSONValue] = [:]
-        for name in WritableFields.names {
-            guard let value = try endpoint.value(name) else { continue }
-            guard let json = try? LuaJSON.jsonValue(value, path: name) else { return }
-            fields[name] = json
-        }
-        sightings.record(id: id, fields: .object(fields))
-    }
-
     /// Tells the listener of a change the server accepted, and updates the sightings.
     func changeMade(_ kind: PlanOperation.Kind, target: String?, body: JSONValue?, before: JSONValue?, after: JSONValue?) {
         guard let sightings = liveSightings, let report = context.changes else { return }

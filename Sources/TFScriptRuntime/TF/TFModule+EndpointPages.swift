@@ -99,11 +99,11 @@ end
         _ page: ListPageBytes, to result: inout LuaResultArray, filter: EndpointFilter, function: String, sightings: EndpointSightings?
     ) throws {
         guard let items = page.items else { return }
+        sightings?.retain(page: page.body, items: items)
         let failure = try result.appendDecoded(
             page.body[items], arrayMetatable: LuaJSON.arrayMarker, objectMetatable: LuaJSON.objectMarker
         ) { endpoint in
             let state = try EndpointView.normalize(&endpoint)
-            if let sightings { try sawEndpoint(endpoint, in: sightings) }
             return filter.matches(
                 name: endpoint.string("name"), region: endpoint.string("region"),
                 enabled: endpoint.boolean("enabled"), state: state)
