@@ -11,9 +11,9 @@ extension PlanRenderer {
         let title = Self.title(of: change)
         switch change.kind {
         case .create:
-            return "+ created \(title)"
+            return "+ \(change.kind.done) \(title)"
         case .delete:
-            return "- deleted \(title)"
+            return "- \(change.kind.done) \(title)"
         case .patch:
             let arrow = ascii ? "->" : "→"
             let fields = Self.flatten(change.body ?? .object([:])).map { leaf in
@@ -22,7 +22,7 @@ extension PlanRenderer {
                 let old = Self.value(at: leaf.path, in: before).map(Self.display) ?? "(unset)"
                 return "\(Self.pathText(leaf.path)) \(old) \(arrow) \(new)"
             }
-            return "~ patched \(title)" + (fields.isEmpty ? "" : ": " + fields.joined(separator: ", "))
+            return "~ \(change.kind.done) \(title)" + (fields.isEmpty ? "" : ": " + fields.joined(separator: ", "))
         }
     }
 
