@@ -12,6 +12,7 @@
 @_exported public import protocol TFScriptRuntime.EndpointPageSource
 @_exported public import struct TFScriptRuntime.Plan
 @_exported public import struct TFScriptRuntime.PlanOperation
+@_exported public import struct TFScriptRuntime.EndpointOperation
 @_exported public import struct TFScriptRuntime.PlanRenderer
 @_exported public import struct TFScriptRuntime.GPUCapacity
 @_exported public import struct TFScriptRuntime.PlanApplier

@@ -24,9 +24,11 @@ struct ScriptComposition {
     init(options: ScriptOptions, engine: ScriptEngine, planes: ControlPlaneSelector, isDryRun: @escaping @Sendable () -> Bool) {
         let logger = options.logger ?? engine.logger
         let statistics = CallStatistics.current ?? CallStatistics()
-        self.module = TFModule(context: TFModule.Context(
+        var context = TFModule.Context(
             controlPlanes: planes, logger: logger, waitProgress: options.waitProgress, version: ScriptEngine.version,
-            clock: options.clock ?? .continuous, statistics: statistics, changes: options.changes))
+            clock: options.clock ?? .continuous, statistics: statistics, changes: options.changes)
+        context.operations = options.operations
+        self.module = TFModule(context: context)
         self.hostModules = HostModuleInstaller(modules: options.modules, isDryRun: isDryRun)
         let capture = options.output == nil ? OutputCapture() : nil
         self.capture = capture

@@ -60,6 +60,9 @@ public struct ScriptOptions: Sendable {
     /// clock to test scripts that wait (TestSupport's `SimulatedClock`); `timeout` always
     /// stays on real time.
     public var clock: ScriptClock?
+    /// The endpoint operations scripts can call: the built-in ones, unless a test of this
+    /// package adds one (declared as an ``EndpointOperation``).
+    package var operations: [EndpointOperation] = EndpointOperation.builtIn
 
     /// The defaults of `tfscript run` without flags; set what you need field by field.
     public init() {}

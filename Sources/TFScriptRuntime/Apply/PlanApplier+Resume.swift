@@ -34,7 +34,7 @@ extension PlanApplier {
             case .done(let id):
                 let id = id ?? target
                 resume.done[index] = id
-                if operation.kind == .create { createdIDs[operation.target] = id }
+                if operation.kind.effect == .create { createdIDs[operation.target] = id }
                 resume.notes.append("\(label): already applied (journal: ok); skipped")
             case .failed:
                 resume.notes.append("\(label): refused by the server last time (journal: failed); will be sent again")
@@ -42,8 +42,10 @@ extension PlanApplier {
                 let found = try await appliedOnServer(operation, target: target, names: &names)
                 if let found {
                     resume.done[index] = found
-                    if operation.kind == .create { createdIDs[operation.target] = found }
+                    if operation.kind.effect == .create { createdIDs[operation.target] = found }
                     resume.notes.append("\(label): outcome unknown in the journal, but the API shows it applied; skipped")
+                } else if operation.kind.effect == .action {
+                    resume.notes.append("\(label): outcome unknown in the journal, and an action leaves no trace in the API; will be sent again")
                 } else {
                     resume.notes.append("\(label): outcome unknown in the journal and not visible in the API; will be sent again")
                 }
@@ -54,7 +56,7 @@ extension PlanApplier {
 
     /// The endpoint id when the API shows `operation` as already applied, nil otherwise.
     private func appliedOnServer(_ operation: PlanOperation, target: String, names: inout [String: String]?) async throws -> String? {
-        switch operation.kind {
+        switch operation.kind.effect {
         case .create:
             if names == nil {
                 var byName: [String: String] = [:]
@@ -71,14 +73,17 @@ extension PlanApplier {
             } catch let error as TokenFactoryError where error.status == 404 {
                 return target
             }
-        case .patch:
-            guard let before = operation.before, let body = operation.body else { return nil }
+        case .modify:
+            guard let before = operation.before else { return nil }
             let now: JSONValue
             do { now = try await controlPlane.endpoint(id: target) } catch let error as TokenFactoryError where error.status == 404 {
                 return nil
             }
-            let planned = RecordingControlPlane.merge(body, into: before)
+            let planned = operation.kind.outcome(before, operation.body)
             return WritableFields.differences(before: planned, now: now).isEmpty ? target : nil
+        case .action:
+            // Nothing in the endpoint tells whether it was done: sent again.
+            return nil
         }
     }
 }

@@ -38,7 +38,7 @@ public struct PlanApplier: Sendable {
         for (offset, operation) in plan.operations.enumerated() {
             let index = offset + 1
             if resume.done[index] != nil { continue }
-            if operation.kind == .create {
+            if operation.kind.effect == .create {
                 let name = operation.body?["name"]?.stringValue ?? ""
                 if existingNames == nil {
                     existingNames = Set(try await controlPlane.listEndpoints().compactMap { $0["name"]?.stringValue })
@@ -78,26 +78,25 @@ public struct PlanApplier: Sendable {
     func checkAgainstMerged(_ plan: Plan, resume: Resume) async throws {
         var state: [String: [String: JSONValue]] = [:]
         var offers: TemplateOffers?
-        let needsCatalogue = plan.operations.contains { operation in
-            operation.kind == .patch && EndpointPatch.templateFields.contains { operation.body?[$0] != nil }
+        if plan.operations.contains(where: { operation in operation.body.map(operation.kind.needsCatalogue) ?? false }) {
+            offers = TemplateOffers(templates: try await controlPlane.listTemplates())
         }
-        if needsCatalogue { offers = TemplateOffers(templates: try await controlPlane.listTemplates()) }
         for (offset, operation) in plan.operations.enumerated() {
-            switch operation.kind {
+            let kind = operation.kind
+            let current = state[operation.target] ?? operation.before?.objectValue ?? [:]
+            if resume.done[offset + 1] == nil, let body = operation.body, let refusal = kind.refusal(body, current, offers) {
+                let label = [operation.displayName, "(\(operation.target))"].compactMap { $0 }.joined(separator: " ")
+                let message = "operation #\(offset + 1), \(kind.name) \(label), would be refused by the API (HTTP \(refusal.status) "
+                    + "\(refusal.apiCode)): \(refusal.message)"
+                throw TokenFactoryError(kind: .validation, message: message, issues: [ValidationIssue(path: "", message: message)])
+            }
+            switch kind.effect {
             case .create:
                 state[operation.target] = (operation.after ?? operation.body)?.objectValue ?? [:]
             case .delete:
                 state[operation.target] = nil
-            case .patch:
-                let patch = try EndpointPatch(validating: operation.body ?? .null)
-                let current = state[operation.target] ?? operation.before?.objectValue ?? [:]
-                if resume.done[offset + 1] == nil, let refusal = patch.refusal(against: current, offers: offers) {
-                    let label = [operation.displayName, "(\(operation.target))"].compactMap { $0 }.joined(separator: " ")
-                    let message = "operation #\(offset + 1), patch \(label), would be refused by the API (HTTP \(refusal.status) "
-                        + "\(refusal.apiCode)): \(refusal.message)"
-                    throw TokenFactoryError(kind: .validation, message: message, issues: [ValidationIssue(path: "", message: message)])
-                }
-                state[operation.target] = patch.merged(into: current)
+            case .modify, .action:
+                state[operation.target] = kind.outcome(.object(current), operation.body).objectValue ?? current
             }
         }
     }
@@ -129,7 +128,7 @@ public struct PlanApplier: Sendable {
         for (offset, operation) in plan.operations.enumerated() {
             let index = offset + 1
             if let id = resume.done[index] {
-                if operation.kind == .create { createdIDs[operation.target] = id }
+                if operation.kind.effect == .create { createdIDs[operation.target] = id }
                 report.skipped.append(index)
                 continue
             }
@@ -142,17 +141,10 @@ public struct PlanApplier: Sendable {
                 let result: JSONValue? = try await LiveControlPlane.$planReference.withValue(
                     Journal.PlanReference(fingerprint: fingerprint, index: index)
                 ) {
-                    switch operation.kind {
-                    case .create:
-                        return try await controlPlane.createEndpoint(EndpointSpec(validating: operation.body ?? .null))
-                    case .patch:
-                        return try await controlPlane.patchEndpoint(id: target, EndpointPatch(validating: operation.body ?? .null))
-                    case .delete:
-                        try await controlPlane.deleteEndpoint(id: target)
-                        return nil
-                    }
+                    let body = try operation.body.map(operation.kind.validate)
+                    return try await controlPlane.perform(operation.kind, target: operation.kind.hasTarget ? target : nil, body: body)
                 }
-                if operation.kind == .create, let id = result.flatMap(EndpointIdentity.id(of:)) { createdIDs[operation.target] = id }
+                if operation.kind.effect == .create, let id = result.flatMap(EndpointIdentity.id(of:)) { createdIDs[operation.target] = id }
                 report.applied.append(index)
                 progress(index, operation, result)
             } catch {
@@ -164,12 +156,8 @@ public struct PlanApplier: Sendable {
 
     /// Every body must still pass validation (a hand-edited plan must not send anything invalid).
     static func validateBodies(_ plan: Plan) throws(TokenFactoryError) {
-        for operation in plan.operations {
-            switch operation.kind {
-            case .create: _ = try EndpointSpec(validating: operation.body ?? .null)
-            case .patch: _ = try EndpointPatch(validating: operation.body ?? .null)
-            case .delete: break
-            }
+        for operation in plan.operations where operation.kind.bodyArgument != nil {
+            _ = try operation.kind.validate(operation.body ?? .null)
         }
     }
 

@@ -17,10 +17,55 @@ public protocol EndpointReading: Sendable {
 ///
 /// Kept apart from `EndpointReading` so that dry-run is safe by construction: the recording
 /// control plane is given a reader only, and has nothing it could send a change through.
+///
+/// The engine sends every change through ``perform(_:target:body:)``. Its default calls the
+/// three typed methods for create, patch and delete and refuses any other operation, so a
+/// custom plane implements those three and keeps compiling when the engine gains an operation
+/// (it then refuses the new one until it implements `perform`).
 public protocol EndpointWriting: Sendable {
     func createEndpoint(_ spec: EndpointSpec) async throws -> JSONValue
     func patchEndpoint(id: String, _ patch: EndpointPatch) async throws -> JSONValue
     func deleteEndpoint(id: String) async throws
+    /// Performs `operation` on endpoint `target` (nil for a create) with `body` (already
+    /// validated by the operation; nil when it takes none). Returns the API's answer (the
+    /// endpoint, for create and patch), nil when there is none (a delete).
+    func perform(_ operation: EndpointOperation, target: String?, body: JSONValue?) async throws -> JSONValue?
+}
+
+extension EndpointWriting {
+    /// Create, patch and delete through the typed methods; any other operation is refused
+    /// (a `TokenFactoryError` of kind `configuration`: nothing was sent).
+    public func perform(_ operation: EndpointOperation, target: String?, body: JSONValue?) async throws -> JSONValue? {
+        switch operation {
+        case .create: return try await createEndpoint(EndpointSpec(validating: body ?? .null))
+        case .patch: return try await patchEndpoint(id: target ?? "", EndpointPatch(validating: body ?? .null))
+        case .delete:
+            try await deleteEndpoint(id: target ?? "")
+            return nil
+        default:
+            throw TokenFactoryError(
+                kind: .configuration,
+                message: "\(operation.luaFunction): this control plane does not support the operation (it implements create, patch and delete only); nothing was sent")
+        }
+    }
+}
+
+/// A plane of this package: it implements ``EndpointWriting/perform(_:target:body:)`` for every
+/// operation, and its typed methods are that one path.
+package protocol OperationPerformingPlane: ControlPlane {}
+
+extension OperationPerformingPlane {
+    public func createEndpoint(_ spec: EndpointSpec) async throws -> JSONValue {
+        try await perform(.create, target: nil, body: spec.body) ?? .null
+    }
+
+    public func patchEndpoint(id: String, _ patch: EndpointPatch) async throws -> JSONValue {
+        try await perform(.patch, target: id, body: patch.body) ?? .null
+    }
+
+    public func deleteEndpoint(id: String) async throws {
+        _ = try await perform(.delete, target: id, body: nil)
+    }
 }
 
 /// Everything the `tf` module calls; live runs and dry runs provide different ones.

@@ -16,7 +16,7 @@ public struct APIReader: EndpointReading {
 /// The control plane of a real run: every call goes to the API, and each mutation is journaled
 /// write-ahead (when a journal is configured): the intent before the request is sent, the
 /// outcome when the call ends (see ``Journal``).
-public struct LiveControlPlane: ControlPlane {
+public struct LiveControlPlane: OperationPerformingPlane {
     let reader: APIReader
     let client: TokenFactoryClient
     let journal: Journal?
@@ -36,27 +36,16 @@ public struct LiveControlPlane: ControlPlane {
     public func endpoint(id: String) async throws -> JSONValue { try await reader.endpoint(id: id) }
     public func listTemplates() async throws -> [JSONValue] { try await reader.listTemplates() }
 
-    public func createEndpoint(_ spec: EndpointSpec) async throws -> JSONValue {
-        try await journaled(.create, target: nil, body: spec.body) {
-            let result = try await client.create(spec)
-            return (result.value.raw, result.attempts, nil)
+    public func perform(_ operation: EndpointOperation, target: String?, body: JSONValue?) async throws -> JSONValue? {
+        let result = try await journaled(operation, target: target, body: body) {
+            let performed = try await client.perform(operation.request, target: target, body: body)
+            let note = performed.goneOnRetry
+                ? "\(operation.done): an earlier attempt's answer was lost and the retry found the endpoint gone (404)" : nil
+            return (performed.value ?? .null, performed.attempts, note)
         }
-    }
-
-    public func patchEndpoint(id: String, _ patch: EndpointPatch) async throws -> JSONValue {
-        try await journaled(.patch, target: id, body: patch.body) {
-            let result = try await client.patch(id: id, patch)
-            return (result.value.raw, result.attempts, nil)
-        }
-    }
-
-    public func deleteEndpoint(id: String) async throws {
-        _ = try await journaled(.delete, target: id, body: nil) {
-            let result = try await client.delete(id: id)
-            let note = result.value == .goneOnRetry
-                ? "deleted: an earlier attempt's answer was lost and the retry found the endpoint gone (404)" : nil
-            return (JSONValue.null, result.attempts, note)
-        }
+        // Not `isNull ? nil : result`: JSONValue is nil-literal expressible, so that is `.null`.
+        if result.isNull { return nil }
+        return result
     }
 
     private func journaled(

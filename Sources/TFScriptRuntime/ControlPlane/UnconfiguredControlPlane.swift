@@ -3,7 +3,7 @@ public import TokenFactory
 
 /// The control plane of a run that has no API token: scripts that never call the API still
 /// run; every call fails with the same configuration error, which says how to fix it.
-public struct UnconfiguredControlPlane: ControlPlane {
+public struct UnconfiguredControlPlane: OperationPerformingPlane {
     let error: TokenFactoryError
 
     public init(error: TokenFactoryError) { self.error = error }
@@ -11,7 +11,5 @@ public struct UnconfiguredControlPlane: ControlPlane {
     public func listEndpoints() async throws -> [JSONValue] { throw error }
     public func endpoint(id: String) async throws -> JSONValue { throw error }
     public func listTemplates() async throws -> [JSONValue] { throw error }
-    public func createEndpoint(_ spec: EndpointSpec) async throws -> JSONValue { throw error }
-    public func patchEndpoint(id: String, _ patch: EndpointPatch) async throws -> JSONValue { throw error }
-    public func deleteEndpoint(id: String) async throws { throw error }
+    public func perform(_ operation: EndpointOperation, target: String?, body: JSONValue?) async throws -> JSONValue? { throw error }
 }

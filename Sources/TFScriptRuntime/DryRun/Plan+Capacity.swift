@@ -36,12 +36,12 @@ public struct GPUCapacity: Sendable, Equatable {
 extension PlanOperation {
     /// The target's capacity before and after this operation.
     public var gpus: (before: GPUCapacity, after: GPUCapacity) {
-        let after: JSONValue? = switch kind {
+        let after: JSONValue? = switch kind.effect {
         case .delete: nil
         case .create: self.after ?? body
-        case .patch: self.after ?? before
+        case .modify, .action: self.after ?? before
         }
-        return (GPUCapacity(of: kind == .create ? nil : before), GPUCapacity(of: after))
+        return (GPUCapacity(of: kind.effect == .create ? nil : before), GPUCapacity(of: after))
     }
 }
 

@@ -5,7 +5,7 @@ extension Plan {
     /// The plan file's JSON form (see docs/dry-run.md).
     public var json: JSONValue {
         var summary: [String: JSONValue] = [:]
-        for kind in PlanOperation.Kind.allCases { summary[kind.rawValue] = .integer(Int64(count(of: kind))) }
+        for kind in EndpointOperation.builtIn + actions { summary[kind.name] = .integer(Int64(count(of: kind))) }
         var object: [String: JSONValue] = [
             "format_version": .integer(Plan.formatVersion),
             "created_at": .string(Self.timestampFormatter.string(from: createdAt)),
@@ -20,6 +20,11 @@ extension Plan {
 
     /// Reads a plan file, refusing anything apply could misread.
     public init(json: JSONValue) throws(PlanFormatError) {
+        try self.init(json: json, operations: EndpointOperation.builtIn)
+    }
+
+    /// Reads a plan file whose operations are among `operations` (an engine's catalogue).
+    package init(json: JSONValue, operations known: [EndpointOperation]) throws(PlanFormatError) {
         guard case .object = json else { throw PlanFormatError("a plan file holds a JSON object") }
         guard let version = json["format_version"]?.integerValue else {
             throw PlanFormatError("format_version is missing; is this a tfscript plan file?")
@@ -32,7 +37,7 @@ extension Plan {
         let createdAt = json["created_at"]?.stringValue.flatMap { Self.timestampFormatter.date(from: $0) } ?? Date(timeIntervalSince1970: 0)
         var parsed: [PlanOperation] = []
         for (offset, operation) in operations.enumerated() {
-            parsed.append(try PlanOperation(json: operation, index: offset + 1))
+            parsed.append(try PlanOperation(json: operation, index: offset + 1, operations: known))
         }
         self.init(createdAt: createdAt, baseURL: baseURL, script: json["script"]?.stringValue, operations: parsed)
     }
@@ -58,19 +63,20 @@ extension PlanOperation {
         return .object(object)
     }
 
-    init(json: JSONValue, index: Int) throws(PlanFormatError) {
-        guard let kindName = json["kind"]?.stringValue, let kind = Kind(rawValue: kindName) else {
-            throw PlanFormatError("operation \(index): kind must be create, patch or delete")
+    init(json: JSONValue, index: Int, operations known: [EndpointOperation]) throws(PlanFormatError) {
+        guard let kindName = json["kind"]?.stringValue, let kind = EndpointOperation.named(kindName, in: known) else {
+            let names = known.map(\.name)
+            throw PlanFormatError("operation \(index): kind must be \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")")
         }
         guard let target = json["target"]?.stringValue, !target.isEmpty else {
             throw PlanFormatError("operation \(index): target is missing")
         }
         let body = json["body"]
         let before = json["before"]
-        if kind != .delete, body?.objectValue == nil {
+        if kind.bodyArgument != nil, body?.objectValue == nil {
             throw PlanFormatError("operation \(index) (\(kind.rawValue)): body must be an object")
         }
-        if kind != .create, before?.objectValue == nil {
+        if kind.hasTarget, before?.objectValue == nil {
             throw PlanFormatError("operation \(index) (\(kind.rawValue)): the before snapshot is missing, so staleness cannot be checked")
         }
         self.init(kind: kind, target: target, body: body, before: before, after: json["after"])

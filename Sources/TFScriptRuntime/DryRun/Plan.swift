@@ -28,27 +28,31 @@ public struct Plan: Sendable, Equatable {
         operations.filter { $0.kind == kind }.count
     }
 
-    /// `Plan: 1 to create, 3 to change, 2 to delete.`, as terraform words it.
+    /// `Plan: 1 to create, 3 to change, 2 to delete.`, as terraform words it; operations that
+    /// act without changing fields follow under their own names (`, 1 to restart`).
     public var summaryLine: String {
         if isEmpty { return "No changes. The script planned no create, patch or delete." }
-        return "Plan: \(count(of: .create)) to create, \(count(of: .patch)) to change, \(count(of: .delete)) to delete."
+        let effects: [(EndpointOperation.Effect, String)] = [(.create, "create"), (.modify, "change"), (.delete, "delete")]
+        var parts = effects.map { effect, word in "\(operations.filter { $0.kind.effect == effect }.count) to \(word)" }
+        parts += actions.map { "\(count(of: $0)) to \($0.name)" }
+        return "Plan: " + parts.joined(separator: ", ") + "."
+    }
+
+    /// The operations of effect ``EndpointOperation/Effect/action`` in the plan, in first-use order.
+    var actions: [EndpointOperation] {
+        var seen: [EndpointOperation] = []
+        for operation in operations where operation.kind.effect == .action && !seen.contains(operation.kind) {
+            seen.append(operation.kind)
+        }
+        return seen
     }
 }
 
 /// One recorded mutation.
 public struct PlanOperation: Sendable, Equatable {
-    public enum Kind: String, Sendable, Equatable, CaseIterable {
-        case create, patch, delete
-
-        /// The verb once done, for reports (`#1 patched "web" (ep-1)`).
-        package var done: String {
-            switch self {
-            case .create: "created"
-            case .patch: "patched"
-            case .delete: "deleted"
-            }
-        }
-    }
+    /// Which operation this is: its declaration (``EndpointOperation``), known in plan files
+    /// and journals by its name.
+    public typealias Kind = EndpointOperation
 
     public var kind: Kind
     /// The endpoint id; for a create, the placeholder id the dry run handed to the script

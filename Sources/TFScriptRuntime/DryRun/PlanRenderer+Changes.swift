@@ -8,13 +8,11 @@ extension PlanRenderer {
     /// `- deleted "web" (ep-1)`. A field the run never read before changing it shows its new
     /// value only (`scaling.min_replicas → 0`); one it read without the field, `(unset) → 0`.
     public func changeLine(_ change: PlanOperation) -> String {
-        let title = Self.title(of: change)
-        switch change.kind {
-        case .create:
-            return "+ \(change.kind.done) \(title)"
-        case .delete:
-            return "- \(change.kind.done) \(title)"
-        case .patch:
+        let title = "\(Self.symbol(of: change.kind)) \(change.kind.done) \(Self.title(of: change))"
+        switch change.kind.effect {
+        case .create, .delete, .action:
+            return title
+        case .modify:
             let arrow = ascii ? "->" : "→"
             let fields = Self.flatten(change.body ?? .object([:])).map { leaf in
                 let new = Self.display(leaf.value)
@@ -22,7 +20,7 @@ extension PlanRenderer {
                 let old = Self.value(at: leaf.path, in: before).map(Self.display) ?? "(unset)"
                 return "\(Self.pathText(leaf.path)) \(old) \(arrow) \(new)"
             }
-            return "~ \(change.kind.done) \(title)" + (fields.isEmpty ? "" : ": " + fields.joined(separator: ", "))
+            return title + (fields.isEmpty ? "" : ": " + fields.joined(separator: ", "))
         }
     }
 

@@ -37,28 +37,38 @@ public struct PlanRenderer: Sendable {
     }
 
     private func renderChanges(_ operation: PlanOperation) -> [String] {
-        let title = Self.title(of: operation)
-        switch operation.kind {
-        case .create:
-            var lines = ["  + create \(title)"]
-            for leaf in Self.flatten(operation.body ?? .object([:])) {
-                lines.append("      \(Self.pathText(leaf.path)) = \(Self.display(leaf.value))")
+        let title = "  \(Self.symbol(of: operation.kind)) \(operation.kind.name) \(Self.title(of: operation))"
+        switch operation.kind.effect {
+        case .create, .action:
+            return [title] + Self.flatten(operation.body ?? .object([:])).compactMap { leaf in
+                // An action without a body shows its title alone.
+                leaf.path.isEmpty ? nil : "      \(Self.pathText(leaf.path)) = \(Self.display(leaf.value))"
             }
-            return lines
-        case .patch:
-            var lines = ["  ~ patch \(title)"]
+        case .modify:
+            var lines = [title]
             for leaf in Self.flatten(operation.body ?? .object([:])) {
                 let old = Self.value(at: leaf.path, in: operation.before)
                 lines.append("      \(Self.pathText(leaf.path)): \(old.map(Self.display) ?? "(unset)") \(ascii ? "->" : "→") \(Self.display(leaf.value))")
             }
             return lines
         case .delete:
-            var lines = ["  - delete \(title)"]
+            var lines = [title]
             let details = ["region", "model_name", "gpu_type"].compactMap { field in
                 operation.before?[field].map { "\(field)=\(Self.display($0))" }
             }
             if !details.isEmpty { lines.append("      " + details.joined(separator: " ")) }
             return lines
+        }
+    }
+
+    /// terraform's marks: `+` creates, `~` changes in place, `-` deletes, `!` acts on an
+    /// endpoint without changing its fields.
+    static func symbol(of operation: EndpointOperation) -> String {
+        switch operation.effect {
+        case .create: "+"
+        case .modify: "~"
+        case .delete: "-"
+        case .action: "!"
         }
     }
 

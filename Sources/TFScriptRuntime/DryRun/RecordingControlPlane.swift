@@ -2,13 +2,13 @@ public import TFScriptJSON
 import Synchronization
 public import TokenFactory
 
-/// The control plane under `--dry-run`: reads go to the API, changes (already validated: they arrive as `EndpointSpec` and `EndpointPatch`) are
-/// recorded in order and answered with a simulated result.
+/// The control plane under `--dry-run`: reads go to the API, changes (already validated by
+/// their ``EndpointOperation``) are recorded in order and answered with a simulated result.
 ///
 /// It holds an `EndpointReading` only, so no code path here can send a change. An overlay
 /// keeps later reads consistent with what was recorded: patched fields show, deleted
 /// endpoints are gone, created ones are listed under placeholder ids (`planned-1`, …).
-public actor RecordingControlPlane: ControlPlane {
+public actor RecordingControlPlane: OperationPerformingPlane {
     private let reader: any EndpointReading
     private let notFound: @Sendable (_ id: String) -> any Error
     /// Behind a lock of its own (not only the actor) so the plan can be read from a thread that
@@ -111,60 +111,68 @@ public actor RecordingControlPlane: ControlPlane {
 
     // MARK: Changes (recorded, never sent)
 
-    public func createEndpoint(_ spec: EndpointSpec) async throws -> JSONValue {
-        let body = spec.body
-        if let conflict = try await nameConflict(spec.name, method: "POST", path: TokenFactoryClient.endpointsPath) { throw conflict }
-        let id = PlanOperation.placeholderPrefix + String(createdOrder.count + 1)
-        var result = body.objectValue ?? [:]
-        result["endpoint_id"] = .string(id)
-        result["routing_key"] = .string("(known after apply)")
-        result["status"] = .string("planned")
-        let after = JSONValue.object(result)
-        createdOrder.append(id)
-        created[id] = after
-        operations.withLock { $0.append(PlanOperation(kind: .create, target: id, body: body, before: nil, after: after)) }
-        return after
-    }
-
-    public func patchEndpoint(id: String, _ patch: EndpointPatch) async throws -> JSONValue {
-        let body = patch.body
-        let catalogue = try await offersIfNeeded(for: patch)
-        let before = try await endpoint(id: id)
+    /// Records `operation` (its body already validated) and answers as the API would, after
+    /// refusing what the API would refuse: an unknown target (404), a name in use (409), a
+    /// body the endpoint as the plan leaves it cannot take (the operation's ``EndpointOperation/refusal``).
+    public func perform(_ operation: EndpointOperation, target: String?, body: JSONValue?) async throws -> JSONValue? {
+        let path = TokenFactoryClient.endpointsPath + (operation.hasTarget ? "/" + (target ?? "") : "")
+            + (operation.request.action.map { "/" + $0 } ?? "")
+        let catalogue = try await offersIfNeeded(for: operation, body: body)
+        let before: JSONValue? = operation.hasTarget ? try await endpoint(id: target ?? "") : nil
         // The API's own rule against the endpoint as the earlier operations of this plan leave
         // it, so the plan holds nothing the live run would be refused for.
-        if let refusal = patch.refusal(against: before.objectValue ?? [:], offers: catalogue) {
-            var error = refusal.error(method: "PATCH", path: TokenFactoryClient.endpointsPath + "/" + id)
+        if let body, let refusal = operation.refusal(body, before?.objectValue ?? [:], catalogue) {
+            var error = refusal.error(method: operation.request.method, path: path)
             error.foundInDryRun = true
             throw error
         }
-        if let name = body["name"]?.stringValue, name != before["name"]?.stringValue,
-           let conflict = try await nameConflict(name, method: "PATCH", path: TokenFactoryClient.endpointsPath + "/" + id, except: id) {
+        if operation.effect != .delete, let name = body?["name"]?.stringValue, name != before?["name"]?.stringValue,
+           let conflict = try await nameConflict(name, method: operation.request.method, path: path, except: target) {
             throw conflict
         }
-        let after = Self.merge(body, into: before)
-        // A patch that changes nothing is not a change: scripts that converge (scale to zero
-        // what is not already at zero) then plan nothing and `--detailed-exitcode` says 0.
-        if WritableFields.differences(before: before, now: after).isEmpty { return before }
-        if created[id] != nil { created[id] = after } else { patched[id] = after }
-        operations.withLock { $0.append(PlanOperation(kind: .patch, target: id, body: body, before: before, after: after)) }
-        return after
+        // No suspension from here on: the overlay and the plan change together.
+        switch operation.effect {
+        case .create:
+            let id = PlanOperation.placeholderPrefix + String(createdOrder.count + 1)
+            var result = operation.outcome(nil, body).objectValue ?? [:]
+            result["endpoint_id"] = .string(id)
+            let after = JSONValue.object(result)
+            createdOrder.append(id)
+            created[id] = after
+            record(PlanOperation(kind: operation, target: id, body: body, before: nil, after: after))
+            return after
+        case .modify, .action:
+            let id = target ?? ""
+            let before = before ?? .null
+            let after = operation.outcome(before, body)
+            // A change that changes nothing is not a change: scripts that converge (scale to
+            // zero what is not already at zero) then plan nothing and `--detailed-exitcode`
+            // says 0. An action always does something.
+            if operation.effect == .modify, WritableFields.differences(before: before, now: after).isEmpty { return before }
+            if created[id] != nil { created[id] = after } else { patched[id] = after }
+            record(PlanOperation(kind: operation, target: id, body: body, before: before, after: after))
+            return after
+        case .delete:
+            let id = target ?? ""
+            record(PlanOperation(kind: operation, target: id, body: body, before: before, after: nil))
+            deleted.insert(id)
+            patched[id] = nil
+            if created.removeValue(forKey: id) != nil { createdOrder.removeAll { $0 == id } }
+            return nil
+        }
     }
 
-    /// The catalogue when `patch` changes a template field, else nil (nothing to check).
-    private func offersIfNeeded(for patch: EndpointPatch) async throws -> TemplateOffers? {
-        guard EndpointPatch.templateFields.contains(where: { patch.body[$0] != nil }) else { return nil }
+    private func record(_ operation: PlanOperation) {
+        operations.withLock { $0.append(operation) }
+    }
+
+    /// The catalogue when `operation` needs it for `body`, else nil (nothing to check).
+    private func offersIfNeeded(for operation: EndpointOperation, body: JSONValue?) async throws -> TemplateOffers? {
+        guard let body, operation.needsCatalogue(body) else { return nil }
         if let offers { return offers }
         let loaded = TemplateOffers(templates: try await reader.listTemplates())
         offers = loaded
         return loaded
-    }
-
-    public func deleteEndpoint(id: String) async throws {
-        let before = try await endpoint(id: id)
-        operations.withLock { $0.append(PlanOperation(kind: .delete, target: id, body: nil, before: before, after: nil)) }
-        deleted.insert(id)
-        patched[id] = nil
-        if created.removeValue(forKey: id) != nil { createdOrder.removeAll { $0 == id } }
     }
 
     /// `patch` applied to `base` the way the API applies a PATCH: given fields replace,

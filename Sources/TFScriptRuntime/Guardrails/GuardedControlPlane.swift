@@ -6,7 +6,7 @@ import Synchronization
 /// (the API, or the dry-run recorder: the same rules hold in both, so a plan shows what the
 /// live run would refuse). A refusal is a `tf` error of kind `guardrail`; the run then ends
 /// with exit code 7 even if the script caught it (``refusals``).
-public final class GuardedControlPlane: ControlPlane {
+public final class GuardedControlPlane: OperationPerformingPlane {
     let inner: any ControlPlane
     public let guardrails: Guardrails
     private let counts = Mutex((changes: 0, refusals: 0))
@@ -26,31 +26,20 @@ public final class GuardedControlPlane: ControlPlane {
     public func listTemplates() async throws -> [JSONValue] { try await inner.listTemplates() }
     public func endpointPages() async -> any EndpointPageSource { await inner.endpointPages() }
 
-    public func createEndpoint(_ spec: EndpointSpec) async throws -> JSONValue {
-        try admit(.create, target: nil, body: spec.body, endpoint: nil)
-        return try await inner.createEndpoint(spec)
-    }
-
-    public func patchEndpoint(id: String, _ patch: EndpointPatch) async throws -> JSONValue {
-        let current = try await current(id, needed: Guardrails.forbiddenEffect(ofPatch: patch.body) != nil)
-        try admit(.patch, target: id, body: patch.body, endpoint: current)
-        return try await inner.patchEndpoint(id: id, patch)
-    }
-
-    public func deleteEndpoint(id: String) async throws {
-        let current = try await current(id, needed: true)
-        try admit(.delete, target: id, body: nil, endpoint: current)
-        try await inner.deleteEndpoint(id: id)
+    public func perform(_ operation: EndpointOperation, target: String?, body: JSONValue?) async throws -> JSONValue? {
+        let current = try await current(target, needed: operation.hasTarget && operation.forbiddenWhenProtected(body) != nil)
+        try admit(operation, target: target, body: body, endpoint: current)
+        return try await inner.perform(operation, target: target, body: body)
     }
 
     /// The endpoint as it is now, read only when a protection could apply to the change.
-    private func current(_ id: String, needed: Bool) async throws -> JSONValue? {
-        guard needed, !guardrails.protect.isEmpty else { return nil }
+    private func current(_ id: String?, needed: Bool) async throws -> JSONValue? {
+        guard needed, let id, !guardrails.protect.isEmpty else { return nil }
         return try await inner.endpoint(id: id)
     }
 
     private func admit(_ kind: PlanOperation.Kind, target: String?, body: JSONValue?, endpoint: JSONValue?) throws {
-        let verb = "tf.endpoints.\(kind == .create ? "create" : kind == .patch ? "patch" : "delete")"
+        let verb = kind.luaFunction
         if let refusal = guardrails.refusal(of: kind, target: target, body: body, endpoint: endpoint) {
             counts.withLock { $0.refusals += 1 }
             throw ScriptError(kind: .guardrail, message: "\(verb): refused, nothing sent: \(refusal)")

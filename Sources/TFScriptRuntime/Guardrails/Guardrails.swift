@@ -41,11 +41,9 @@ public struct Guardrails: Sendable, Equatable {
     /// Why a planned or requested operation is refused, or nil when it is allowed. `endpoint`
     /// is the target as it is now (its name), nil for a create.
     public func refusal(of kind: PlanOperation.Kind, target: String?, body: JSONValue?, endpoint: JSONValue?) -> String? {
-        guard !protect.isEmpty, kind != .create else { return nil }
+        guard !protect.isEmpty, kind.hasTarget, let what = kind.forbiddenWhenProtected(body) else { return nil }
         let name = endpoint?["name"]?.stringValue
         guard let glob = protection(name: name, id: target) else { return nil }
-        let what = kind == .delete ? "delete it" : Self.forbiddenEffect(ofPatch: body)
-        guard let what else { return nil }
         let shown = name.map { "\($0) (\(target ?? ""))" } ?? (target ?? "")
         return "endpoint \(shown) is protected (it matches '\(glob)'): a run may not \(what)"
     }

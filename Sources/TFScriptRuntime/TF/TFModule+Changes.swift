@@ -25,7 +25,7 @@ extension TFModule {
         guard let sightings = liveSightings, let report = context.changes else { return }
         let id = target ?? after.flatMap { ($0["endpoint_id"] ?? $0["id"])?.stringValue } ?? "(no id in the answer)"
         report(PlanOperation(kind: kind, target: id, body: body, before: before, after: after))
-        if kind == .delete {
+        if kind.effect == .delete {
             sightings.forget(id)
         } else if let after {
             sightings.record(after)

@@ -4,10 +4,11 @@ import TFScriptLuaHost
 import TokenFactory
 
 extension TFModule {
-    /// `tf.endpoints.list/get/create/patch/delete/wait`.
+    /// `tf.endpoints.get/wait` and one function per operation of the run's catalogue
+    /// (``Context/operations``: `create`, `patch`, `delete`, …).
     func installEndpoints(into state: LuaState) throws {
         let planes = context.controlPlanes
-        try state.registerModule(["tf", "endpoints"], functions: [
+        var functions: [String: LuaHostFunction] = [
             "get": { call in
                 let function = "tf.endpoints.get"
                 let id = try Arguments.id(call, 1, function: function)
@@ -15,44 +16,35 @@ extension TFModule {
                 sawEndpoint(endpoint)
                 return [EndpointView.lua(endpoint)]
             },
-            "create": { call in
-                let function = "tf.endpoints.create"
-                let fields = try Arguments.object(call, 1, name: "spec", function: function)!
-                let spec: EndpointSpec
-                do throws(TokenFactoryError) { spec = try EndpointSpec(validating: .object(fields)) } catch {
-                    throw ScriptError(error, function: function, argument: "spec")
-                }
-                try checkAgainstCatalogue(spec, function, call)
-                let created = try api(function, call) { try await planes.current.createEndpoint(spec) }
-                try chargePlanned(call, body: .object(fields), planes: planes)
-                changeMade(.create, target: nil, body: spec.body, before: nil, after: created)
-                return [EndpointView.lua(created)]
-            },
-            "patch": { call in
-                let function = "tf.endpoints.patch"
-                let id = try Arguments.id(call, 1, function: function)
-                let fields = try Arguments.object(call, 2, name: "fields", function: function)!
-                let patch: EndpointPatch
-                do throws(TokenFactoryError) { patch = try EndpointPatch(validating: .object(fields)) } catch {
-                    throw ScriptError(error, function: function, argument: "fields")
-                }
-                let before = liveSightings?.fields(of: id)
-                let patched = try api(function, call) { try await planes.current.patchEndpoint(id: id, patch) }
-                try chargePlanned(call, body: .object(fields), planes: planes)
-                changeMade(.patch, target: id, body: patch.body, before: before, after: patched)
-                return [EndpointView.lua(patched)]
-            },
-            "delete": { call in
-                let function = "tf.endpoints.delete"
-                let id = try Arguments.id(call, 1, function: function)
-                let before = liveSightings?.fields(of: id)
-                try api(function, call) { try await planes.current.deleteEndpoint(id: id) }
-                try chargePlanned(call, body: nil, planes: planes)
-                changeMade(.delete, target: id, body: nil, before: before, after: nil)
-                return [.boolean(true)]
-            },
             "wait": { call in try wait(call) },
-        ])
+        ]
+        for operation in context.operations {
+            functions[operation.name] = { call in try perform(operation, call) }
+        }
+        try state.registerModule(["tf", "endpoints"], functions: functions)
+    }
+
+    /// `tf.endpoints.<operation>([id,] [body])`: the arguments read and validated as the
+    /// operation declares, before anything is sent or recorded; the change sent (or recorded),
+    /// charged to the memory limit under dry-run, and reported.
+    private func perform(_ operation: EndpointOperation, _ call: LuaHostCall) throws -> [LuaValue] {
+        let function = operation.luaFunction
+        let planes = context.controlPlanes
+        let target = operation.hasTarget ? try Arguments.id(call, 1, function: function) : nil
+        var body: JSONValue?
+        if let argument = operation.bodyArgument {
+            let fields = try Arguments.object(call, operation.hasTarget ? 2 : 1, name: argument, function: function)!
+            do throws(TokenFactoryError) { body = try operation.validate(.object(fields)) } catch {
+                throw ScriptError(error, function: function, argument: argument)
+            }
+            if operation.checkedAgainstCatalogue, let body { try checkAgainstCatalogue(body, function, argument, call) }
+        }
+        let before = target.flatMap { liveSightings?.fields(of: $0) }
+        let sent = body
+        let result = try api(function, call) { try await planes.current.perform(operation, target: target, body: sent) }
+        try chargePlanned(call, body: body, planes: planes)
+        changeMade(operation, target: target, body: body, before: before, after: result)
+        return [result.map(EndpointView.lua) ?? .boolean(true)]
     }
 
     /// Under dry-run each recorded change stays in the host's plan (body, `before` snapshot,

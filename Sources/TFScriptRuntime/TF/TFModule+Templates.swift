@@ -32,9 +32,9 @@ extension TFModule {
     /// Refuses a create the catalogue does not offer (a GPU type its flavor lacks, a region its
     /// GPU is not in) before anything is sent, in dry-run and live runs alike, naming the
     /// valid choices: the API would answer 422.
-    func checkAgainstCatalogue(_ spec: EndpointSpec, _ function: String, _ call: LuaHostCall) throws {
-        guard let issue = try catalogue(function, call).offers.issue(for: spec.body) else { return }
-        throw ScriptError.validation(function, issue.described(under: "spec"))
+    func checkAgainstCatalogue(_ body: JSONValue, _ function: String, _ argument: String, _ call: LuaHostCall) throws {
+        guard let issue = try catalogue(function, call).offers.issue(for: body) else { return }
+        throw ScriptError.validation(function, issue.described(under: argument))
     }
 
     /// The template fields a create copies: what to run, on which GPUs.

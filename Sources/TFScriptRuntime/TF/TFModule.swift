@@ -28,6 +28,9 @@ public struct TFModule: Sendable {
         /// Told of each change a live call made, once the server accepted it (not under
         /// dry-run: the plan holds those); nil for nothing. See ``TFModule/changeMade(_:)``.
         public var changes: (@Sendable (PlanOperation) -> Void)?
+        /// The operations scripts can call (`tf.endpoints.create`, …): ``EndpointOperation/builtIn``
+        /// unless a test adds one.
+        package var operations: [EndpointOperation] = EndpointOperation.builtIn
 
         public init(
             controlPlanes: ControlPlaneSelector,

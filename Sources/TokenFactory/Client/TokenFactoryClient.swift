@@ -90,48 +90,23 @@ public final class TokenFactoryClient: Sendable {
 
     /// Creates an endpoint. Never retried once the request may have reached the server.
     public func createEndpoint(_ spec: EndpointSpec) async throws(TokenFactoryError) -> Endpoint {
-        try await create(spec).value
+        try Endpoint(raw: try await perform(.create, target: nil, body: spec.body).value ?? .null)
     }
 
     /// Changes only the fields in `patch`; returns the updated endpoint.
     public func patchEndpoint(id: String, _ patch: EndpointPatch) async throws(TokenFactoryError) -> Endpoint {
-        try await self.patch(id: id, patch).value
+        try Endpoint(raw: try await perform(.patch, target: id, body: patch.body).value ?? .null)
     }
 
     /// Deletes an endpoint permanently. A 404 on a *retried* delete counts as success: an
-    /// earlier attempt whose answer was lost deleted it (see ``delete(id:)``).
-    public func deleteEndpoint(id: String) async throws(TokenFactoryError) {
-        _ = try await delete(id: id)
-    }
-
-    /// ``createEndpoint(_:)``, also saying how many attempts it took (for a journal).
-    public func create(_ spec: EndpointSpec) async throws(TokenFactoryError) -> MutationResult<Endpoint> {
-        let reply = try await send("POST", Self.endpointsPath, idempotent: false, body: spec.body)
-        return MutationResult(value: try decodeEndpoint(reply.body, method: "POST", path: Self.endpointsPath), attempts: reply.attempts)
-    }
-
-    /// ``patchEndpoint(id:_:)``, also saying how many attempts it took (for a journal).
-    public func patch(id: String, _ patch: EndpointPatch) async throws(TokenFactoryError) -> MutationResult<Endpoint> {
-        let path = try endpointPath(id, method: "PATCH")
-        let reply = try await send("PATCH", path, idempotent: true, body: patch.body)
-        return MutationResult(value: try decodeEndpoint(reply.body, method: "PATCH", path: path), attempts: reply.attempts)
-    }
-
-    /// ``deleteEndpoint(id:)``, also saying how many attempts it took and whether the endpoint
-    /// was found already gone on a retry.
+    /// earlier attempt whose answer was lost deleted it.
     ///
     /// When the first attempt's answer is lost (timeout, dropped connection) after the server
     /// deleted the endpoint, the retry gets 404. That means "deleted", not "failed": reporting
     /// a failure made apply skip the rest of a plan (issue 10, item 7). A 404 on the *first*
     /// attempt still fails: nothing this call did removed the endpoint.
-    public func delete(id: String) async throws(TokenFactoryError) -> MutationResult<DeleteOutcome> {
-        let path = try endpointPath(id, method: "DELETE")
-        do {
-            let reply = try await send("DELETE", path, idempotent: true)
-            return MutationResult(value: .deleted, attempts: reply.attempts)
-        } catch where error.status == 404 && error.attempts > 1 {
-            return MutationResult(value: .goneOnRetry, attempts: error.attempts)
-        }
+    public func deleteEndpoint(id: String) async throws(TokenFactoryError) {
+        _ = try await perform(.delete, target: id, body: nil)
     }
 
     /// The template catalogue (deployable model × flavor × GPU combinations), all pages.
@@ -148,7 +123,7 @@ public final class TokenFactoryClient: Sendable {
     /// collection) and the names of sibling routes (issue 10, item 10).
     static let reservedIDs: Set<String> = [".", "..", "templates"]
 
-    private func endpointPath(_ id: String, method: String) throws(TokenFactoryError) -> String {
+    func endpointPath(_ id: String, method: String) throws(TokenFactoryError) -> String {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~")
         let issue: String?
         if id.isEmpty || !id.allSatisfy({ allowed.contains($0) }) {
@@ -165,7 +140,7 @@ public final class TokenFactoryClient: Sendable {
         return Self.endpointsPath + "/" + id
     }
 
-    private func decodeEndpoint(_ body: JSONValue?, method: String, path: String) throws(TokenFactoryError) -> Endpoint {
+    func decodeEndpoint(_ body: JSONValue?, method: String, path: String) throws(TokenFactoryError) -> Endpoint {
         try decode(method, path) { () throws(TokenFactoryError) in
             guard let body else { throw TokenFactoryError(kind: .decoding, message: "empty response body; expected an endpoint object") }
             // Some APIs wrap the object: {"endpoint": {...}}.

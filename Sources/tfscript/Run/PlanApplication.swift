@@ -135,7 +135,7 @@ struct PlanApplication {
             problems.append("it would make \(pending.count) changes, more than --max-changes \(limit)")
         }
         for (offset, operation) in pending {
-            let target = operation.kind == .create ? nil : operation.target
+            let target = operation.kind.hasTarget ? operation.target : nil
             if let refusal = guardrails.refusal(of: operation.kind, target: target, body: operation.body, endpoint: operation.before) {
                 problems.append("#\(offset + 1): \(refusal)")
             }

@@ -9,7 +9,7 @@ import TFScriptJSON
 /// `-q`; one JSON record per line (`change`, `changes.applied`) with `--log-format json`.
 final class ChangeReportDisplay: Sendable {
     private let quiet: Bool
-    private let counts = Mutex([PlanOperation.Kind: Int]())
+    private let counts = Mutex([EndpointOperation.Effect: Int]())
 
     init(logging: LoggingOptions) {
         quiet = logging.quiet
@@ -19,16 +19,16 @@ final class ChangeReportDisplay: Sendable {
     var sink: @Sendable (PlanOperation) -> Void { { [self] in report($0) } }
 
     func report(_ change: PlanOperation) {
-        counts.withLock { $0[change.kind, default: 0] += 1 }
+        counts.withLock { $0[change.kind.effect, default: 0] += 1 }
         guard !quiet else { return }
         var fields: [String: JSONValue] = ["operation": .string(change.kind.rawValue), "target": .string(change.target)]
         if let name = change.displayName { fields["name"] = .string(name) }
         Diagnostics.write(PlanRenderer.forStandardError.changeLine(change) + "\n", event: "change", level: .info, fields: fields)
     }
 
-    /// The changes reported so far, by kind.
+    /// The changes reported so far, by effect (an action, like a restart, counts as changed).
     var total: (created: Int, changed: Int, deleted: Int) {
-        counts.withLock { ($0[.create] ?? 0, $0[.patch] ?? 0, $0[.delete] ?? 0) }
+        counts.withLock { ($0[.create] ?? 0, ($0[.modify] ?? 0) + ($0[.action] ?? 0), $0[.delete] ?? 0) }
     }
 
     /// Writes the total once the run has ended, when it sent any change: `sent` counts the
