@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TFScript
 import TFScriptRuntime
 
@@ -59,19 +60,22 @@ struct ReplCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap()
-        var options = sandbox.scriptOptions(arguments: [])
-        options.waitProgress = WaitProgressDisplay(logging: logging, logger: logger).sink
-        options.changes = logging.quiet ? nil : ChangeReportDisplay(logging: logging).sink
         let code: Int32
         do {
-            options.guardrails = try guardrails.guardrails(connection: connection)
-            let session = ReplSession(
-                options: options, connection: connection, dryRun: dryRun, journalPath: journal, logger: logger)
-            code = try await session.run()
+            code = try await session(logger: logger).run()
         } catch let failure as CommandFailure {
             Diagnostics.failure(failure)
             throw ExitCode(failure.exitCode)
         }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The session these options describe (also what the REPL's in-process tests run).
+    func session(logger: Logger) throws -> ReplSession {
+        var options = sandbox.scriptOptions(arguments: [])
+        options.waitProgress = WaitProgressDisplay(logging: logging, logger: logger).sink
+        options.changes = logging.quiet ? nil : ChangeReportDisplay(logging: logging).sink
+        options.guardrails = try guardrails.guardrails(connection: connection)
+        return ReplSession(options: options, connection: connection, dryRun: dryRun, journalPath: journal, logger: logger)
     }
 }

@@ -3,14 +3,11 @@ import Foundation
 import Testing
 
 /// `tfscript repl` with piped stdin: scripted sessions, values on stdout, errors on stderr.
-@Suite(.serialized)
+/// In-process (``ReplTranscript``: the same parsing, session and loop as the binary); the
+/// binary's own piped session is checked once, end to end, in ``ReplBinaryTests``.
 struct ReplPipedSessionTests {
-    /// A session with its own state folder, so no developer history is read or written.
-    func session(_ input: String, _ flags: [String] = []) async throws -> TFScriptProcess.Result {
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")
-        return try await TFScriptProcess.run(
-            ["repl"] + flags, stdin: input,
-            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "XDG_STATE_HOME": state.path])
+    func session(_ input: String, _ flags: [String] = []) async throws -> ReplTranscript {
+        try await ReplTranscript.run(input, flags)
     }
 
     @Test("an expression line prints its value, without prompts")
@@ -203,16 +200,28 @@ struct ReplPipedSessionTests {
 }
 
 /// Limits in a session apply per statement; hitting one ends that statement only.
-@Suite(.serialized)
 struct ReplLimitTests {
     @Test("--timeout stops a runaway statement; the next one runs with a fresh clock")
     func timeoutPerStatement() async throws {
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")
-        let result = try await TFScriptProcess.run(
-            ["repl", "--timeout", "300ms"], stdin: "while true do end\n'next'\n",
-            environment: ["PATH": "/usr/bin:/bin", "XDG_STATE_HOME": state.path])
+        let result = try await ReplTranscript.run("while true do end\n'next'\n", ["--timeout", "300ms"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("tfscript: timeout of 300ms exceeded"))
         #expect(result.stdout == "\"next\"\n")
+    }
+}
+
+/// The binary's piped session end to end: stdin read line by line, values on the process's
+/// stdout, errors on its stderr, the exit code from `main`.
+struct ReplBinaryTests {
+    @Test("tfscript repl < input: values on stdout, an error on stderr, the session goes on, exit code 1")
+    func pipedProcess() async throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tfscript-repl-\(UUID().uuidString)")
+        let result = try await TFScriptProcess.run(
+            ["repl", "--simulator", "--dry-run"], stdin: "1 + 1\nerror('boom')\ntf.endpoints.delete('ep-demo-08')\n'still here'\n",
+            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "XDG_STATE_HOME": state.path])
+        #expect(result.status == 1)
+        #expect(result.stdout == "2\ntrue\n\"still here\"\n")
+        #expect(result.stderr.contains("\nstdin:1: boom"), "\(result.stderr)")
+        #expect(result.stderr.contains("this session recorded 1 change under dry-run and sent none"))
     }
 }

@@ -1,10 +1,24 @@
 import Foundation
+import Logging
+import TFScriptJSON
 import TFScriptLuaHost
 
 /// Where the REPL reports errors and notes: stderr, in red on a terminal (unless `NO_COLOR`
 /// is set), plain when piped so scripted sessions can match the text.
 struct ReplErrorOutput: Sendable {
     var colored: Bool
+    /// Where the text goes: the process's stderr, after what Lua printed on stdout (flushed
+    /// first, so it comes first); a test's capture.
+    var write: @Sendable (String) -> Void = { text in
+        StandardOutput.flush()
+        StandardError.write(text)
+    }
+    /// tfscript's own messages (`Plan saved to …`): ``Diagnostics`` on stderr, JSON records
+    /// under `--log-format json`.
+    var diagnostic: @Sendable (_ text: String, _ event: String, _ fields: [String: JSONValue]) -> Void = { text, event, fields in
+        StandardOutput.flush()
+        Diagnostics.write(text, event: event, level: .info, fields: fields)
+    }
 
     static func forStandardError(interactive: Bool) -> ReplErrorOutput {
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
@@ -16,8 +30,7 @@ struct ReplErrorOutput: Sendable {
     /// reaches the terminal, and no line of it can start a line of its own.
     func report(_ message: String) {
         let shown = Self.escapedLines(message)
-        StandardOutput.flush() // what Lua printed comes first
-        StandardError.write(colored ? "\u{1B}[31m\(shown)\u{1B}[0m\n" : shown + "\n")
+        write(colored ? "\u{1B}[31m\(shown)\u{1B}[0m\n" : shown + "\n")
     }
 
     /// A script's uncaught error: as ``report(_:)``, shaped by ``DisplayText/scriptError(_:)``
@@ -31,7 +44,6 @@ struct ReplErrorOutput: Sendable {
 
     /// A note (help, plan, mode changes).
     func note(_ message: String) {
-        StandardOutput.flush() // what Lua printed comes first
-        StandardError.write(message.hasSuffix("\n") ? message : message + "\n")
+        write(message.hasSuffix("\n") ? message : message + "\n")
     }
 }

@@ -103,7 +103,7 @@ final class ReplLoop {
             output.note(Diagnostics.planText(plan))
             if !command.argument.isEmpty {
                 do {
-                    try plan.save(to: command.argument)
+                    try plan.save(to: command.argument, announce: output.diagnostic)
                 } catch {
                     report("\(error)")
                 }

@@ -13,47 +13,37 @@ struct ReplSession {
     var logger: Logger
 
     /// Runs the session to its end; returns the exit code.
-    func run() async throws -> Int32 {
+    func run(io: ReplIO = .process()) async throws -> Int32 {
         let journal = try Journal.openForCommand(journalPath)
         return try await connection.withEngine(logger: logger) { engine in
             var options = options
             options.dryRun = dryRun.enabled
             options.journal = journal
-            options.output = StandardOutput.sink
+            options.output = io.output
             // `require` finds modules in the folder the REPL was started from, as `lua` does.
             options.libraryPaths.insert(FileManager.default.currentDirectoryPath, at: 0)
-            return try await run(engine: engine, options: options)
+            return try await run(engine: engine, options: options, io: io)
         }
     }
 
-    private func run(engine: ScriptEngine, options: ScriptOptions) async throws -> Int32 {
+    private func run(engine: ScriptEngine, options: ScriptOptions, io: ReplIO) async throws -> Int32 {
         let session: ScriptSession
         do {
             session = try await engine.session(options)
         } catch {
             throw CommandFailure(exitCode: 1, message: "cannot start the REPL: \(error)")
         }
-        let interactive = isatty(0) == 1
-        let output = ReplErrorOutput.forStandardError(interactive: interactive)
+        let interactive = io.interactive
+        let output = io.errors
         let interrupts = interactive ? ReplInterrupts.install() : nil
         if interactive {
             output.note("tfscript \(ScriptEngine.version) REPL (Lua 5.4)\(dryRun.enabled ? ", dry-run on" : ""). :help for help, Ctrl-D to leave.")
         }
-        let historyPath = HistoryFile.path(environment: ProcessInfo.processInfo.environment)
         let code: Int32
         do {
             code = try await session.withEvaluator { evaluator in
-                let reader: any LineReader
-                if let interrupts {
-                    let path = historyPath.flatMap { HistoryFile.prepareFolder(for: $0) ? $0 : nil }
-                    reader = EditLineReader(historyPath: path, interrupts: interrupts) { word in
-                        ReplCompletion.candidates(for: word, in: evaluator.state)
-                    }
-                } else {
-                    reader = PipedLineReader()
-                }
-                return ReplLoop(
-                    evaluator: evaluator, reader: reader, interrupts: interrupts, session: session,
+                ReplLoop(
+                    evaluator: evaluator, reader: io.reader(evaluator, interrupts), interrupts: interrupts, session: session,
                     output: output, interactive: interactive
                 ).run()
             }
@@ -63,21 +53,21 @@ struct ReplSession {
         }
         await session.close()
         StandardOutput.flush()
-        try savePlan(await session.plan())
+        try savePlan(await session.plan(), output: output)
         return code
     }
 
     /// `--plan-out`: writes what the session recorded, when it recorded anything.
     /// Without it, a reminder that recorded changes were not sent.
-    private func savePlan(_ plan: Plan?) throws {
+    private func savePlan(_ plan: Plan?, output: ReplErrorOutput) throws {
         guard let plan, !plan.isEmpty else { return }
         guard let path = dryRun.planOut else {
             let count = plan.operations.count
-            StandardError.write(
+            output.write(
                 "tfscript: this session recorded \(count) change\(count == 1 ? "" : "s") under dry-run and sent none "
                     + "(--dry-run --plan-out FILE saves them for tfscript apply)\n")
             return
         }
-        try plan.save(to: path)
+        try plan.save(to: path, announce: output.diagnostic)
     }
 }
