@@ -120,6 +120,9 @@ struct RunCommand: AsyncParsableCommand {
     var arguments: [String] = []
 
     func validate() throws {
+        if result.columns != nil, result.format == nil {
+            throw ValidationError("--columns chooses the columns of -o table; add -o table")
+        }
         if journal != nil, dryRun.enabled {
             throw ValidationError("--journal records the changes a run sends; a dry run sends none (use --plan-out)")
         }
@@ -127,12 +130,30 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let name = chunk != nil ? ScriptInput.commandLineName : script == "-" ? ScriptInput.standardInputName : script ?? ""
-        let scheduled = ScheduledRun(command: "run", script: name, scheduling: scheduling, verbose: logging.verbose)
+        let code = await execute(command: "run", name: name) {
+            try ScriptInput.resolve(script: script, chunk: chunk, arguments: arguments)
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Runs a script with these options, scheduled (lock, summary, report) like every `run`:
+    /// the one path `run` and the built-in commands (`endpoints …`, `templates list`) share.
+    /// - Parameters:
+    ///   - command: the command as the run summary names it (`run`, `endpoints patch`).
+    ///   - builtIn: set for a built-in command: its failures read `tfscript: endpoints patch:
+    ///     MESSAGE`, without the Lua position and traceback of a script of the user's.
+    ///   - input: the script, read once the run has started (a lock held, if any).
+    func execute(
+        command: String, name: String, builtIn: String? = nil, vars: [String: String] = [:], results: ResultPrinter? = nil,
+        _ input: () throws -> ScriptInput
+    ) async -> Int32 {
+        let scheduled = ScheduledRun(command: command, script: name, scheduling: scheduling, verbose: logging.verbose)
         let logger = logging.bootstrap(runID: scheduled.runID)
-        let code = await scheduled.run(logger: logger) { summary in
-            let input = try ScriptInput.resolve(script: script, chunk: chunk, arguments: arguments)
+        return await scheduled.run(logger: logger) { summary in
+            let input = try input()
             var options = sandbox.scriptOptions(arguments: input.arguments)
             options.argumentBytes = ScriptArgumentSplit.rawBytes(of: input.arguments)
+            options.vars.merge(vars) { _, builtIn in builtIn }
             options.dryRun = dryRun.enabled
             options.guardrails = try guardrails.guardrails(connection: connection)
             options.waitProgress = WaitProgressDisplay(logging: logging, logger: logger).sink
@@ -146,10 +167,10 @@ struct RunCommand: AsyncParsableCommand {
             var execution = ScriptExecution(
                 script: input.source, options: options,
                 connection: connection, dryRun: dryRun, journalPath: journal, logger: logger, runID: scheduled.runID)
-            execution.results = ResultPrinter(options: result)
+            execution.results = results ?? ResultPrinter(options: result)
             execution.changes = changes
+            execution.builtIn = builtIn
             return try await execution.run(summary: &summary)
         }
-        if code != 0 { throw ExitCode(code) }
     }
 }

@@ -31,7 +31,7 @@ struct TFScriptCommand: AsyncParsableCommand {
             Shell completion: tfscript --generate-completion-script bash|zsh|fish.
             Docs: README.md and docs/ (lua-api.md, sandbox.md, dry-run.md, scheduling.md, simulator.md).
             """,
-        subcommands: [RunCommand.self, ReplCommand.self, ApplyCommand.self, ShowCommand.self, SimulatorCommand.self, ConfigCommand.self, VersionCommand.self]
+        subcommands: [RunCommand.self, EndpointsCommand.self, TemplatesCommand.self, ReplCommand.self, ApplyCommand.self, ShowCommand.self, SimulatorCommand.self, ConfigCommand.self, VersionCommand.self]
     )
 
     /// `--version` is tfscript's own, not ArgumentParser's: it reports more than a string, and

@@ -17,7 +17,7 @@ struct ResultOptions: ParsableArguments {
     @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp(
         "Print what the script returns: json (one document: one value as itself, several as an array, none as null), table (an array of records as aligned columns) or none.",
         valueName: "format"))
-    var format: Format = .none
+    var format: Format?
 
     @Option(name: .customLong("columns"), help: ArgumentHelp(
         "With -o table: the columns, in order, comma-separated; dotted paths reach nested fields (name,region,scaling.max_replicas).",
@@ -25,13 +25,16 @@ struct ResultOptions: ParsableArguments {
     var columnList: String?
 
     /// `--columns` as field paths; nil when not given.
+    /// The format given, else the command's default (`run`: none; `endpoints list`: table).
+    func format(default fallback: Format) -> Format { format ?? fallback }
+
     var columns: [String]? {
         columnList.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
     }
 
     func validate() throws {
         guard let columns else { return }
-        if format != .table { throw ValidationError("--columns chooses the columns of -o table; add -o table") }
+        if let format, format != .table { throw ValidationError("--columns chooses the columns of -o table; add -o table") }
         if columns.contains(where: \.isEmpty) {
             throw ValidationError("--columns expects field names separated by commas (name,region,scaling.max_replicas), got '\(columnList ?? "")'")
         }

@@ -14,6 +14,10 @@ import TFScriptLuaHost
 /// ends with exit 3, like any limit.
 struct ResultPrinter {
     var options: ResultOptions
+    /// Without `-o`: `run` prints nothing more; `endpoints list` prints a table.
+    var defaultFormat: ResultOptions.Format = .none
+    /// Without `--columns`: the columns of a built-in command's table (nil: picked from the records).
+    var defaultColumns: [String]?
 
     /// What rendering may use: bytes left of the output cap, and when to give up.
     struct Limits {
@@ -53,7 +57,7 @@ struct ResultPrinter {
                 message: "-o \(format): the result is larger than the \(left) left of --max-output after the script's own output; "
                     + "nothing was printed (raise --max-output, or return less)")
         }
-        switch options.format {
+        switch options.format(default: defaultFormat) {
         case .none:
             return nil
         case .json:
@@ -77,7 +81,7 @@ struct ResultPrinter {
             if let problem = result.valueProblems.first { throw failure("table", problem) }
             let table: RecordTable
             do {
-                table = try RecordTable(result.values[0], columns: options.columns)
+                table = try RecordTable(result.values[0], columns: options.columns ?? defaultColumns)
             } catch {
                 throw failure("table", "the script's result: \(error.message)")
             }

@@ -19,6 +19,9 @@ struct ScriptExecution {
     var logger: Logger
     /// The run's id: in its journal lines and its summary.
     var runID: String
+    /// Set for a built-in command (`endpoints patch`): a failure is then tfscript's own line,
+    /// `tfscript: endpoints patch: MESSAGE`, not a script's error with a position and traceback.
+    var builtIn: String?
     /// How long past the timeout the watchdog waits before ending the process.
     var watchdogGrace: Duration = Self.defaultWatchdogGrace
 
@@ -94,7 +97,11 @@ struct ScriptExecution {
         }
         changes?.finish(sent: result.changesSent)
         if let error = result.error {
-            Diagnostics.runFailure(error, result: result)
+            if let builtIn, result.status == .scriptError || result.status == .guardrailRefused {
+                Diagnostics.failure(CommandFailure(exitCode: result.exitCode, message: "\(builtIn): \(result.failure?.message ?? error)"))
+            } else {
+                Diagnostics.runFailure(error, result: result)
+            }
         }
         guard let plan = result.plan else { return result.exitCode }
         // A failed script's plan is shown (so the operator sees how far it got) but never
