@@ -29,10 +29,12 @@ struct RunCommand: AsyncParsableCommand {
 
             OUTPUT: print writes to stdout; tf.show(rows [, columns]) prints records as an \
             aligned table. -o json prints what the main chunk returns as one JSON document \
-            (one value as itself, several as an array, none as null) after the script's own output; -o \
-            table prints a returned array of records as a table (--columns name,region,\
-            scaling.max_replicas chooses and orders the columns); -o none (the default) \
-            prints nothing more. A result that cannot be shown so fails the run (exit 1); \
+            (one value as itself, several as an array, none as null) after the script's own output, \
+            indented on a terminal, one line when piped or with --compact; -o jsonl one compact \
+            value per line (each element of a returned array); -o table a returned array of \
+            records as a table (--columns name,region,MAX:scaling.max_replicas chooses and orders \
+            the columns, HEADING:path renames one); -o wide the table without cutting cells; \
+            -o none (the default) prints nothing more. A result that cannot be shown so fails the run (exit 1); \
             one larger than what is left of --max-output, or not printed by the --timeout, \
             is not printed at all (exit 3).
 
@@ -121,7 +123,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if result.columns != nil, result.format == nil {
-            throw ValidationError("--columns chooses the columns of -o table; add -o table")
+            throw ValidationError("--columns chooses the columns of a table; add -o table or -o wide")
         }
         if journal != nil, dryRun.enabled {
             throw ValidationError("--journal records the changes a run sends; a dry run sends none (use --plan-out)")

@@ -22,6 +22,17 @@ struct RecordTableTests {
             """)
     }
 
+    @Test("headings can differ from the column paths; a wide table cuts no cell")
+    func headingsAndWide() throws {
+        let long = String(repeating: "x", count: 60)
+        var table = try RecordTable([["name": .string(long), "scaling": ["min_replicas": 0]]], columns: ["name", "scaling.min_replicas"])
+        table.headings = ["NAME", "MIN"]
+        #expect(table.text.hasPrefix("NAME"))
+        #expect(table.text.contains(String(repeating: "x", count: 37) + "..."))
+        table.cellWidth = .max
+        #expect(table.text.contains(long + "  0\n"))
+    }
+
     @Test("dotted columns reach nested fields; a missing field is an empty cell; nested values are compact JSON")
     func nested() throws {
         let table = try RecordTable(Self.rows, columns: ["scaling.max_replicas", "nope", "scaling"])
@@ -30,10 +41,15 @@ struct RecordTableTests {
         #expect(lines[2] == #"6                           {"max_replicas":6,"min_replicas":2}"#)
     }
 
-    @Test("without columns the usual endpoint fields are picked, in their usual order")
+    @Test("without columns the usual endpoint fields are picked, in their usual order, then min and max replicas")
     func defaultColumns() throws {
         let table = try RecordTable(Self.rows)
-        #expect(table.columns == ["name", "region", "enabled"])
+        #expect(table.columns == ["name", "region", "enabled", "scaling.min_replicas", "scaling.max_replicas"])
+        let templates = try RecordTable([
+            ["template_id": "a-base", "model_name": "a", "flavor_name": "base", "gpu_type": "h100", "gpu_count": 1, "regions": ["eu"]],
+            ["template_id": "a-fast", "model_name": "a", "flavor_name": "fast", "gpu_type": "h100", "gpu_count": 1, "regions": ["eu"]],
+        ])
+        #expect(templates.columns == ["template_id", "model_name", "flavor_name", "gpu_type", "gpu_count"])
         let other = try RecordTable([["b": 1, "a": "x", "nested": ["k": 1]]])
         #expect(other.columns == ["a", "b"])
     }

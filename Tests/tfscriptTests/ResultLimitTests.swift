@@ -31,6 +31,6 @@ struct ResultLimitTests {
     func resultWithinCap() async throws {
         let result = try await TFScriptProcess.run(["run", "--max-output", "64K", "-o", "json", "-e", "return {1, 2, 3}"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "[\n  1,\n  2,\n  3\n]\n")
+        #expect(result.stdout == "[1,2,3]\n")
     }
 }

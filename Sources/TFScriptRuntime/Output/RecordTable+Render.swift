@@ -28,8 +28,10 @@ extension RecordTable {
             write(empty)
             return .complete
         }
-        var lookup = CellLookup(columns: columns, records: records)
-        let headings = columns.map { Self.clipped(.string($0)) }
+        // Never wider than the whole output may be: a "wide" cell is still bounded work.
+        let width = max(4, min(cellWidth, bound.maxBytes, Int.max / 8))
+        var lookup = CellLookup(columns: columns, records: records, width: width)
+        let headings = (self.headings ?? columns).map { Self.clipped(.string($0), width: width) }
         var widths = headings.map(\.count)
         for record in records {
             for column in columns.indices {
@@ -75,19 +77,20 @@ extension RecordTable {
     /// A value as one cell: at most ``maxCellWidth`` characters (cut with `...`), control,
     /// bidi and invisible characters (C1 too: U+009B is a CSI to a terminal) escaped as
     /// ``DisplayText`` shows them. Work is bounded by the width, not by the value's size.
-    static func clipped(_ value: JSONValue?, shouldStop: ((Int) -> Bool)? = nil) -> String {
+    static func clipped(_ value: JSONValue?, width: Int = maxCellWidth, shouldStop: ((Int) -> Bool)? = nil) -> String {
         let shown: Substring
         switch value {
         case nil: return ""
-        case .string(let string)?: shown = string.prefix(maxCellWidth + 1)
+        case .string(let string)?: shown = string.prefix(width + 1)
         case .some(let other):
             // A character is at most a few bytes of UTF-8; this many bytes hold more characters
             // than a cell shows (escapes only make the text longer).
-            let bytes = other.serializedPrefix(maxBytes: 4 * (maxCellWidth + 1), shouldStop: shouldStop)
-            shown = String(decoding: bytes, as: UTF8.self).prefix(maxCellWidth + 1)
+            let (cap, overflow) = Swift.min(width, Int.max / 8).addingReportingOverflow(1).partialValue.multipliedReportingOverflow(by: 4)
+            shown = String(decoding: other.serializedPrefix(maxBytes: overflow ? Int.max : cap, shouldStop: shouldStop), as: UTF8.self)
+                .prefix(width + 1)
         }
         var text = DisplayText.escapingControlCharacters(String(shown))
-        if text.count > maxCellWidth { text = String(text.prefix(maxCellWidth - 3)) + "..." }
+        if text.count > width { text = String(text.prefix(width - 3)) + "..." }
         return text
     }
 
@@ -98,11 +101,14 @@ extension RecordTable {
     struct CellLookup {
         let columns: [String]
         let steps: [[String]]
+        /// The longest cell, in characters.
+        let width: Int
         /// The longest key (in UTF-8 bytes) of any object in the records, at any depth.
         let longestKey: Int
 
-        init(columns: [String], records: [[String: JSONValue]]) {
+        init(columns: [String], records: [[String: JSONValue]], width: Int) {
             self.columns = columns
+            self.width = width
             steps = columns.map { $0.split(separator: ".", omittingEmptySubsequences: false).map(String.init) }
             var longest = 0
             var pending: [JSONValue] = records.map { .object($0) }
@@ -131,7 +137,7 @@ extension RecordTable {
             if bound.shouldStop(1) { return nil }
             let path = columns[column]
             if path.utf8.count <= longestKey, let direct = record[path] {
-                return RecordTable.clipped(direct, shouldStop: bound.shouldStop)
+                return RecordTable.clipped(direct, width: width, shouldStop: bound.shouldStop)
             }
             var current: JSONValue? = .object(record)
             for step in steps[column] {
@@ -139,7 +145,7 @@ extension RecordTable {
                 if bound.shouldStop(1 + step.utf8.count >> 6) { return nil }
                 current = members[step]
             }
-            return RecordTable.clipped(current, shouldStop: bound.shouldStop)
+            return RecordTable.clipped(current, width: width, shouldStop: bound.shouldStop)
         }
     }
 }

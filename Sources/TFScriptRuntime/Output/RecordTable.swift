@@ -19,9 +19,15 @@ public import TFScriptJSON
 /// whatever the values hold. Rendering is bounded (``render(bound:write:)``).
 public struct RecordTable: Sendable {
     /// Columns shown when none are chosen, in this order, where the records have them.
+    /// (Templates get their id and flavour, so two templates that differ only in those do not
+    /// look like duplicate rows; endpoints their ready replicas.)
     public static let preferredColumns = [
-        "name", "endpoint_id", "id", "region", "state", "enabled", "model_name", "gpu_type", "gpu_count",
+        "name", "endpoint_id", "id", "template_id", "region", "state", "enabled", "model_name", "flavor_name", "gpu_type",
+        "gpu_count", "ready_replicas",
     ]
+    /// Nested fields shown after ``preferredColumns`` when the records have them (an
+    /// endpoint's scaling).
+    static let preferredNestedColumns = ["scaling.min_replicas", "scaling.max_replicas"]
     /// The longest cell, in characters; longer ones end in `...`.
     public static let maxCellWidth = 40
     /// Columns picked from the records' own fields when none of ``preferredColumns`` is there.
@@ -29,6 +35,11 @@ public struct RecordTable: Sendable {
 
     /// The columns, in order.
     public let columns: [String]
+    /// The columns' headings (`--columns NAME:path`); nil: the column paths themselves.
+    public var headings: [String]?
+    /// The longest cell, in characters (``maxCellWidth`` unless changed): `-o wide` lifts it
+    /// so ids stay whole and copyable. A table is still bounded by its render's byte cap.
+    public var cellWidth: Int = RecordTable.maxCellWidth
     /// One record's fields; the value at a column path is looked up when rendering.
     let records: [[String: JSONValue]]
 
@@ -90,7 +101,13 @@ public struct RecordTable: Sendable {
             }
         }
         let preferred = preferredColumns.filter(plain.contains)
-        if !preferred.isEmpty { return preferred }
+        if !preferred.isEmpty {
+            let nested = preferredNestedColumns.filter { path in
+                let steps = path.split(separator: ".").map(String.init)
+                return records.contains { $0[steps[0]]?.objectValue?[steps[1]] != nil }
+            }
+            return preferred + nested
+        }
         return Array((plain.isEmpty ? any : plain).sorted().prefix(maxDefaultColumns))
     }
 

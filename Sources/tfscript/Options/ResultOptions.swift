@@ -1,42 +1,59 @@
 import Foundation
 import ArgumentParser
 
-/// `-o/--output json|table|none` and `--columns`: print what the main chunk returns, for
-/// one-liners and other tools (`tfscript run -o json -e 'return tf.endpoints.list()' | jq`).
+/// `-o/--output json|jsonl|table|wide|none`, `--columns` and `--compact`: print what the main
+/// chunk returns (or a built-in command's result), for people and for other tools
+/// (`tfscript run -o json -e 'return tf.endpoints.list()' | jq`).
 struct ResultOptions: ParsableArguments {
-    /// How the main chunk's return values are printed on stdout after the script's own output.
+    /// How the result is printed on stdout, after the script's own output.
     enum Format: String, CaseIterable, ExpressibleByArgument, Sendable {
         /// One JSON document: a single value as itself, several as an array, none as `null`.
         case json
-        /// An aligned table of an array of records.
+        /// One compact JSON value per line: each element of a returned array, else each value.
+        case jsonl
+        /// An aligned table of an array of records, cells cut at 40 characters.
         case table
-        /// Nothing (the default): only what the script prints.
+        /// The table with no cell cut (ids stay whole, to copy).
+        case wide
+        /// Nothing: only what the script prints (`run`'s default).
         case none
+
+        var isTable: Bool { self == .table || self == .wide }
     }
 
     @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp(
-        "Print what the script returns: json (one document: one value as itself, several as an array, none as null), table (an array of records as aligned columns) or none.",
+        "Print the result: json (one document: one value as itself, several as an array, none as null), jsonl (one compact JSON value per line: each element of an array), table (records as aligned columns, cells cut at 40 characters), wide (the table, nothing cut) or none.",
         valueName: "format"))
     var format: Format?
 
     @Option(name: .customLong("columns"), help: ArgumentHelp(
-        "With -o table: the columns, in order, comma-separated; dotted paths reach nested fields (name,region,scaling.max_replicas).",
+        "With a table: the columns, in order, comma-separated; dotted paths reach nested fields, HEADING:path renames one (name,MIN:scaling.min_replicas).",
         valueName: "list"))
     var columnList: String?
 
-    /// `--columns` as field paths; nil when not given.
+    @Flag(name: .customLong("compact"), help: "-o json on one line (the default when stdout is not a terminal, so >> log stays one record per line).")
+    var compact = false
+
     /// The format given, else the command's default (`run`: none; `endpoints list`: table).
     func format(default fallback: Format) -> Format { format ?? fallback }
 
-    var columns: [String]? {
-        columnList.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+    /// `--columns` as (heading, field path) pairs; nil when not given.
+    var columns: [(heading: String, path: String)]? {
+        columnList.map { list in
+            list.split(separator: ",", omittingEmptySubsequences: false).map { item in
+                let text = item.trimmingCharacters(in: .whitespaces)
+                guard let colon = text.firstIndex(of: ":") else { return (text, text) }
+                return (String(text[..<colon]).trimmingCharacters(in: .whitespaces),
+                        String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+            }
+        }
     }
 
     func validate() throws {
         guard let columns else { return }
-        if let format, format != .table { throw ValidationError("--columns chooses the columns of -o table; add -o table") }
-        if columns.contains(where: \.isEmpty) {
-            throw ValidationError("--columns expects field names separated by commas (name,region,scaling.max_replicas), got '\(columnList ?? "")'")
+        if let format, !format.isTable { throw ValidationError("--columns chooses the columns of a table; add -o table or -o wide") }
+        if columns.contains(where: { $0.heading.isEmpty || $0.path.isEmpty }) {
+            throw ValidationError("--columns expects field paths separated by commas, each optionally HEADING:path (name,MIN:scaling.min_replicas), got '\(columnList ?? "")'")
         }
     }
 }

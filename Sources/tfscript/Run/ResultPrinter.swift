@@ -18,6 +18,8 @@ struct ResultPrinter {
     var defaultFormat: ResultOptions.Format = .none
     /// Without `--columns`: the columns of a built-in command's table (nil: picked from the records).
     var defaultColumns: [String]?
+    /// `-o json` indented for people: on a terminal, unless `--compact`. Piped, one line.
+    var prettyJSON = true
 
     /// What rendering may use: bytes left of the output cap, and when to give up.
     struct Limits {
@@ -57,7 +59,8 @@ struct ResultPrinter {
                 message: "-o \(format): the result is larger than the \(left) left of --max-output after the script's own output; "
                     + "nothing was printed (raise --max-output, or return less)")
         }
-        switch options.format(default: defaultFormat) {
+        let format = options.format(default: defaultFormat)
+        switch format {
         case .none:
             return nil
         case .json:
@@ -70,24 +73,59 @@ struct ResultPrinter {
             // One byte of the cap is kept for the newline.
             var jsonBound = bound
             jsonBound.maxBytes = max(0, bound.maxBytes == .max ? .max : bound.maxBytes - 1)
-            guard let bytes = document.serializedBytes(pretty: true, bound: jsonBound) else { throw overLimit("json") }
+            guard let bytes = document.serializedBytes(pretty: prettyJSON && !options.compact, bound: jsonBound) else { throw overLimit("json") }
             return String(decoding: bytes, as: UTF8.self) + "\n"
-        case .table:
-            guard result.values.count == 1 else {
-                throw failure("table", result.values.isEmpty
-                    ? "the script returned nothing; end it with a return of records (return tf.endpoints.list())"
-                    : "the script returned \(result.values.count) values; -o table shows one array of records")
-            }
-            if let problem = result.valueProblems.first { throw failure("table", problem) }
-            let table: RecordTable
-            do {
-                table = try RecordTable(result.values[0], columns: options.columns ?? defaultColumns)
-            } catch {
-                throw failure("table", "the script's result: \(error.message)")
-            }
+        case .jsonl:
+            if let problem = result.valueProblems.first { throw failure("jsonl", "\(problem); return tables, strings, numbers and booleans only") }
+            let lines: [JSONValue] = result.values.count == 1 ? (result.values[0].arrayValue ?? result.values) : result.values
             var text = ""
-            guard table.render(bound: bound, write: { text += $0 }) == .complete else { throw overLimit("table") }
+            var room = bound
+            for line in lines {
+                guard let bytes = line.serializedBytes(pretty: false, bound: room), bytes.count < room.maxBytes else { throw overLimit("jsonl") }
+                if room.maxBytes != .max { room.maxBytes -= bytes.count + 1 }
+                text += String(decoding: bytes, as: UTF8.self) + "\n"
+            }
             return text
+        case .table, .wide:
+            let name = format.rawValue
+            guard result.values.count == 1 else {
+                throw failure(name, result.values.isEmpty
+                    ? "the script returned nothing; end it with a return of records (return tf.endpoints.list())"
+                    : "the script returned \(result.values.count) values; -o \(name) shows one array of records")
+            }
+            if let problem = result.valueProblems.first { throw failure(name, problem) }
+            let chosen = options.columns
+            var table: RecordTable
+            do {
+                table = try RecordTable(result.values[0], columns: chosen?.map(\.path) ?? defaultColumns)
+            } catch {
+                throw failure(name, "the script's result: \(error.message)")
+            }
+            if let chosen {
+                if let unknown = Self.unknownColumn(chosen.map(\.path), in: result.values[0]) {
+                    throw CommandFailure(exitCode: 2, message: "--columns: no record has the field \(unknown) (check its spelling; dotted paths reach nested fields)")
+                }
+                table.headings = chosen.map(\.heading)
+            }
+            if format == .wide { table.cellWidth = .max }
+            var text = ""
+            guard table.render(bound: bound, write: { text += $0 }) == .complete else { throw overLimit(name) }
+            return text
+        }
+    }
+
+    /// The first of `paths` that no record of `value` (an array of records, or one) holds, nil
+    /// when each is found in some record; nil for no records (nothing to check against).
+    static func unknownColumn(_ paths: [String], in value: JSONValue) -> String? {
+        let records = value.arrayValue ?? [value]
+        guard !records.isEmpty else { return nil }
+        return paths.first { path in
+            let steps = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            return !records.contains { record in
+                var current: JSONValue? = record
+                for step in steps { current = current?.objectValue?[step] }
+                return current != nil
+            }
         }
     }
 

@@ -64,7 +64,9 @@ struct ScriptExecution {
                         bytesLeft: options.maxOutput.map { max(0, $0 - StandardOutput.bytesPrinted) },
                         deadline: options.timeout.map { started.advanced(by: $0) }, timeout: options.timeout,
                         interrupted: { ProcessSignals.shared.receivedName != nil })
-                    if let text = try results.text(for: result, limits: limits) { StandardOutput.write(text) }
+                    var printer = results
+                    printer.prettyJSON = isatty(1) == 1
+                    if let text = try printer.text(for: result, limits: limits) { StandardOutput.write(text) }
                 } catch let failure as CommandFailure {
                     unprintable = failure
                 }
