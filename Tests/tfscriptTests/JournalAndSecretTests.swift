@@ -30,6 +30,25 @@ struct JournalAndSecretTests {
         #expect(lines[3]["operation"] == "delete" && lines[3]["outcome"] == "failed" && lines[3]["http_status"] == 404)
         #expect(lines[5]["operation"] == "delete" && lines[5]["target"] == "ep-demo-08" && lines[5]["outcome"] == "ok")
         #expect(lines.allSatisfy { $0["time"]?.stringValue != nil && $0["run"] == lines[0]["run"] })
+        // The list read them first, so intents name the endpoint and a patch says what it replaces.
+        #expect(lines[0]["name"] == "test-qwen-ci" && lines[0]["before"] == ["enabled": true])
+        #expect(lines[4]["name"] == "test-scratch" && lines[4]["before"] == nil)
+    }
+
+    @Test("journal intents of apply name the endpoint and the values each patch replaces, from the plan")
+    func applyIntents() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let plan = FaultRig.temporaryPath("plan.json")
+        let journal = FaultRig.temporaryPath("journal.jsonl")
+        let dry = try await api.run("tf.endpoints.patch('ep-demo-01', {scaling = {min_replicas = 1}})", flags: ["--dry-run", "--plan-out", plan])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        let applied = try await api.tfscript(["apply", "--yes", "--base-url", api.baseURL, "--journal", journal, plan])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let intent = try #require(try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").first.map { try JSONValue(parsing: String($0)) })
+        #expect(intent["phase"] == "intent")
+        #expect(intent["name"] == "prod-chat")
+        #expect(intent["before"] == ["scaling": ["min_replicas": 2]])
     }
 
     @Test("the token never appears in stdout, stderr, plan or journal, even with verbose logs and errors")

@@ -108,11 +108,33 @@ struct LockTests {
         await held.arrived.wait()
         let clock = ContinuousClock()
         let start = clock.now
-        let second = try await FaultRig.run("print('x')", server: held.server, flags: ["--lock", lock, "--lock-wait", "1s"])
+        let second = try await FaultRig.run("print('x')", server: held.server, flags: ["--lock", lock, "--lock-wait", "1s", "-v"])
         let waited = start.duration(to: clock.now)
         #expect(second.status == 6)
+        // It said it was waiting, and for whom, when the wait began.
+        #expect(second.stderr.contains("waiting up to 1s for the lock \(lock) (held by pid "), "\(second.stderr)")
         #expect(second.stderr.contains("another run holds the lock \(lock) (waited 1s; held by pid "), "\(second.stderr)")
         #expect(waited >= .seconds(1))
+        held.release()
+        #expect(try await first.value.status == 0)
+    }
+
+    @Test("--report-skip-locked: a run refused by the lock sends no report; without it the monitor hears exit 6")
+    func reportSkipLocked() async throws {
+        let held = try HeldServer()
+        defer { held.server.stop() }
+        let monitor = try FaultServer { _, _ in .respond(status: 200) }
+        defer { monitor.stop() }
+        let lock = FaultRig.temporaryPath("report.lock")
+        let first = Task { try await FaultRig.run(Self.listing, server: held.server, flags: ["--lock", lock], takesSlot: false) }
+        await held.arrived.wait()
+        let url = monitor.baseURL + "/ping/{exit_code}"
+        let skipped = try await FaultRig.run("print('x')", server: held.server, flags: ["--lock", lock, "--report-url", url, "--report-skip-locked"])
+        #expect(skipped.status == 6)
+        #expect(monitor.log.isEmpty)
+        let reported = try await FaultRig.run("print('x')", server: held.server, flags: ["--lock", lock, "--report-url", url])
+        #expect(reported.status == 6)
+        #expect(monitor.lines == ["POST /ping/6"])
         held.release()
         #expect(try await first.value.status == 0)
     }

@@ -2,6 +2,7 @@ import TestSupport
 import Foundation
 import TFScriptJSON
 import Testing
+import TokenFactorySimulator
 
 /// `--report-url`: the summary POSTed to a small loopback server at the end of a run; a
 /// failed report is a warning and never changes the exit code.
@@ -31,8 +32,11 @@ struct ReportURLTests {
         #expect(first["duration_ms"]?.integerValue != nil)
         #expect(first["run_id"]?.stringValue?.count == 36)
         #expect(first["script"]?.stringValue?.hasSuffix("script.lua") == true)
+        #expect(first["changes_ok"] == 1)
+        #expect(first["endpoints_changed"] == ["prod-chat"])
         #expect(Set(first.objectValue?.keys.map { $0 } ?? []) == [
             "event", "command", "run_id", "script", "exit_code", "duration_ms", "changes_sent", "changes_planned", "retries",
+            "changes_ok", "changes_failed", "changes_unknown", "endpoints_changed",
         ])
         #expect(reports.last?.json?["exit_code"] == 1)
         for report in reports {
@@ -41,6 +45,34 @@ struct ReportURLTests {
             #expect(!containsBytes(report.body, Array(api.token.utf8)))
             #expect(!report.headers.values.contains { $0.contains(api.token) })
         }
+    }
+
+    @Test("run.end splits the changes sent into ok, failed (refused) and unknown (no answer), and names the endpoints changed")
+    func outcomesSplit() async throws {
+        let monitor = try FaultServer { _, _ in .respond(status: 200) }
+        defer { monitor.stop() }
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        // The create's answer is lost (processed, then the connection drops): a create is never
+        // retried, so its outcome is unknown.
+        await api.simulator.setFaults([try Fault(parsing: "POST /v0/dedicated_endpoints drop times=1")])
+        let result = try await api.run("""
+            tf.endpoints.patch('ep-demo-01', {enabled = false})
+            tf.endpoints.patch('ep-demo-07', {description = 'ci'})
+            print(pcall(tf.endpoints.patch, 'ep-demo-02', {scaling = {min_replicas = 9}}))
+            print(pcall(tf.endpoints.create, {name = 'lost', model_name = 'openai/gpt-oss-20b', flavor_name = 'base',
+              gpu_type = 'gpu-h100-sxm', gpu_count = 1, region = 'eu-west1'}))
+            """, flags: ["--report-url", monitor.baseURL + "/hook", "--log-format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(monitor.log.first?.json)
+        #expect(report["changes_sent"] == 4)
+        #expect(report["changes_ok"] == 2)
+        #expect(report["changes_failed"] == 1)
+        #expect(report["changes_unknown"] == 1)
+        #expect(report["endpoints_changed"] == ["prod-chat", "test-qwen-ci"])
+        let last = try JSONValue(parsing: Array(result.stderr.split(separator: "\n").last.map(String.init)!.utf8))
+        #expect(last["event"] == "run.end")
+        #expect(last["changes_failed"] == 1)
     }
 
     @Test("a monitor answering 500 draws a warning; the exit code stays the run's")

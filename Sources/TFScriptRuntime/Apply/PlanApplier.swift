@@ -142,7 +142,9 @@ public struct PlanApplier: Sendable {
                     Journal.PlanReference(fingerprint: fingerprint, index: index)
                 ) {
                     let body = try operation.body.map(operation.kind.validate)
-                    return try await controlPlane.perform(operation.kind, target: operation.kind.hasTarget ? target : nil, body: body)
+                    return try await LiveControlPlane.$subject.withValue(operation.before) {
+                        try await controlPlane.perform(operation.kind, target: operation.kind.hasTarget ? target : nil, body: body)
+                    }
                 }
                 if operation.kind.effect == .create, let id = result.flatMap(EndpointIdentity.id(of:)) { createdIDs[operation.target] = id }
                 report.applied.append(index)

@@ -36,24 +36,65 @@ public struct LiveControlPlane: OperationPerformingPlane {
     public func endpoint(id: String) async throws -> JSONValue { try await reader.endpoint(id: id) }
     public func listTemplates() async throws -> [JSONValue] { try await reader.listTemplates() }
 
+    /// The endpoint a change is about as the caller last read it (the `tf` module's sightings,
+    /// a plan's `before`), when it knows: the journal's intent then names it and records the
+    /// values the change replaces, and the run's summary lists it by name.
+    @TaskLocal package static var subject: JSONValue?
+
     public func perform(_ operation: EndpointOperation, target: String?, body: JSONValue?) async throws -> JSONValue? {
-        let result = try await journaled(operation, target: target, body: body) {
-            let performed = try await client.perform(operation.request, target: target, body: body)
-            let note = performed.goneOnRetry
-                ? "\(operation.done): an earlier attempt's answer was lost and the retry found the endpoint gone (404)" : nil
-            return (performed.value ?? .null, performed.attempts, note)
+        let before = Self.subject
+        let name = before?["name"]?.stringValue ?? body?["name"]?.stringValue
+        let result: JSONValue
+        do {
+            result = try await journaled(operation, target: target, body: body, name: name, before: before) {
+                let performed = try await client.perform(operation.request, target: target, body: body)
+                let note = performed.goneOnRetry
+                    ? "\(operation.done): an earlier attempt's answer was lost and the retry found the endpoint gone (404)" : nil
+                return (performed.value ?? .null, performed.attempts, note)
+            }
+        } catch {
+            if Self.wasSent(error) {
+                let outcome: CallStatistics.ChangeOutcome = if case .failed = Self.outcome(of: error).0 { .failed } else { .unknown }
+                CallStatistics.current?.recordOutcome(outcome, endpoint: nil)
+            }
+            throw error
         }
+        CallStatistics.current?.recordOutcome(
+            .ok, endpoint: name ?? result["name"]?.stringValue ?? target ?? EndpointIdentity.id(of: result))
         // Not `isNull ? nil : result`: JSONValue is nil-literal expressible, so that is `.null`.
         if result.isNull { return nil }
         return result
     }
 
+    /// Whether a failed change may have reached the server (refused input and calls that never
+    /// made a connection did not).
+    static func wasSent(_ error: any Error) -> Bool {
+        guard let error = error as? TokenFactoryError else { return true }
+        return !(error.kind == .validation || (error.attempts == 0 && !error.unanswered))
+    }
+
+    /// The values `body` replaces, from `before`: `{"enabled": true, "scaling": {"min_replicas": 1}}`.
+    static func replaced(by body: JSONValue?, in before: JSONValue?) -> JSONValue? {
+        guard let changes = body?.objectValue, let before = before?.objectValue else { return nil }
+        var old: [String: JSONValue] = [:]
+        for (key, value) in changes {
+            if let nested = value.objectValue, let stored = before[key]?.objectValue {
+                old[key] = .object(stored.filter { nested[$0.key] != nil })
+            } else {
+                old[key] = before[key] ?? .null
+            }
+        }
+        return .object(old)
+    }
+
     private func journaled(
-        _ kind: PlanOperation.Kind, target: String?, body: JSONValue?,
+        _ kind: PlanOperation.Kind, target: String?, body: JSONValue?, name: String?, before: JSONValue?,
         _ send: () async throws -> (JSONValue, Int, String?)
     ) async throws -> JSONValue {
         guard let journal else { return try await send().0 }
-        let sequence = try journal.recordIntent(operation: kind, target: target, body: body, plan: Self.planReference)
+        let sequence = try journal.recordIntent(
+            operation: kind, target: target, body: body, plan: Self.planReference,
+            name: name, before: kind.effect == .modify ? Self.replaced(by: body, in: before) : nil)
         do {
             let (result, attempts, note) = try await send()
             try journal.recordOutcome(

@@ -94,8 +94,12 @@ public final class Journal: Sendable {
     }
 
     /// Writes and fsyncs the `intent` line; call before sending. Returns its sequence number.
+    /// - Parameters:
+    ///   - name: the endpoint's name, when known (a create's from its body).
+    ///   - before: the values the change replaces (a patch's fields as last read), when known.
     public func recordIntent(
-        operation: PlanOperation.Kind, target: String?, body: JSONValue?, plan: PlanReference? = nil, time: Date = Date()
+        operation: PlanOperation.Kind, target: String?, body: JSONValue?, plan: PlanReference? = nil,
+        name: String? = nil, before: JSONValue? = nil, time: Date = Date()
     ) throws(JournalError) -> Int {
         try append { state in
             state.sequence += 1
@@ -103,6 +107,8 @@ public final class Journal: Sendable {
             state.open[sequence] = (operation, target)
             var entry = header(phase: "intent", sequence: sequence, operation: operation, target: target, time: time)
             entry["body"] = body
+            entry["name"] = name.map(JSONValue.string)
+            entry["before"] = before
             if let plan {
                 entry["plan"] = .string(plan.fingerprint)
                 entry["plan_operation"] = .integer(Int64(plan.index))

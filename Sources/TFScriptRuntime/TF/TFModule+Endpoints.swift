@@ -41,7 +41,9 @@ extension TFModule {
         }
         let before = target.flatMap { liveSightings?.fields(of: $0) }
         let sent = body
-        let result = try api(function, call) { try await planes.current.perform(operation, target: target, body: sent) }
+        let result = try api(function, call) {
+            try await LiveControlPlane.$subject.withValue(before) { try await planes.current.perform(operation, target: target, body: sent) }
+        }
         try chargePlanned(call, body: body, planes: planes)
         changeMade(operation, target: target, body: body, before: before, after: result)
         return [result.map(EndpointView.lua) ?? .boolean(true)]

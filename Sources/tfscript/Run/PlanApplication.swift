@@ -32,8 +32,7 @@ struct PlanApplication {
         let statistics = CallStatistics()
         RunTermination.shared.attach(statistics: statistics)
         defer {
-            summary.changesSent = statistics.mutationsSent
-            summary.retries = statistics.retries
+            summary.count(statistics)
         }
         try await CallStatistics.$current.withValue(statistics) {
             try await command.connection.withEngine(logger: logger) { engine in

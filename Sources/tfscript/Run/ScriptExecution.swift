@@ -75,6 +75,7 @@ struct ScriptExecution {
             return (try report(result), result, unprintable)
         }
         summary.count(result)
+        summary.count(statistics)
         if let unprintable { throw unprintable }
         if let problem = StandardOutput.failure {
             throw CommandFailure(exitCode: code == 0 ? 1 : code, message: "cannot write to stdout: \(problem); output was lost (check the disk, or where stdout goes)")

@@ -36,10 +36,11 @@ final class RunLock {
     /// - Throws: ``CommandFailure`` with exit code 6 when another process holds it past the
     ///   wait, or exit code 2 when the path cannot be used as a lock (missing folder, symlink,
     ///   not a regular file, no permission).
-    static func acquire(path: String, wait: Duration?) async throws -> RunLock {
+    static func acquire(path: String, wait: Duration?, waiting: (_ holder: String?) -> Void = { _ in }) async throws -> RunLock {
         let fd = try openLockFile(path)
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: wait ?? .zero)
+        var announced = false
         while true {
             if flock(fd, LOCK_EX | LOCK_NB) == 0 {
                 return RunLock(path: path, descriptor: fd)
@@ -56,6 +57,11 @@ final class RunLock {
                 throw CommandFailure(
                     exitCode: 6,
                     message: "another run holds the lock \(shown(path)) (\(waited)\(holder.map { "held by \($0)" } ?? "holder unknown")); not started")
+            }
+            if !announced {
+                // Once, when the wait starts: a run that seems stuck says why.
+                announced = true
+                waiting(LockHolder.find(lockedFile: fd))
             }
             try? await Task.sleep(for: min(pollInterval, clock.now.duration(to: deadline)))
         }

@@ -2,6 +2,7 @@ import Logging
 import Foundation
 import TFScript
 import TFScriptJSON
+import TokenFactory
 
 /// The one record that says how a run went: written last on stderr (always under
 /// `--log-format json`, with `-v` in text mode) and POSTed to `--report-url`.
@@ -16,6 +17,12 @@ struct RunSummary: Sendable {
     var changesSent = 0
     var changesPlanned = 0
     var retries = 0
+    /// How the changes sent ended: accepted, refused, no answer (may be applied).
+    var changesOK = 0
+    var changesFailed = 0
+    var changesUnknown = 0
+    /// The endpoints changed successfully, by name (else id), at most 100.
+    var endpointsChanged: [String] = []
 
     init(command: String, runID: String, script: String) {
         self.command = command
@@ -28,6 +35,16 @@ struct RunSummary: Sendable {
         changesSent = result.changesSent
         changesPlanned = result.changesPlanned
         retries = result.retries
+    }
+
+    /// Takes the counts of the calls made (sent, their outcomes, retries, the endpoints changed).
+    mutating func count(_ statistics: CallStatistics) {
+        changesSent = statistics.mutationsSent
+        retries = statistics.retries
+        changesOK = statistics.changesOK
+        changesFailed = statistics.changesFailed
+        changesUnknown = statistics.changesUnknown
+        endpointsChanged = statistics.endpointsChanged
     }
 
     var durationMilliseconds: Int64 {
@@ -45,6 +62,10 @@ struct RunSummary: Sendable {
             "duration_ms": .integer(durationMilliseconds),
             "changes_sent": .integer(Int64(changesSent)),
             "changes_planned": .integer(Int64(changesPlanned)),
+            "changes_ok": .integer(Int64(changesOK)),
+            "changes_failed": .integer(Int64(changesFailed)),
+            "changes_unknown": .integer(Int64(changesUnknown)),
+            "endpoints_changed": .array(endpointsChanged.map(JSONValue.string)),
             "retries": .integer(Int64(retries)),
         ])
     }
@@ -52,7 +73,8 @@ struct RunSummary: Sendable {
     /// The text mode's line.
     var text: String {
         "tfscript: \(command) \(runID) of \(script) ended with exit code \(exitCode) in \(durationMilliseconds) ms: "
-            + "\(changesSent) \(changesSent == 1 ? "change" : "changes") sent, \(changesPlanned) planned, "
+            + "\(changesSent) \(changesSent == 1 ? "change" : "changes") sent (\(changesOK) ok, \(changesFailed) failed, "
+            + "\(changesUnknown) unknown), \(changesPlanned) planned, "
             + "\(retries) \(retries == 1 ? "retry" : "retries")\n"
     }
 

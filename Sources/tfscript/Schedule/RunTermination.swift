@@ -81,8 +81,7 @@ final class RunTermination: Sendable {
         summary.exitCode = 3
         summary.duration = snapshot.started.duration(to: .now)
         if let statistics = snapshot.statistics {
-            summary.changesSent = statistics.mutationsSent
-            summary.retries = statistics.retries
+            summary.count(statistics)
         }
         if let url = snapshot.reportURL, let logger = snapshot.logger, reportWait > .zero {
             let record = summary

@@ -23,7 +23,7 @@ struct ScheduledRun {
         RunTermination.shared.begin(summary, verbose: verbose, reportURL: scheduling.reportURL, logger: logger)
         ProcessSignals.shared.install()
         do {
-            let lock = try await scheduling.acquireLock()
+            let lock = try await scheduling.acquireLock(logger: logger)
             summary.exitCode = try await body(&summary)
             lock?.release()
         } catch let failure as CommandFailure {
@@ -37,7 +37,7 @@ struct ScheduledRun {
         }
         summary.duration = started.duration(to: .now)
         // The report first, so that `run.end` is the last line, after any warning about it.
-        if let url = scheduling.reportURL {
+        if let url = scheduling.reportURL, !(scheduling.reportSkipLocked && summary.exitCode == 6) {
             await RunReport.send(summary, to: url, logger: logger)
         }
         summary.write(verbose: verbose)
