@@ -67,9 +67,10 @@ struct RunCommand: AsyncParsableCommand {
 
             SCHEDULING: --lock FILE keeps two runs from overlapping (the second exits 6 at once, \
             or waits up to --lock-wait). --log-format json makes every stderr line a JSON object, \
-            ending with a run.end record (run_id, script, exit_code, duration_ms, changes_sent, \
+            ending with a run.end record (run_id, script, exit_code, duration_ms, changes_sent \
+            and how they ended: changes_ok, changes_failed, changes_unknown; endpoints_changed, \
             changes_planned, retries; also printed as text with -v); --report-url POSTs that \
-            record to a monitor. Retries are logged as warnings. tfscript's options go before the \
+            record to a monitor (--report-skip-locked: not for a run refused by the lock). Retries are logged as warnings. tfscript's options go before the \
             script: one after the script (or after -e CHUNK) is refused with exit 2, unless a -- \
             separates the script's arguments (tfscript run nightly.lua -- --dry-run passes \
             --dry-run to the script). See docs/scheduling.md.

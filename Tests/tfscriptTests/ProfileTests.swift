@@ -2,6 +2,7 @@ import ArgumentParser
 import TestSupport
 import Foundation
 import Testing
+import TFScriptJSON
 @testable import tfscript
 
 /// Profiles in `$XDG_CONFIG_HOME/tfscript/config.toml`, `TFSCRIPT_PROFILE`, `TFSCRIPT_BASE_URL`
@@ -46,10 +47,51 @@ struct ProfileTests {
         let environment = home?.environment(extra) ?? TFScriptProcess.baseEnvironment.merging(extra) { _, new in new }
         let command = try ConfigCommand.Show.parse(arguments)
         do {
-            return Shown(status: 0, stdout: try command.report(environment: environment), stderr: "")
+            let stdout = try command.report(environment: environment)
+            return Shown(status: command.exitCode(environment: environment), stdout: stdout, stderr: "")
         } catch let failure as CommandFailure {
             return Shown(status: failure.exitCode, stdout: "", stderr: "tfscript: \(failure.message)\n")
         }
+    }
+
+    @Test("config profiles lists every profile with its base URL, token file and protections, * on the one in effect")
+    func profilesList() throws {
+        let home = try ConfigHome(config: """
+            [profile.default]
+            base_url = "https://default.example.com"
+
+            [profile.prod]
+            base_url = "https://prod.example.com"
+            token_file = "sim-token"
+            protect = ["prod-*"]
+            """, token: "tk-x-0123456789")
+        let listed = try ConfigCommand.Profiles.report(environment: home.environment())
+        let lines = listed.split(separator: "\n").map(String.init)
+        #expect(lines.first == "profiles in \(home.configPath):")
+        #expect(lines[1].hasPrefix("  profile  base_url"))
+        #expect(lines[2].hasPrefix("* default  https://default.example.com  -"))
+        #expect(lines[3].hasPrefix("  prod     https://prod.example.com     \(home.folder.path)/tfscript/sim-token  \"prod-*\""))
+        let prod = try ConfigCommand.Profiles.report(environment: home.environment(["TFSCRIPT_PROFILE": "prod"]))
+        #expect(prod.contains("\n* prod "))
+        let empty = try ConfigCommand.Profiles.report(environment: TFScriptProcess.baseEnvironment.merging(["XDG_CONFIG_HOME": "/nonexistent"]) { _, new in new })
+        #expect(empty.hasPrefix("no profiles: /nonexistent/tfscript/config.toml does not exist"))
+    }
+
+    @Test("a 401 names the source of the token that was refused")
+    func unauthorizedNamesSource() async throws {
+        let server = try FaultServer { _, _ in .json(401, ["error": ["code": "unauthenticated", "message": "invalid token"]]) }
+        defer { server.stop() }
+        let home = try ConfigHome(config: """
+            [profile.default]
+            token_file = "sim-token"
+            """, token: "tk-refused-0123456789")
+        let fromFile = try await Self.run(["endpoints", "list", "--base-url", server.baseURL], home)
+        #expect(fromFile.status == 4)
+        #expect(fromFile.stderr.contains("The token from token_file \(home.folder.path)/tfscript/sim-token (profile default in \(home.configPath)) was refused"), "\(fromFile.stderr)")
+        let fromEnvironment = try await TFScriptProcess.run(
+            ["run", "--base-url", server.baseURL, "-e", "tf.endpoints.list()"], environment: FaultRig.environment())
+        #expect(fromEnvironment.stderr.contains("The token from $TOKEN_FACTORY_API_KEY was refused"), "\(fromEnvironment.stderr)")
+        #expect(!fromEnvironment.stderr.contains(FaultRig.token))
     }
 
     static let listing = try! TFScriptProcess.writeTemporaryFile(named: "count.lua", contents: "print(#tf.endpoints.list())")
@@ -129,7 +171,8 @@ struct ProfileTests {
             """, token: secret)
 
         let defaults = try Self.show([], home)
-        #expect(defaults.status == 0, "\(defaults.stderr)")
+        // No usable token: the settings are printed, and the exit code says so (a pre-flight check).
+        #expect(defaults.status == 2, "\(defaults.stderr)")
         #expect(defaults.stdout.contains("config file: \(home.configPath) (found)"))
         #expect(defaults.stdout.contains("profile:     default (from the default profile"))
         #expect(defaults.stdout.contains("base_url:    https://default.example.com (from profile default in \(home.configPath))"))
@@ -139,6 +182,7 @@ struct ProfileTests {
         #expect(staging.stdout.contains("profile:     staging (from --profile)"))
         #expect(staging.stdout.contains("base_url:    https://staging.example.com (from profile staging"))
         #expect(staging.stdout.contains("token:       found, from token_file \(home.folder.path)/tfscript/sim-token"))
+        #expect(staging.status == 0)
 
         let environment = try Self.show([], home, [
             "TFSCRIPT_PROFILE": "staging", "TFSCRIPT_BASE_URL": "https://env.example.com", "TOKEN_FACTORY_API_KEY": secret,
@@ -152,7 +196,7 @@ struct ProfileTests {
 
         // End to end once: the binary reads the process environment and prints to stdout.
         let none = try await TFScriptProcess.run(["config", "show"])
-        #expect(none.status == 0)
+        #expect(none.status == 2)
         #expect(none.stdout.contains("(not found)"))
         #expect(none.stdout.contains("profile:     none"))
         #expect(none.stdout.contains("base_url:    https://api.tokenfactory.nebius.com (from default)"))

@@ -22,6 +22,9 @@ extension TokenFactoryClient {
         /// be read or holds no certificate fails there, before any request. Ignored when the
         /// client is given an `HTTPClient` of the caller's (its TLS configuration rules).
         public var trustedCAs: [CACertificates]
+        /// Where the token came from, in words (`$TOKEN_FACTORY_API_KEY`, `token_file ~/.tf (profile
+        /// prod)`), never the token: a 401 then says which token was refused. Nil: not said.
+        public var tokenSource: String?
         public static let defaultBaseURL = "https://api.tokenfactory.nebius.com"
 
         public init(

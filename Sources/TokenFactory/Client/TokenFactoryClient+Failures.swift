@@ -17,7 +17,7 @@ extension TokenFactoryClient {
             code = error?["code"]?.stringValue ?? parsed["code"]?.stringValue
         }
         if message == nil, !bytes.isEmpty { message = snippet(bytes) }
-        return TokenFactoryError(
+        var error = TokenFactoryError(
             kind: .api,
             status: status,
             message: redactor.redact(message ?? Self.reasonPhrase(status)),
@@ -27,6 +27,8 @@ extension TokenFactoryClient {
             retryable: Self.retryableStatuses.contains(status),
             attempts: attempt
         )
+        if status == 401 { error.tokenSource = configuration.tokenSource }
+        return error
     }
 
     func transportError(_ error: any Error, method: String, path: String, attempt: Int, sent: Bool) -> TokenFactoryError {

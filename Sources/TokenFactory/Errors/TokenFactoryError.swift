@@ -55,6 +55,9 @@ public struct TokenFactoryError: Error, Sendable, CustomStringConvertible {
     /// description says `(found in dry run: nothing was sent)` so nobody reads it as a request
     /// that reached the API.
     public var foundInDryRun: Bool = false
+    /// For a 401: where the refused token came from (``TokenFactoryClient/Configuration/tokenSource``),
+    /// so the message names it; never the token.
+    public var tokenSource: String?
 
     /// Whether the request was sent more than once before giving up.
     public var wasRetried: Bool { attempts > 1 }
@@ -113,7 +116,9 @@ public struct TokenFactoryError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case .api:
             switch status {
-            case 401: return "Check the API token (--token-file, TOKEN_FACTORY_API_KEY, API_TOKEN or NEBIUS_API_KEY)"
+            case 401:
+                if let tokenSource { return "The token from \(tokenSource) was refused; check it (tfscript config show says which token a command uses)" }
+                return "Check the API token (--token-file, TOKEN_FACTORY_API_KEY, API_TOKEN or NEBIUS_API_KEY)"
             case 403: return "The token is valid but not allowed to do this; check its project and permissions"
             case 404: return "Check the endpoint id; list endpoints to see what exists"
             case 409: return "The request conflicts with the current state (for example a duplicate name)"

@@ -79,7 +79,10 @@ extension ConnectionOptions {
         logger.debug("using API token", metadata: ["source": "\(credentials.source)"])
         for warning in credentials.warnings { Diagnostics.warning(warning) }
         let source = ["default", "--base-url"].contains(settings.baseURL.source) ? nil : settings.baseURL.source
-        return (.api(baseURL: baseURL, token: credentials.token, timeouts: timeouts, caFile: caFile), source)
+        var configuration = TokenFactoryClient.Configuration(
+            baseURL: baseURL, token: credentials.token, timeouts: timeouts, trustedCAs: caFile.map { [.file($0)] } ?? [])
+        configuration.tokenSource = credentials.source
+        return (.api(configuration), source)
     }
 }
 

@@ -83,6 +83,14 @@ struct ScriptExecution {
         return code
     }
 
+    /// `GET …: HTTP 401 …` of `tf.endpoints.list: GET …: HTTP 401 …`: a built-in command's
+    /// failure names the command, not the `tf` function its script called.
+    static func withoutFunction(_ message: String) -> String {
+        guard message.hasPrefix("tf."), let colon = message.range(of: ": "),
+              !message[..<colon.lowerBound].contains(" ") else { return message }
+        return String(message[colon.upperBound...])
+    }
+
     /// The message of a run a signal stopped: which signal, and what had been sent by then.
     static func interruption(_ signal: String, sent: Int, journal: String?) -> String {
         var message = "interrupted by \(signal)"
@@ -101,7 +109,7 @@ struct ScriptExecution {
         changes?.finish(sent: result.changesSent)
         if let error = result.error {
             if let builtIn, result.status == .scriptError || result.status == .guardrailRefused {
-                Diagnostics.failure(CommandFailure(exitCode: result.exitCode, message: "\(builtIn): \(result.failure?.message ?? error)"))
+                Diagnostics.failure(CommandFailure(exitCode: result.exitCode, message: "\(builtIn): \(Self.withoutFunction(result.failure?.message ?? error))"))
             } else {
                 Diagnostics.runFailure(error, result: result)
             }
