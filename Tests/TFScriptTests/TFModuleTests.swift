@@ -155,6 +155,10 @@ struct TFModuleTests {
         #expect(first.count >= 2)
         #expect(first.dropLast().allSatisfy { $0.phase == .waiting && $0.state == "starting" && $0.name == "test-llama-eval" })
         #expect(first.last?.phase == .reached && first.last?.state == "running" && first.last?.endpoint == "test-llama-eval (ep-demo-04)")
+        // Each report carries the replicas (ready of desired) and the wait's timeout, for the time left.
+        #expect(first.first?.readyReplicas == 0 && first.first?.desiredReplicas != nil)
+        #expect(first.first?.timeout == .seconds(60))
+        #expect(first.first.flatMap(\.remaining).map { $0 <= .seconds(60) && $0 > .seconds(50) } == true)
         // A wait that ends at its first poll reports only its end.
         let second = reports.all.filter { $0.waitID != first[0].waitID }
         #expect(second.map(\.phase) == [.reached])
@@ -207,7 +211,7 @@ struct TFModuleTests {
         #expect(result.stdout == "running\n", "\(result.stderr)")
     }
 
-    @Test("wait raises a timeout error with the last state when time runs out")
+    @Test("wait raises a timeout error naming the endpoint (name and id) and the last state when time runs out")
     func waitTimeout() async throws {
         let api = try await SimulatedEngine.start(speed: 1)
         defer { Task { await api.stop() } }
@@ -216,7 +220,7 @@ struct TFModuleTests {
             local ok, err = pcall(function() return tf.endpoints.wait("ep-demo-04", "running", {timeout = 0.3, interval = 0.1}) end)
             print(err.kind, err.message)
             """)
-        #expect(result.stdout == "timeout\ttf.endpoints.wait: endpoint ep-demo-04 did not reach running within 0.3s (last state: starting)\n", "\(result.stderr)")
+        #expect(result.stdout == "timeout\ttf.endpoints.wait: endpoint \"test-llama-eval\" (ep-demo-04) did not reach running within 0.3s (last state: starting)\n", "\(result.stderr)")
     }
 
     @Test("wait for deleted returns true once the endpoint is gone")

@@ -145,4 +145,12 @@ struct SpoofingOutputTests {
             #expect(SpoofingText.rawControls(in: several, allowing: []).isEmpty, "\(several.debugDescription)")
         }
     }
+
+    @Test("the wait line shows ready of desired replicas and the time left")
+    func waitLineReplicas() {
+        let wait = WaitProgress(
+            waitID: 1, endpointID: "ep-1", name: "web", target: "running", state: "starting", elapsed: .seconds(75), phase: .waiting,
+            readyReplicas: 1, desiredReplicas: 2, timeout: .seconds(600))
+        #expect(WaitProgressDisplay.statusLine([wait]) == "tfscript: waiting for \"web\" (ep-1) to be running: starting, ready 1/2, 1m15s (8m45s left)")
+    }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import TFScriptJSON
 import Logging
 import TFScriptLuaHost
@@ -86,9 +87,15 @@ extension TFModule {
             }
         }
 
+        // A class, not a local Mutex: the read closure below may outlive this frame's wait.
+        let seenName = NameSeen(try? Arguments.endpointName(call, 1))
+        /// `"web" (ep-1)` once the name is known (passed in, or read by a poll), else the id.
+        func shown(_ id: String) -> String {
+            seenName.name.withLock { $0 }.map { "\(DisplayText.quoted($0)) (\(id))" } ?? id
+        }
         var waiter = EndpointWaiter(target: target, timeout: timeout.duration, interval: interval.duration, progress: nil, clock: context.clock)
         let reporter = context.waitProgress.map {
-            WaitProgressReporter(endpointID: id, name: try? Arguments.endpointName(call, 1), target: target, sink: $0)
+            WaitProgressReporter(endpointID: id, name: try? Arguments.endpointName(call, 1), target: target, timeout: timeout.duration, sink: $0)
         }
         if let reporter {
             waiter.progress = { state, elapsed, endpoint in reporter.polled(state: state, elapsed: elapsed, endpoint: endpoint) }
@@ -100,7 +107,9 @@ extension TFModule {
             let waitsForDeletion = target == EndpointWaiter.deletedState
             let read: @Sendable () async throws -> JSONValue? = {
                 do {
-                    return try await plane.endpoint(id: id)
+                    let endpoint = try await plane.endpoint(id: id)
+                    if let name = endpoint["name"]?.stringValue { seenName.name.withLock { $0 = name } }
+                    return endpoint
                 } catch let error as TokenFactoryError where error.status == 404 && waitsForDeletion {
                     return nil
                 }
@@ -113,12 +122,12 @@ extension TFModule {
             return [result.map(EndpointView.lua) ?? .boolean(true)]
         } catch EndpointWaiter.Failure.enteredError {
             ending.state = "error"
-            throw ScriptError(kind: .api, message: "\(function): endpoint \(id) entered state error while waiting for \(target)")
+            throw ScriptError(kind: .api, message: "\(function): endpoint \(shown(id)) entered state error while waiting for \(target)")
         } catch EndpointWaiter.Failure.timedOut(let last) {
             ending.state = last
             throw ScriptError(
                 kind: .timeout,
-                message: "\(function): endpoint \(id) did not reach \(target) within \(Arguments.format(timeout.seconds))s (last state: \(last))",
+                message: "\(function): endpoint \(shown(id)) did not reach \(target) within \(Arguments.format(timeout.seconds))s (last state: \(last))",
                 retryable: true)
         }
     }
@@ -174,4 +183,10 @@ enum EndpointView {
         }
         return LuaJSON.luaValue(.object(members))
     }
+}
+
+/// The name of the endpoint a wait is about, once known.
+final class NameSeen: Sendable {
+    let name: Mutex<String?>
+    init(_ name: String?) { self.name = Mutex(name) }
 }

@@ -28,8 +28,17 @@ public struct WaitProgress: Sendable, Equatable {
     /// Time since the wait began.
     public var elapsed: Duration
     public var phase: Phase
+    /// Replicas serving now (`ready_replicas`), once a poll has read it.
+    public var readyReplicas: Int64?
+    /// Replicas wanted (`desired_replicas`, else `scaling.min_replicas`), once a poll has read it.
+    public var desiredReplicas: Int64?
+    /// How long the wait may take in all (its `timeout`): the time left is this minus ``elapsed``.
+    public var timeout: Duration?
 
-    public init(waitID: Int, endpointID: String, name: String?, target: String, state: String, elapsed: Duration, phase: Phase) {
+    public init(
+        waitID: Int, endpointID: String, name: String?, target: String, state: String, elapsed: Duration, phase: Phase,
+        readyReplicas: Int64? = nil, desiredReplicas: Int64? = nil, timeout: Duration? = nil
+    ) {
         self.waitID = waitID
         self.endpointID = endpointID
         self.name = name
@@ -37,7 +46,13 @@ public struct WaitProgress: Sendable, Equatable {
         self.state = state
         self.elapsed = elapsed
         self.phase = phase
+        self.readyReplicas = readyReplicas
+        self.desiredReplicas = desiredReplicas
+        self.timeout = timeout
     }
+
+    /// Time left before the wait gives up (zero once past), when its timeout is known.
+    public var remaining: Duration? { timeout.map { max(.zero, $0 - elapsed) } }
 
     /// `prod-chat (ep-demo-01)`, or the id alone before the name is known.
     public var endpoint: String { name.map { "\($0) (\(endpointID))" } ?? endpointID }

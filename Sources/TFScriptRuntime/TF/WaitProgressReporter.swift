@@ -10,11 +10,12 @@ final class WaitProgressReporter: Sendable {
     private let last: Mutex<WaitProgress>
     private let start = ContinuousClock.now
 
-    init(endpointID: String, name: String?, target: String, sink: @escaping @Sendable (WaitProgress) -> Void) {
+    init(endpointID: String, name: String?, target: String, timeout: Duration?, sink: @escaping @Sendable (WaitProgress) -> Void) {
         self.sink = sink
         let id = Self.nextID.add(1, ordering: .relaxed).oldValue
         last = Mutex(WaitProgress(
-            waitID: id, endpointID: endpointID, name: name, target: target, state: "unknown", elapsed: .zero, phase: .waiting))
+            waitID: id, endpointID: endpointID, name: name, target: target, state: "unknown", elapsed: .zero, phase: .waiting,
+            timeout: timeout))
     }
 
     /// A poll that did not end the wait.
@@ -23,6 +24,10 @@ final class WaitProgressReporter: Sendable {
             last.state = state
             last.elapsed = elapsed
             if let name = endpoint?["name"]?.stringValue { last.name = name }
+            if let ready = endpoint?["ready_replicas"]?.integerValue { last.readyReplicas = ready }
+            if let desired = endpoint?["desired_replicas"]?.integerValue ?? endpoint?["scaling"]?["min_replicas"]?.integerValue {
+                last.desiredReplicas = desired
+            }
             return last
         }
         sink(report)

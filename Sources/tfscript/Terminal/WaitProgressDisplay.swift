@@ -48,10 +48,12 @@ final class WaitProgressDisplay: Sendable {
             if progress.phase == .waiting { active[progress.waitID] = (progress, progress.state) } else { active[progress.waitID] = nil }
             return previous
         }
-        let metadata: Logger.Metadata = [
+        var metadata: Logger.Metadata = [
             "endpoint": "\(progress.endpointID)", "name": "\(progress.name ?? "")", "target": "\(progress.target)",
             "state": "\(progress.state)", "elapsed": "\(Self.format(progress.elapsed))",
         ]
+        if let ready = progress.readyReplicas { metadata["ready"] = "\(ready)/\(progress.desiredReplicas.map(String.init) ?? "?")" }
+        if let left = progress.remaining { metadata["left"] = "\(Self.format(left))" }
         switch progress.phase {
         case .waiting where previous == nil: logger.info("waiting for endpoint", metadata: metadata)
         case .waiting where previous != progress.state: logger.info("endpoint state changed", metadata: metadata)
@@ -67,7 +69,11 @@ final class WaitProgressDisplay: Sendable {
     /// line is redrawn with a carriage return: a raw one in a name would draw over it.
     static func statusLine(_ waits: [WaitProgress]) -> String {
         if waits.count == 1, let wait = waits.first {
-            return "tfscript: waiting for \(shown(wait)) to be \(escaped(wait.target)): \(escaped(wait.state)), \(format(wait.elapsed))"
+            var line = "tfscript: waiting for \(shown(wait)) to be \(escaped(wait.target)): \(escaped(wait.state))"
+            if let ready = wait.readyReplicas { line += ", ready \(ready)/\(wait.desiredReplicas.map(String.init) ?? "?")" }
+            line += ", \(format(wait.elapsed))"
+            if let left = wait.remaining { line += " (\(format(left)) left)" }
+            return line
         }
         let entries = waits.map { "\($0.name.map { DisplayText.quoted($0) } ?? escaped($0.endpointID)) \(escaped($0.state)) \(format($0.elapsed))" }
         return "tfscript: waiting for \(waits.count) endpoints: " + entries.joined(separator: ", ")
