@@ -191,6 +191,35 @@ struct ReplPipedSessionTests {
         #expect(bad.stderr.contains("cannot write the plan to /nonexistent/folder/plan.json"))
     }
 
+    @Test(":plan clear discards the recorded changes, and later reads see the API again; :plan ./clear is a file")
+    func planClear() async throws {
+        let result = try await session("""
+            tf.endpoints.delete('ep-demo-08')
+            #tf.endpoints.list()
+            :plan clear
+            #tf.endpoints.list()
+            :plan
+            :plan clear
+            """, ["--simulator", "--dry-run"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "true\n11\n12\n")
+        #expect(result.stderr.contains("Plan cleared: 1 recorded change discarded (nothing was sent)"), "\(result.stderr)")
+        #expect(result.stderr.contains("No changes."), "\(result.stderr)")
+        #expect(result.stderr.contains("Nothing to clear: no change was recorded"))
+        #expect(!result.stderr.contains("this session recorded"))
+    }
+
+    @Test("a command on a continuation line is refused clearly and the statement goes on; :quit there quits")
+    func commandOnContinuationLine() async throws {
+        let result = try await session("function f()\n:plan\nreturn 1 end\nf()\n", [])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(":plan is a REPL command, read at the start of a statement; the statement above is unfinished"), "\(result.stderr)")
+        #expect(result.stdout == "1\n")
+        let quit = try await session("function f()\n:quit\n'after'\n", [])
+        #expect(quit.status == 0, "\(quit.stderr)")
+        #expect(quit.stdout.isEmpty)
+    }
+
     @Test("Lua's own goto labels are not taken for commands")
     func labelIsLua() async throws {
         let result = try await session("do goto skip; error('not skipped'); ::skip:: end\n'ok'\n")
@@ -222,6 +251,6 @@ struct ReplBinaryTests {
         #expect(result.status == 1)
         #expect(result.stdout == "2\ntrue\n\"still here\"\n")
         #expect(result.stderr.contains("\nstdin:1: boom"), "\(result.stderr)")
-        #expect(result.stderr.contains("this session recorded 1 change under dry-run and sent none"))
+        #expect(result.stderr.contains("this session recorded 1 change under dry-run and sent none; they were not saved (next time, :plan FILE before :quit saves them"))
     }
 }

@@ -114,6 +114,9 @@ public final class ScriptSession: Sendable {
     /// ``plan()`` for code on the session's thread (the REPL's `:plan`), which must not await.
     package func planFromSessionThread() -> Plan? { dryRun.plan() }
 
+    /// Discards the changes recorded so far (the REPL's `:plan clear`); returns how many.
+    package func clearPlan() -> Int { dryRun.clear() }
+
     /// Ends the session: the state is released on its thread after the queued chunks.
     public func close() async {
         executor.shutdown()

@@ -71,6 +71,20 @@ final class SessionDryRun: Sendable {
         }
     }
 
+    /// Discards what was recorded (`:plan clear`): later reads see the API as it is, and the
+    /// plan starts empty. Returns how many changes were discarded.
+    func clear() -> Int {
+        let discarded = plan()?.operations.count ?? 0
+        let wasOn = isOn
+        recorder.withLock { $0 = nil }
+        guardedRecorder.withLock { $0 = nil }
+        if wasOn {
+            selector.select(live, recorder: nil)
+            set(true)
+        }
+        return discarded
+    }
+
     /// Everything recorded so far (nil when dry-run was never on).
     func plan() -> Plan? {
         guard let recorder = recorder.withLock({ $0 }) else { return nil }

@@ -43,6 +43,14 @@ final class ReplLoop {
                     if perform(command) == .quit { break loop }
                     continue
                 }
+                // A command typed while a statement is unfinished: `:quit` still quits; the
+                // others are refused, not fed to Lua as a confusing syntax error.
+                if !buffer.isEmpty, let command = ReplCommandLine(line), ReplCommandLine.names.contains(command.name) {
+                    if ["quit", "q", "exit"].contains(command.name) { break loop }
+                    report(":\(command.name) is a REPL command, read at the start of a statement; the statement above is unfinished "
+                        + "(finish it, or press Ctrl-C to discard it)")
+                    continue
+                }
                 if buffer.isEmpty, line.allSatisfy(\.isWhitespace) { continue }
                 buffer.append(line)
                 let outcome = evaluating { evaluator.submit(buffer.joined(separator: "\n")) }
@@ -95,6 +103,10 @@ final class ReplLoop {
             default:
                 report(":dry-run expects on or off, got '\(command.argument)'")
             }
+        case "plan" where command.argument == "clear":
+            let discarded = session.clearPlan()
+            output.note(discarded == 0 ? "Nothing to clear: no change was recorded"
+                : "Plan cleared: \(discarded) recorded \(discarded == 1 ? "change" : "changes") discarded (nothing was sent)")
         case "plan":
             guard let plan = session.planFromSessionThread() else {
                 output.note("No plan: nothing was recorded (turn recording on with :dry-run on)")
@@ -136,6 +148,9 @@ struct ReplCommandLine: Equatable {
         self.argument = body.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
     }
 
+    /// The commands the REPL knows (with their aliases).
+    static let names: Set<String> = ["quit", "q", "exit", "help", "h", "?", "dry-run", "plan", "table"]
+
     static let help = """
         Type Lua statements or expressions; an expression's value is printed.
         An unfinished statement continues on the >> prompt.
@@ -144,6 +159,7 @@ struct ReplCommandLine: Equatable {
           :dry-run on|off     record create/patch/delete instead of sending them (tf.dry_run follows)
           :plan [FILE]        show the changes recorded under dry-run; with FILE, also save
                               them there for tfscript apply FILE
+          :plan clear         discard the recorded changes (:plan ./clear saves to a file named clear)
           :table [EXPR]       show EXPR (default: the last result) as a table of records
           :quit               leave (or Ctrl-D)
 

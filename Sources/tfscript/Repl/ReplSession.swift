@@ -64,8 +64,9 @@ struct ReplSession {
         guard let path = dryRun.planOut else {
             let count = plan.operations.count
             output.write(
-                "tfscript: this session recorded \(count) change\(count == 1 ? "" : "s") under dry-run and sent none "
-                    + "(--dry-run --plan-out FILE saves them for tfscript apply)\n")
+                "tfscript: this session recorded \(count) change\(count == 1 ? "" : "s") under dry-run and sent none; "
+                    + "they were not saved (next time, :plan FILE before :quit saves them for tfscript apply, "
+                    + "or start with --dry-run --plan-out FILE)\n")
             return
         }
         try plan.save(to: path, announce: output.diagnostic)
