@@ -31,7 +31,7 @@ struct TFScriptCommand: AsyncParsableCommand {
             Shell completion: tfscript --generate-completion-script bash|zsh|fish.
             Docs: README.md and docs/ (lua-api.md, sandbox.md, dry-run.md, scheduling.md, simulator.md).
             """,
-        subcommands: [RunCommand.self, EndpointsCommand.self, TemplatesCommand.self, ReplCommand.self, ApplyCommand.self, ShowCommand.self, SimulatorCommand.self, ConfigCommand.self, VersionCommand.self]
+        subcommands: [RunCommand.self, EndpointsCommand.self, TemplatesCommand.self, ReplCommand.self, ApplyCommand.self, ShowCommand.self, SimulatorCommand.self, ConfigCommand.self, VersionCommand.self, ManualCommand.self]
     )
 
     /// `--version` is tfscript's own, not ArgumentParser's: it reports more than a string, and
@@ -86,6 +86,7 @@ struct TFScriptCommand: AsyncParsableCommand {
     /// (``ScriptArgumentSplit``: ArgumentParser is quadratic in them).
     static func parseRunningArgumentsApart(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) throws -> any ParsableCommand {
         if let version = VersionCommand.arguments(replacing: arguments) { return try parseAsRoot(version) }
+        if let manual = ManualCommand.arguments(replacing: arguments) { return try parseAsRoot(manual) }
         guard let split = ScriptArgumentSplit.split(arguments) else { return try parseAsRoot(arguments) }
         if let refusal = MisplacedFlags.refusal(for: split) { throw refusal }
         let command = try parseAsRoot(split.head)
