@@ -37,7 +37,7 @@ struct ApplyCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The plan file written by --plan-out.")
+    @Argument(help: "The plan file written by --plan-out.", completion: .file(extensions: ["json"]))
     var planFile: String
 
     @Flag(name: [.customShort("y"), .long], help: "Apply without asking for confirmation (for automation).")
@@ -49,7 +49,7 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp(
         "Write-ahead journal: one fsync'd JSON line before each mutation is sent, one with its outcome. "
             + "Operations it shows applied are skipped, so an interrupted apply can be finished.",
-        valueName: "path"))
+        valueName: "path"), completion: .file(extensions: ["jsonl"]))
     var journal: String?
 
     @OptionGroup(title: "Control plane")

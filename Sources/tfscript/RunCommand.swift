@@ -96,7 +96,7 @@ struct RunCommand: AsyncParsableCommand {
     var guardrails: GuardrailOptions
 
     @Option(help: ArgumentHelp(
-        "Append one JSON line per mutation sent (time, operation, id, body, result) to this file.", valueName: "path"))
+        "Append one JSON line per mutation sent (time, operation, id, body, result) to this file.", valueName: "path"), completion: .file(extensions: ["jsonl"]))
     var journal: String?
 
     @OptionGroup(title: "Logging")
@@ -116,7 +116,8 @@ struct RunCommand: AsyncParsableCommand {
         valueName: "chunk"))
     var chunk: String?
 
-    @Argument(help: ArgumentHelp("The Lua script to run; - reads it from stdin (messages call it 'stdin').", valueName: "script"))
+    @Argument(help: ArgumentHelp("The Lua script to run; - reads it from stdin (messages call it 'stdin').", valueName: "script"),
+              completion: .file(extensions: ["lua"]))
     var script: String?
 
     @Argument(parsing: .captureForPassthrough, help: "Arguments for the script (arg[1], arg[2], ...).")

@@ -27,7 +27,7 @@ struct ShowCommand: ParsableCommand {
         case text, json
     }
 
-    @Argument(help: "The plan file written by --plan-out.")
+    @Argument(help: "The plan file written by --plan-out.", completion: .file(extensions: ["json"]))
     var planFile: String
 
     @Option(name: [.customShort("o"), .customLong("output")], help: "text (the default: as the dry run printed it) or json.")

@@ -52,7 +52,8 @@ struct ChangeOptions: ParsableArguments {
     var guardrails: GuardrailOptions
 
     @Option(help: ArgumentHelp(
-        "Append one JSON line per mutation sent (time, operation, id, body, result) to this file.", valueName: "path"))
+        "Append one JSON line per mutation sent (time, operation, id, body, result) to this file.", valueName: "path"),
+            completion: .file(extensions: ["jsonl"]))
     var journal: String?
 
     func validate() throws {

@@ -50,7 +50,7 @@ struct EndpointsPatch: EndpointPatchCommand {
             """)
     static let flag = "--set"
 
-    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"))
+    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"), completion: Completions.endpoints)
     var endpoint: String
     @Option(name: .customLong("set"), help: ArgumentHelp("FIELD=VALUE to change (scaling.min_replicas=0).", valueName: "field=value"))
     var assignments: [String] = []
@@ -75,7 +75,7 @@ struct EndpointsScale: EndpointPatchCommand {
             """)
     static let flag = "scale"
 
-    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"))
+    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"), completion: Completions.endpoints)
     var endpoint: String
     @Option(help: ArgumentHelp("Minimum replicas (0 scales to zero).", valueName: "n"))
     var min: Int64?
@@ -100,7 +100,7 @@ struct EndpointsEnable: EndpointPatchCommand {
     static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable an endpoint (enabled = true).")
     static let flag = "enable"
 
-    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"))
+    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"), completion: Completions.endpoints)
     var endpoint: String
     @OptionGroup(title: "Control plane") var connection: ConnectionOptions
     @OptionGroup var changes: ChangeOptions
@@ -114,7 +114,7 @@ struct EndpointsDisable: EndpointPatchCommand {
     static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable an endpoint (enabled = false).")
     static let flag = "disable"
 
-    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"))
+    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"), completion: Completions.endpoints)
     var endpoint: String
     @OptionGroup(title: "Control plane") var connection: ConnectionOptions
     @OptionGroup var changes: ChangeOptions
@@ -128,7 +128,7 @@ struct EndpointsDelete: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete an endpoint (asks on a terminal; --yes otherwise).")
 
-    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"))
+    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"), completion: Completions.endpoints)
     var endpoint: String
     @Flag(name: [.customShort("y"), .customLong("yes")], help: "Delete without asking (required when stdin is not a terminal).")
     var yes = false
@@ -168,7 +168,8 @@ struct EndpointsCreate: AsyncParsableCommand {
               tfscript endpoints create -f spec.json --set scaling.max_replicas=4
             """)
 
-    @Option(name: .customShort("f"), help: ArgumentHelp("A JSON file holding the spec (its fields as in tf.endpoints.create).", valueName: "file"))
+    @Option(name: .customShort("f"), help: ArgumentHelp("A JSON file holding the spec (its fields as in tf.endpoints.create).", valueName: "file"),
+            completion: .file(extensions: ["json"]))
     var file: String?
     @Option(help: ArgumentHelp("The endpoint's name.", valueName: "name")) var name: String?
     @Option(help: ArgumentHelp("model_name.", valueName: "model")) var model: String?
@@ -245,7 +246,7 @@ struct EndpointsWait: AsyncParsableCommand {
               tfscript endpoints wait test-qwen-ci --for running --timeout 10m
             """)
 
-    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"))
+    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"), completion: Completions.endpoints)
     var endpoint: String
     @Option(name: .customLong("for"), help: ArgumentHelp("The state to wait for.", valueName: "state"))
     var state: String

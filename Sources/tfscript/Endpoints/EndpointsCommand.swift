@@ -67,7 +67,7 @@ struct EndpointsGet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get", abstract: "Show one endpoint, by id or name (-o json: every field).")
 
-    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"))
+    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"), completion: Completions.endpoints)
     var endpoint: String
 
     @OptionGroup(title: "Control plane") var connection: ConnectionOptions

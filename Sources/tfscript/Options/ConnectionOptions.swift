@@ -16,13 +16,15 @@ struct ConnectionOptions: ParsableArguments {
         name: .customLong("token-file"),
         help: ArgumentHelp(
             "Read the API token from this file (first in precedence; then TOKEN_FACTORY_API_KEY, API_TOKEN, NEBIUS_API_KEY, then the profile's token_file).",
-            valueName: "path"))
+            valueName: "path"),
+        completion: .file())
     var tokenFile: String?
 
     @Option(help: ArgumentHelp(
         "Use [profile.NAME] of $XDG_CONFIG_HOME/tfscript/config.toml (default: $TFSCRIPT_PROFILE, else [profile.default] if the file has one).",
         discussion: "A profile gives base_url and token_file; flags and environment variables win over it (docs/scheduling.md#profiles).",
-        valueName: "name"))
+        valueName: "name"),
+        completion: Completions.profiles)
     var profile: String?
 
     @Option(
@@ -30,7 +32,8 @@ struct ConnectionOptions: ParsableArguments {
         help: ArgumentHelp(
             "Also trust the certificate authorities in this PEM file (a private CA, or a TLS-inspecting proxy's).",
             discussion: "The system's trust store stays trusted too. Without it, a server whose certificate no trusted CA signed fails the TLS handshake (exit 4).",
-            valueName: "pem"))
+            valueName: "pem"),
+        completion: .file(extensions: ["pem", "crt"]))
     var caFile: String?
 
     @Option(
@@ -44,7 +47,8 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Start a simulated control plane in-process (loopback, in memory) and run against it.")
     var simulator = false
 
-    @Option(help: ArgumentHelp("With --simulator: seed it from this fleet JSON file instead of the demo fleet.", valueName: "path"))
+    @Option(help: ArgumentHelp("With --simulator: seed it from this fleet JSON file instead of the demo fleet.", valueName: "path"),
+            completion: .file(extensions: ["json"]))
     var fleet: String?
 
     /// The client's network time limits, with `--request-timeout` applied.

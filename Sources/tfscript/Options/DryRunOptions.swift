@@ -8,7 +8,7 @@ struct DryRunOptions: ParsableArguments {
     var enabled = false
 
     @Option(name: .customLong("plan-out"), help: ArgumentHelp(
-        "With --dry-run: write the plan as JSON to this file, for review and `tfscript apply`.", valueName: "path"))
+        "With --dry-run: write the plan as JSON to this file, for review and `tfscript apply`.", valueName: "path"), completion: .file(extensions: ["json"]))
     var planOut: String?
 
     @Flag(name: .customLong("detailed-exitcode"), help: ArgumentHelp(

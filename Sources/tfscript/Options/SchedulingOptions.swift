@@ -10,7 +10,8 @@ struct SchedulingOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Hold an advisory lock (flock) on this file for the whole run; if another run holds it, exit 6 at once.",
         discussion: "Created mode 0600 if missing. The lock is released when the process ends, however it ends.",
-        valueName: "path"))
+        valueName: "path"),
+        completion: .file())
     var lock: String?
 
     @Option(name: .customLong("lock-wait"), help: ArgumentHelp(
