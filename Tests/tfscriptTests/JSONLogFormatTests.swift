@@ -139,6 +139,6 @@ struct JSONLogFormatTests {
         let line = try #require(verbose.stderr.split(separator: "\n").last)
         #expect(line.hasPrefix("tfscript: run "))
         #expect(line.contains("ended with exit code 0 in "))
-        #expect(line.hasSuffix(" ms: 1 change sent, 0 planned, 0 retries"))
+        #expect(line.hasSuffix(" ms: 1 change sent (1 ok, 0 failed, 0 unknown), 0 planned, 0 retries"))
     }
 }
