@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOCore
 import Logging
 import ServiceLifecycle
 import TFScriptJSON
@@ -104,7 +105,9 @@ struct SimulatorCommand: AsyncParsableCommand {
         do {
             simulator = try await TokenFactorySimulator.start(configuration: configuration)
         } catch {
-            FileHandle.standardError.write(Data("tfscript simulator: cannot listen on 127.0.0.1:\(port): \(error). Try another --port, or --port 0 for a free one.\n".utf8))
+            // The system's words (`Address already in use`), not NIO's description of its call.
+            let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
+            FileHandle.standardError.write(Data("tfscript simulator: cannot listen on 127.0.0.1:\(port): \(reason). Try another --port, or --port 0 for a free one.\n".utf8))
             throw ExitCode(1)
         }
         let protocols = tlsCertificate == nil ? "" : "  protocols: \(http1Only ? "http/1.1 (HTTP/2 not offered)" : "h2, http/1.1 (ALPN)")\n"

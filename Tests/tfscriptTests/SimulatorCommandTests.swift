@@ -23,6 +23,15 @@ struct SimulatorCommandTests {
         #expect(result.message.contains("--fault"))
     }
 
+    @Test("a port in use is one line in the system's words, no library error codes (exit 1)")
+    func portInUse() async throws {
+        let holder = try FaultServer { _, _ in .respond(status: 200) }
+        defer { holder.stop() }
+        let result = try await TFScriptProcess.run(["simulator", "--port", String(holder.port)])
+        #expect(result.status == 1)
+        #expect(result.stderr == "tfscript simulator: cannot listen on 127.0.0.1:\(holder.port): Address already in use. Try another --port, or --port 0 for a free one.\n")
+    }
+
     @Test("a missing --fleet file is a usage error naming the file")
     func missingFleet() async throws {
         let result = try await TFScriptProcess.run(["simulator", "--port", "0", "--fleet", "/nonexistent/fleet.json"])
