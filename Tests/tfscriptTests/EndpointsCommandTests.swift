@@ -103,6 +103,21 @@ struct EndpointsCommandTests {
         #expect(await api.mutatingRequests() == ["PATCH /v0/dedicated_endpoints/ep-demo-01"])
     }
 
+    @Test("--journal records the command's change with the endpoint's name and the value it replaces; --max-changes 0 refuses it")
+    func journalAndMaxChanges() async throws {
+        let api = try await SimulatedAPI.start()
+        defer { Task { await api.stop() } }
+        let journal = FaultRig.temporaryPath("journal.jsonl")
+        let result = try await api.tfscript(["endpoints", "disable", "--base-url", api.baseURL, "test-qwen-ci", "--journal", journal])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").map { try JSONValue(parsing: Array($0.utf8)) }
+        #expect(lines.map { $0["phase"] } == ["intent", "outcome"])
+        #expect(lines[0]["name"] == "test-qwen-ci" && lines[0]["before"] == ["enabled": true] && lines[0]["body"] == ["enabled": false])
+        let refused = try await api.tfscript(["endpoints", "enable", "--base-url", api.baseURL, "test-qwen-ci", "--max-changes", "0"])
+        #expect(refused.status == 7, "\(refused.stderr)")
+        #expect(await api.mutatingRequests() == ["PATCH /v0/dedicated_endpoints/ep-demo-07"])
+    }
+
     @Test("--protect refuses a disable of a protected endpoint before anything is sent (exit 7)")
     func guardrails() async throws {
         let api = try await SimulatedAPI.start()
