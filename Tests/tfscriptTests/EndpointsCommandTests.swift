@@ -19,7 +19,7 @@ struct EndpointsCommandTests {
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            == ["name", "endpoint_id", "state", "region", "model_name", "ready_replicas", "scaling.min_replicas", "scaling.max_replicas"])
+            == ["name", "endpoint_id", "state", "region", "model", "ready", "min", "max"])
         #expect(lines.count == 2 + 12)
         #expect(lines.contains { $0.hasPrefix("test-qwen-ci ") && $0.contains(" ep-demo-07 ") })
 
@@ -27,6 +27,9 @@ struct EndpointsCommandTests {
         #expect(filtered.status == 0, "\(filtered.stderr)")
         let names = try Self.json(filtered.stdout).arrayValue?.compactMap { $0["name"]?.stringValue }
         #expect(names == ["test-qwen-ci", "test-us-batch", "test-us-load"])
+        let disabled = try await api.tfscript(["endpoints", "list", "--base-url", api.baseURL, "--enabled", "false", "-o", "jsonl"])
+        #expect(disabled.status == 0, "\(disabled.stderr)")
+        #expect(disabled.stdout.split(separator: "\n").allSatisfy { $0.contains("\"enabled\":false") })
         #expect(await api.mutatingRequests().isEmpty)
     }
 
@@ -180,7 +183,7 @@ struct EndpointsCommandTests {
         let templates = try await api.tfscript(["templates", "list", "--base-url", api.baseURL, "--region", "eu-west1"])
         #expect(templates.status == 0, "\(templates.stderr)")
         let header = templates.stdout.split(separator: "\n").first.map { $0.split(separator: " ").map(String.init) }
-        #expect(header == ["template_id", "model_name", "flavor_name", "gpu_type", "gpu_count", "regions"])
+        #expect(header == ["template_id", "model", "flavor", "gpu_type", "gpus", "regions"])
     }
 
     @Test("--set values are typed by the field table, not guessed from the text")

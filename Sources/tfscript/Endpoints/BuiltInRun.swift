@@ -26,7 +26,7 @@ struct BuiltInRun {
     /// Runs `script` with `vars` in `tf.vars`; throws the exit code when it is not 0.
     func execute(
         _ command: String, script: String, vars: [String: String],
-        format: ResultOptions.Format = .none, columns: [String]? = nil
+        format: ResultOptions.Format = .none, columns: [(heading: String, path: String)]? = nil
     ) async throws {
         var results = ResultPrinter(options: run.result)
         results.defaultFormat = format

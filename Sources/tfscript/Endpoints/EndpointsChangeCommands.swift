@@ -298,6 +298,8 @@ struct TemplatesList: AsyncParsableCommand {
         filter["region"] = region.map(JSONValue.string)
         try await BuiltInRun(connection: connection, logging: logging, result: result).execute(
             "templates list", script: BuiltInScripts.templates, vars: ["filter": BuiltInRun.json(.object(filter))],
-            format: .table, columns: ["template_id", "model_name", "flavor_name", "gpu_type", "gpu_count", "regions"])
+            format: .table,
+            columns: [("template_id", "template_id"), ("model", "model_name"), ("flavor", "flavor_name"), ("gpu_type", "gpu_type"),
+                      ("gpus", "gpu_count"), ("regions", "regions")])
     }
 }

@@ -31,9 +31,10 @@ struct EndpointsCommand: AsyncParsableCommand {
         ]
     )
 
-    /// The columns of an endpoint table without `--columns`.
-    static let columns = [
-        "name", "endpoint_id", "state", "region", "model_name", "ready_replicas", "scaling.min_replicas", "scaling.max_replicas",
+    /// The columns of an endpoint table without `--columns`, with short headings.
+    static let columns: [(heading: String, path: String)] = [
+        ("name", "name"), ("endpoint_id", "endpoint_id"), ("state", "state"), ("region", "region"), ("model", "model_name"),
+        ("ready", "ready_replicas"), ("min", "scaling.min_replicas"), ("max", "scaling.max_replicas"),
     ]
 }
 
@@ -47,6 +48,8 @@ struct EndpointsList: AsyncParsableCommand {
     var region: String?
     @Option(help: ArgumentHelp("Only endpoints in this state (running, stopped, …).", valueName: "state"))
     var state: String?
+    @Option(help: ArgumentHelp("Only enabled (true) or disabled (false) endpoints.", valueName: "bool"))
+    var enabled: Bool?
 
     @OptionGroup(title: "Control plane") var connection: ConnectionOptions
     @OptionGroup(title: "Result") var result: ResultOptions
@@ -57,6 +60,7 @@ struct EndpointsList: AsyncParsableCommand {
         filter["name"] = name.map(JSONValue.string)
         filter["region"] = region.map(JSONValue.string)
         filter["state"] = state.map(JSONValue.string)
+        filter["enabled"] = enabled.map(JSONValue.bool)
         try await BuiltInRun(connection: connection, logging: logging, result: result).execute(
             "endpoints list", script: BuiltInScripts.list, vars: ["filter": BuiltInRun.json(.object(filter))],
             format: .table, columns: EndpointsCommand.columns)

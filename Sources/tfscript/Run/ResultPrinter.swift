@@ -16,8 +16,9 @@ struct ResultPrinter {
     var options: ResultOptions
     /// Without `-o`: `run` prints nothing more; `endpoints list` prints a table.
     var defaultFormat: ResultOptions.Format = .none
-    /// Without `--columns`: the columns of a built-in command's table (nil: picked from the records).
-    var defaultColumns: [String]?
+    /// Without `--columns`: the columns of a built-in command's table, with their headings
+    /// (nil: picked from the records).
+    var defaultColumns: [(heading: String, path: String)]?
     /// `-o json` indented for people: on a terminal, unless `--compact`. Piped, one line.
     var prettyJSON = true
 
@@ -97,16 +98,14 @@ struct ResultPrinter {
             let chosen = options.columns
             var table: RecordTable
             do {
-                table = try RecordTable(result.values[0], columns: chosen?.map(\.path) ?? defaultColumns)
+                table = try RecordTable(result.values[0], columns: (chosen ?? defaultColumns)?.map(\.path))
             } catch {
                 throw failure(name, "the script's result: \(error.message)")
             }
-            if let chosen {
-                if let unknown = Self.unknownColumn(chosen.map(\.path), in: result.values[0]) {
-                    throw CommandFailure(exitCode: 2, message: "--columns: no record has the field \(unknown) (check its spelling; dotted paths reach nested fields)")
-                }
-                table.headings = chosen.map(\.heading)
+            if let chosen, let unknown = Self.unknownColumn(chosen.map(\.path), in: result.values[0]) {
+                throw CommandFailure(exitCode: 2, message: "--columns: no record has the field \(unknown) (check its spelling; dotted paths reach nested fields)")
             }
+            if let headings = (chosen ?? defaultColumns)?.map(\.heading) { table.headings = headings }
             if format == .wide { table.cellWidth = .max }
             var text = ""
             guard table.render(bound: bound, write: { text += $0 }) == .complete else { throw overLimit(name) }
