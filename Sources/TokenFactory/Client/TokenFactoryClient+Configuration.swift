@@ -25,6 +25,9 @@ extension TokenFactoryClient {
         /// Where the token came from, in words (`$TOKEN_FACTORY_API_KEY`, `token_file ~/.tf (profile
         /// prod)`), never the token: a 401 then says which token was refused. Nil: not said.
         public var tokenSource: String?
+        /// Records every exchange into this cassette, or answers from it without any network
+        /// access (``Cassette/mode``). Nil: neither.
+        public var cassette: Cassette?
         public static let defaultBaseURL = "https://api.tokenfactory.nebius.com"
 
         public init(

@@ -79,7 +79,9 @@ extension TokenFactoryClient {
         var generator = SystemRandomNumberGenerator()
         var attempt = 0
         var unanswered = false
-        let request = makeRequest(method, path, query: query, body: body)
+        let target = path + Self.queryString(query)
+        let request = makeRequest(method, target, body: body)
+        let sent = Sent(method: method, target: target, body: body.map(redactor.redact))
         var requestLogger = logger
         requestLogger[metadataKey: "tokenfactory.method"] = "\(method)"
         requestLogger[metadataKey: "tokenfactory.path"] = "\(path)"
@@ -103,7 +105,7 @@ extension TokenFactoryClient {
                 throw TokenFactoryError(kind: .transport, message: "cancelled while waiting for the rate-limit pause to end", method: method, path: path, retryable: true, attempts: attempt - 1, unanswered: unanswered, cause: error)
             }
             requestLogger.debug("tokenfactory.request", metadata: ["tokenfactory.attempt": "\(attempt)"])
-            let outcome = await attemptOnce(request, method: method, path: path, attempt: attempt, form: form)
+            let outcome = await attemptOnce(request, sent: sent, path: path, attempt: attempt, form: form)
             if !countedAsSent, outcome.requestSent {
                 countedAsSent = true
                 statistics?.recordMutationSent()
@@ -210,12 +212,21 @@ extension TokenFactoryClient {
         try await retryAfterGate.waitUntilOpen()
     }
 
-    private func makeRequest(_ method: String, _ path: String, query: [String: String], body: JSONValue?) -> HTTPClientRequest {
-        var url = baseURL.string + path
-        if !query.isEmpty {
-            url += "?" + query.sorted { $0.key < $1.key }.map { "\(Self.percentEncode($0.key))=\(Self.percentEncode($0.value))" }.joined(separator: "&")
-        }
-        var request = HTTPClientRequest(url: url)
+    /// `?a=1&b=2`, keys sorted; empty for no query.
+    static func queryString(_ query: [String: String]) -> String {
+        guard !query.isEmpty else { return "" }
+        return "?" + query.sorted { $0.key < $1.key }.map { "\(Self.percentEncode($0.key))=\(Self.percentEncode($0.value))" }.joined(separator: "&")
+    }
+
+    /// What one request is, for a cassette: method, path with query, and body (redacted).
+    struct Sent: Sendable {
+        var method: String
+        var target: String
+        var body: JSONValue?
+    }
+
+    private func makeRequest(_ method: String, _ target: String, body: JSONValue?) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: baseURL.string + target)
         request.method = .RAW(value: method)
         request.headers.add(name: "Authorization", value: "Bearer \(configuration.token)")
         request.headers.add(name: "Accept", value: "application/json")

@@ -15,19 +15,61 @@ extension ConnectionOptions {
     /// or the environment, warnings and the simulator banner go to stderr, and a missing token
     /// is not fatal until the script's first API call (exit 2, saying how to fix it).
     func withEngine<T>(logger: Logger, _ body: (ScriptEngine) async throws -> T) async throws -> T {
-        let engine = try await openEngine(logger: logger)
+        let cassette = try openCassette()
+        let engine = try await openEngine(logger: logger, cassette: cassette)
         do {
             let result = try await body(engine)
             try? await engine.shutdown()
+            try saveCassette(cassette)
             return result
         } catch {
             try? await engine.shutdown()
+            try? saveCassette(cassette)
             throw error
         }
     }
 
-    private func openEngine(logger: Logger) async throws -> ScriptEngine {
-        let (connection, baseURLSource) = try await controlPlaneConnection(logger: logger)
+    /// `--replay`'s cassette, read and checked; `--record`'s, empty; else nil.
+    private func openCassette() throws -> Cassette? {
+        if let path = replay {
+            let bytes: [UInt8]
+            do { bytes = try BoundedFile.read(path, limit: 256 << 20, regularOnly: true) } catch {
+                throw CommandFailure(exitCode: 2, message: "cannot read the cassette \(path): \(error) (--replay)")
+            }
+            do {
+                return try Cassette(replayingJSON: try JSONValue(parsing: bytes))
+            } catch let error as TokenFactoryError {
+                throw CommandFailure(exitCode: 2, message: "\(path): \(error.message) (--replay)")
+            } catch {
+                throw CommandFailure(exitCode: 2, message: "\(path): not JSON: \(error) (--replay)")
+            }
+        }
+        return record.map { _ in Cassette(recordingAgainst: "") }
+    }
+
+    /// Writes `--record`'s cassette (mode 0600, pretty JSON with sorted keys: diffs read well).
+    private func saveCassette(_ cassette: Cassette?) throws {
+        guard let cassette, cassette.mode == .recording, let path = record else { return }
+        var json = cassette.json
+        if case .object(var fields) = json {
+            fields["base_url"] = .string(TokenFactoryClient.Configuration.redactingCredentials(in: recordedBaseURL ?? ""))
+            json = .object(fields)
+        }
+        do {
+            try PrivateFile.write(Array((json.serialized(pretty: true) + "\n").utf8), to: path)
+        } catch {
+            throw CommandFailure(exitCode: 1, message: "cannot write the cassette \(path): \(error) (--record)")
+        }
+    }
+
+    /// The base URL a recording goes to (for the cassette's `base_url`).
+    private var recordedBaseURL: String? {
+        try? ConnectionSettings.resolve(
+            profileFlag: profile, baseURLFlag: baseURL, tokenFileFlag: tokenFile, environment: ProcessInfo.processInfo.environment).baseURL.value
+    }
+
+    private func openEngine(logger: Logger, cassette: Cassette?) async throws -> ScriptEngine {
+        let (connection, baseURLSource) = try await controlPlaneConnection(logger: logger, cassette: cassette)
         let engine: ScriptEngine
         do {
             engine = try await ScriptEngine(controlPlane: connection, logger: logger, httpLogger: Logger(label: "tfscript.http"))
@@ -47,7 +89,7 @@ extension ConnectionOptions {
     private var simulatorFleetCount: Int { (try? fleet.map(Fleet.load(path:)))??.count ?? Fleet.demo.count }
 
     /// The connection, and where its base URL came from when not from `--base-url` or the default.
-    private func controlPlaneConnection(logger: Logger) async throws -> (ControlPlaneConnection, baseURLSource: String?) {
+    private func controlPlaneConnection(logger: Logger, cassette: Cassette?) async throws -> (ControlPlaneConnection, baseURLSource: String?) {
         if simulator {
             var configuration = TokenFactorySimulator.Configuration(speed: 10)
             if let fleet {
@@ -56,6 +98,16 @@ extension ConnectionOptions {
                 }
             }
             return (.simulator(configuration, timeouts: timeouts), nil)
+        }
+        if let cassette, cassette.mode == .replaying {
+            // Nothing is sent: the cassette answers. Its base URL names the target in plans
+            // unless --base-url says otherwise; no token is read (none would be sent).
+            var configuration = TokenFactoryClient.Configuration(
+                baseURL: baseURL ?? (cassette.baseURL.isEmpty || cassette.baseURL.contains("@") ? TokenFactoryClient.Configuration.defaultBaseURL : cassette.baseURL),
+                token: "cassette-replay", timeouts: timeouts)
+            configuration.cassette = cassette
+            configuration.tokenSource = "the cassette (--replay)"
+            return (.api(configuration), nil)
         }
         let environment = ProcessInfo.processInfo.environment
         let settings = try ConnectionSettings.resolve(
@@ -82,6 +134,7 @@ extension ConnectionOptions {
         var configuration = TokenFactoryClient.Configuration(
             baseURL: baseURL, token: credentials.token, timeouts: timeouts, trustedCAs: caFile.map { [.file($0)] } ?? [])
         configuration.tokenSource = credentials.source
+        configuration.cassette = cassette
         return (.api(configuration), source)
     }
 }

@@ -51,6 +51,16 @@ struct ConnectionOptions: ParsableArguments {
             completion: .file(extensions: ["json"]))
     var fleet: String?
 
+    @Option(help: ArgumentHelp(
+        "Record every API exchange (redacted, never the token) into this cassette file, for --replay (docs/cassettes.md).",
+        valueName: "file"), completion: .file(extensions: ["json"]))
+    var record: String?
+
+    @Option(help: ArgumentHelp(
+        "Answer API calls from this cassette instead of the network (no connection is made; no token needed). A request it does not hold fails, naming the closest one it holds.",
+        valueName: "file"), completion: .file(extensions: ["json"]))
+    var replay: String?
+
     /// The client's network time limits, with `--request-timeout` applied.
     var timeouts: TokenFactoryClient.Timeouts {
         TokenFactoryClient.Timeouts(request: requestTimeout.duration)
@@ -65,6 +75,10 @@ struct ConnectionOptions: ParsableArguments {
         }
         if simulator, baseURL != nil || tokenFile != nil || profile != nil || caFile != nil {
             throw ValidationError("--simulator starts its own control plane; drop --base-url, --token-file, --profile and --ca-file, or drop --simulator")
+        }
+        if record != nil, replay != nil { throw ValidationError("--record and --replay exclude each other: record a cassette once, then replay it") }
+        if simulator, record != nil || replay != nil {
+            throw ValidationError("--record and --replay work with the API or a `tfscript simulator` (--base-url), not --simulator")
         }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             throw ValidationError("--ca-file \(caFile): no readable file there (give a PEM file of CA certificates)")
