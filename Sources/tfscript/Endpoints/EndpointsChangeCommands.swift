@@ -5,13 +5,26 @@ import TFScriptJSON
 import TokenFactory
 import TFScriptLuaHost
 
+/// What every command that changes one endpoint takes: the endpoint, the connection, the
+/// change flags (dry run, plan, journal, guardrails), the result format and logging.
+struct EndpointChangeArguments: ParsableArguments {
+    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"), completion: Completions.endpoints)
+    var endpoint: String
+    @OptionGroup(title: "Control plane") var connection: ConnectionOptions
+    @OptionGroup var changes: ChangeOptions
+    @OptionGroup(title: "Result") var result: ResultOptions
+    @OptionGroup(title: "Logging") var logging: LoggingOptions
+
+    /// Runs `script` with `vars` (and the endpoint) as the command `command`.
+    func execute(_ command: String, script: String, vars: [String: String] = [:]) async throws {
+        try await BuiltInRun(connection: connection, logging: logging, result: result, changes: changes).execute(
+            command, script: script, vars: vars.merging(["endpoint": endpoint]) { _, new in new })
+    }
+}
+
 /// A command that patches one endpoint: the fields it sends, validated before anything runs.
 protocol EndpointPatchCommand: AsyncParsableCommand {
-    var endpoint: String { get }
-    var connection: ConnectionOptions { get }
-    var changes: ChangeOptions { get }
-    var result: ResultOptions { get }
-    var logging: LoggingOptions { get }
+    var target: EndpointChangeArguments { get }
     /// The fields to send; throws a usage error naming the flag at fault.
     func fields() throws -> [String: JSONValue]
     static var flag: String { get }
@@ -32,9 +45,7 @@ extension EndpointPatchCommand {
     func validate() throws { _ = try validatedFields() }
 
     func run() async throws {
-        try await BuiltInRun(connection: connection, logging: logging, result: result, changes: changes).execute(
-            "endpoints \(Self._commandName)", script: BuiltInScripts.patch,
-            vars: ["endpoint": endpoint, "fields": BuiltInRun.json(try validatedFields())])
+        try await target.execute("endpoints \(Self._commandName)", script: BuiltInScripts.patch, vars: ["fields": BuiltInRun.json(try validatedFields())])
     }
 }
 
@@ -50,15 +61,10 @@ struct EndpointsPatch: EndpointPatchCommand {
             """)
     static let flag = "--set"
 
-    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"), completion: Completions.endpoints)
-    var endpoint: String
+    @OptionGroup var target: EndpointChangeArguments
     @Option(name: .customLong("set"), help: ArgumentHelp("FIELD=VALUE to change (scaling.min_replicas=0).", valueName: "field=value"))
     var assignments: [String] = []
 
-    @OptionGroup(title: "Control plane") var connection: ConnectionOptions
-    @OptionGroup var changes: ChangeOptions
-    @OptionGroup(title: "Result") var result: ResultOptions
-    @OptionGroup(title: "Logging") var logging: LoggingOptions
 
     func fields() throws -> [String: JSONValue] {
         guard !assignments.isEmpty else { throw ValidationError("nothing to change: give --set FIELD=VALUE (scaling.min_replicas=0)") }
@@ -75,17 +81,12 @@ struct EndpointsScale: EndpointPatchCommand {
             """)
     static let flag = "scale"
 
-    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"), completion: Completions.endpoints)
-    var endpoint: String
+    @OptionGroup var target: EndpointChangeArguments
     @Option(help: ArgumentHelp("Minimum replicas (0 scales to zero).", valueName: "n"))
     var min: Int64?
     @Option(help: ArgumentHelp("Maximum replicas.", valueName: "n"))
     var max: Int64?
 
-    @OptionGroup(title: "Control plane") var connection: ConnectionOptions
-    @OptionGroup var changes: ChangeOptions
-    @OptionGroup(title: "Result") var result: ResultOptions
-    @OptionGroup(title: "Logging") var logging: LoggingOptions
 
     func fields() throws -> [String: JSONValue] {
         var scaling: [String: JSONValue] = [:]
@@ -100,12 +101,7 @@ struct EndpointsEnable: EndpointPatchCommand {
     static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable an endpoint (enabled = true).")
     static let flag = "enable"
 
-    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"), completion: Completions.endpoints)
-    var endpoint: String
-    @OptionGroup(title: "Control plane") var connection: ConnectionOptions
-    @OptionGroup var changes: ChangeOptions
-    @OptionGroup(title: "Result") var result: ResultOptions
-    @OptionGroup(title: "Logging") var logging: LoggingOptions
+    @OptionGroup var target: EndpointChangeArguments
 
     func fields() throws -> [String: JSONValue] { ["enabled": true] }
 }
@@ -114,12 +110,7 @@ struct EndpointsDisable: EndpointPatchCommand {
     static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable an endpoint (enabled = false).")
     static let flag = "disable"
 
-    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"), completion: Completions.endpoints)
-    var endpoint: String
-    @OptionGroup(title: "Control plane") var connection: ConnectionOptions
-    @OptionGroup var changes: ChangeOptions
-    @OptionGroup(title: "Result") var result: ResultOptions
-    @OptionGroup(title: "Logging") var logging: LoggingOptions
+    @OptionGroup var target: EndpointChangeArguments
 
     func fields() throws -> [String: JSONValue] { ["enabled": false] }
 }
@@ -128,25 +119,19 @@ struct EndpointsDelete: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete an endpoint (asks on a terminal; --yes otherwise).")
 
-    @Argument(help: ArgumentHelp("The endpoint's id or name.", valueName: "endpoint"), completion: Completions.endpoints)
-    var endpoint: String
+    @OptionGroup var target: EndpointChangeArguments
     @Flag(name: [.customShort("y"), .customLong("yes")], help: "Delete without asking (required when stdin is not a terminal).")
     var yes = false
 
-    @OptionGroup(title: "Control plane") var connection: ConnectionOptions
-    @OptionGroup var changes: ChangeOptions
-    @OptionGroup(title: "Result") var result: ResultOptions
-    @OptionGroup(title: "Logging") var logging: LoggingOptions
 
     func run() async throws {
-        if !yes, !changes.dryRun.enabled { try confirm() }
-        try await BuiltInRun(connection: connection, logging: logging, result: result, changes: changes).execute(
-            "endpoints delete", script: BuiltInScripts.delete, vars: ["endpoint": endpoint])
+        if !yes, !target.changes.dryRun.enabled { try confirm() }
+        try await target.execute("endpoints delete", script: BuiltInScripts.delete)
     }
 
     /// Deleting is permanent: a person types `yes`; a script passes `--yes` (or `--dry-run`).
     private func confirm() throws {
-        let shown = DisplayText.quoted(endpoint)
+        let shown = DisplayText.quoted(target.endpoint)
         guard isatty(0) == 1 else {
             Diagnostics.failure(CommandFailure(exitCode: 1, message: "refusing to delete \(shown) without confirmation: stdin is not a terminal (pass --yes, or --dry-run to see the plan)"))
             throw ExitCode(1)
