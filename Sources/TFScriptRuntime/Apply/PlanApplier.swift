@@ -141,7 +141,8 @@ public struct PlanApplier: Sendable {
                 let result: JSONValue? = try await LiveControlPlane.$planReference.withValue(
                     Journal.PlanReference(fingerprint: fingerprint, index: index)
                 ) {
-                    let body = try operation.body.map(operation.kind.validate)
+                    // An operation without a body sends none, whatever a hand-edited plan holds.
+                    let body = operation.kind.bodyArgument == nil ? nil : try operation.body.map(operation.kind.validate)
                     return try await LiveControlPlane.$subject.withValue(operation.before) {
                         try await controlPlane.perform(operation.kind, target: operation.kind.hasTarget ? target : nil, body: body)
                     }

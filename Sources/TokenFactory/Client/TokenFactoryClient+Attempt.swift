@@ -142,7 +142,8 @@ extension TokenFactoryClient {
                 if closest.used { message += " (already used)" }
             }
             message += ". Record the cassette again with --record, or change the script back"
-            let error = TokenFactoryError(kind: .configuration, message: message, method: sent.method, path: path, retryable: false, attempts: attempt)
+            // Nothing went out: no attempt is counted, so nothing is reported as sent.
+            let error = TokenFactoryError(kind: .configuration, message: message, method: sent.method, path: path, retryable: false, attempts: attempt - 1)
             return .failure(EarlyOutcome(outcome: .failure(error, retryAfter: nil, requestSent: false)))
         }
     }
