@@ -12,9 +12,14 @@ struct TFScriptCommand: AsyncParsableCommand {
         abstract: "Automate Nebius Token Factory dedicated endpoints with sandboxed Lua 5.4 scripts.",
         discussion: """
             Try it without an account (a simulated control plane runs in-process):
+              tfscript endpoints list --simulator
               tfscript run --simulator --dry-run examples/nightly-scale-down.lua
 
-            One-liners, with results for other tools (-o json|table prints what the code returns):
+            Everyday work without Lua (by id or name; --dry-run shows the plan first):
+              tfscript endpoints scale test-qwen-ci --min 0 --dry-run
+              tfscript endpoints patch web --set scaling.max_replicas=4 --set enabled=false
+
+            One-liners, with results for other tools (-o json|jsonl|table|wide prints what the code returns):
               tfscript run --simulator -o json -e 'return tf.endpoints.list()' | jq '.[].name'
 
             Against the real API (token from TOKEN_FACTORY_API_KEY, API_TOKEN, NEBIUS_API_KEY or --token-file):
@@ -28,8 +33,8 @@ struct TFScriptCommand: AsyncParsableCommand {
             Exit codes: 0 ok · 1 script error · 2 usage error · 3 limit exceeded · \
             4 API/transport failure · 5 changes planned (--dry-run --detailed-exitcode) · \
             6 another run holds the --lock · 7 a guardrail (--max-changes, --protect) refused a change.
-            Shell completion: tfscript --generate-completion-script bash|zsh|fish.
-            Docs: README.md and docs/ (lua-api.md, sandbox.md, dry-run.md, scheduling.md, simulator.md).
+            Shell completion: tfscript --generate-completion-script bash|zsh|fish. Manual: tfscript help --man.
+            Docs: README.md and docs/ (cli.md, lua-api.md, sandbox.md, dry-run.md, scheduling.md, cassettes.md, simulator.md).
             """,
         subcommands: [RunCommand.self, EndpointsCommand.self, TemplatesCommand.self, ReplCommand.self, ApplyCommand.self, ShowCommand.self, SimulatorCommand.self, ConfigCommand.self, VersionCommand.self, ManualCommand.self]
     )
