@@ -36,7 +36,7 @@ struct TFScriptCommand: AsyncParsableCommand {
             Shell completion: tfscript --generate-completion-script bash|zsh|fish. Manual: tfscript help --man.
             Docs: README.md and docs/ (cli.md, lua-api.md, sandbox.md, dry-run.md, scheduling.md, cassettes.md, simulator.md).
             """,
-        subcommands: [RunCommand.self, EndpointsCommand.self, TemplatesCommand.self, ReplCommand.self, ApplyCommand.self, ShowCommand.self, SimulatorCommand.self, ConfigCommand.self, VersionCommand.self, ManualCommand.self]
+        subcommands: [RunCommand.self, EndpointsCommand.self, TemplatesCommand.self, TestCommand.self, ReplCommand.self, ApplyCommand.self, ShowCommand.self, SimulatorCommand.self, ConfigCommand.self, VersionCommand.self, ManualCommand.self]
     )
 
     /// `--version` is tfscript's own, not ArgumentParser's: it reports more than a string, and
