@@ -103,6 +103,30 @@ struct TestCommandTests {
             == report["cases"]?.arrayValue?.map { [$0["name"], $0["status"], $0["message"] ?? .null] })
     }
 
+    @Test("t.replay turns a recorded run into a test: the script under test is answered from the cassette")
+    func replayCassette() async throws {
+        let folder = try Self.project()
+        let api = try await SimulatedAPI.start()
+        let cassette = folder.appendingPathComponent("tests/recorded.json").path
+        let recorded = try await api.tfscript(
+            ["run", "--base-url", api.baseURL, "--record", cassette, "--dry-run", folder.appendingPathComponent("tests/stop.lua").path])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        await api.stop()
+        try Data("""
+            local t = require "tfscript.test"
+            t.case("replays", function()
+              local production = t.replay("recorded.json")
+              local run = production:run("stop.lua", {dry_run = true})
+              t.eq(run.exit_code, 0, run.error)
+              t.eq(#run.plan.operations, 3)
+              t.raises(function() production:requests() end, "a replay answers from its cassette")
+            end)
+            """.utf8).write(to: folder.appendingPathComponent("tests/replay_test.lua"))
+        let result = try await TFScriptProcess.run(["test", "tests/replay_test.lua"], environment: TFScriptProcess.baseEnvironment, currentDirectory: folder)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("ok    tests/replay_test.lua › replays"))
+    }
+
     @Test("the examples' tests pass")
     func examples() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -17,8 +17,18 @@ final class TestHost: Sendable {
     }
 
     private struct Started: Sendable {
-        var simulator: TokenFactorySimulator
+        /// Nil for a replay (`t.replay`): its answers come from a cassette.
+        var simulatorIfAny: TokenFactorySimulator?
         var engine: ScriptEngine
+
+        var simulator: TokenFactorySimulator {
+            get throws {
+                guard let simulatorIfAny else {
+                    throw TestFailure("a replay answers from its cassette; faults, requests, endpoints and the clock are a simulator's (t.simulator)")
+                }
+                return simulatorIfAny
+            }
+        }
     }
 
     /// The test file's folder: relative script and fleet paths are taken from it.
@@ -45,6 +55,7 @@ final class TestHost: Sendable {
                 return []
             },
             "simulator_start": { [self] arguments in [.integer(Int64(try await startSimulator(arguments.first ?? .null)))] },
+            "replay_start": { [self] arguments in [.integer(Int64(try await startReplay(arguments.first?.stringValue ?? "")))] },
             "simulator_run": { [self] arguments in
                 [try await run(simulator: arguments.first, script: arguments.dropFirst().first, options: arguments.dropFirst(2).first)]
             },
@@ -54,13 +65,14 @@ final class TestHost: Sendable {
                 let line = [spec["method"]?.stringValue ?? "*", spec["path"]?.stringValue ?? "/**",
                             spec["status"]?.integerValue.map { String($0) } ?? spec["action"]?.stringValue ?? "503"]
                     + (spec["times"]?.integerValue.map { ["times=\($0)"] } ?? [])
-                do { try await started.simulator.addFaults([try Fault(parsing: line.joined(separator: " "))]) } catch {
+                let simulator = try started.simulator
+                do { await simulator.addFaults([try Fault(parsing: line.joined(separator: " "))]) } catch {
                     throw TestFailure("sim:fault: \(error)")
                 }
                 return []
             },
             "simulator_requests": { [self] arguments in
-                let log = await try simulator(arguments.first).simulator.requestLog()
+                let log = await (try simulator(arguments.first).simulator).requestLog()
                 return [.array(log.filter { !$0.path.hasPrefix("/_simulator") }.map { request in
                     var entry: [String: JSONValue] = ["method": .string(request.method), "path": .string(request.path), "status": .integer(Int64(request.status))]
                     entry["body"] = request.body
@@ -69,12 +81,12 @@ final class TestHost: Sendable {
             },
             "simulator_endpoint": { [self] arguments in
                 let id = arguments.dropFirst().first?.stringValue ?? ""
-                let all = await try simulator(arguments.first).simulator.endpoints()
+                let all = await (try simulator(arguments.first).simulator).endpoints()
                 return [all.first { ($0["endpoint_id"] ?? $0["id"])?.stringValue == id } ?? .null]
             },
-            "simulator_endpoints": { [self] arguments in [.array(await try simulator(arguments.first).simulator.endpoints())] },
+            "simulator_endpoints": { [self] arguments in [.array(await (try simulator(arguments.first).simulator).endpoints())] },
             "simulator_advance": { [self] arguments in
-                await try simulator(arguments.first).simulator.advanceClock(by: arguments.dropFirst().first?.doubleValue ?? 0)
+                await (try simulator(arguments.first).simulator).advanceClock(by: arguments.dropFirst().first?.doubleValue ?? 0)
                 return []
             },
         ])
@@ -110,7 +122,28 @@ final class TestHost: Sendable {
             throw error
         }
         return state.withLock { state in
-            state.simulators.append(Started(simulator: simulator, engine: engine))
+            state.simulators.append(Started(simulatorIfAny: simulator, engine: engine))
+            return state.simulators.count - 1
+        }
+    }
+
+    /// An engine answering from a cassette (docs/cassettes.md), relative to the test file:
+    /// a recorded production run as a regression test.
+    private func startReplay(_ name: String) async throws -> Int {
+        let path = name.hasPrefix("/") ? name : folder + "/" + name
+        let cassette: Cassette
+        do {
+            cassette = try Cassette(replayingJSON: try JSONValue(parsing: try BoundedFile.read(path, limit: 256 << 20, regularOnly: true)))
+        } catch {
+            throw TestFailure("t.replay(\(name)): \(error)")
+        }
+        var configuration = TokenFactoryClient.Configuration(
+            baseURL: cassette.baseURL.isEmpty || cassette.baseURL.contains("@") ? TokenFactoryClient.Configuration.defaultBaseURL : cassette.baseURL,
+            token: "cassette-replay")
+        configuration.cassette = cassette
+        let engine = try await ScriptEngine(controlPlane: .api(configuration))
+        return state.withLock { state in
+            state.simulators.append(Started(simulatorIfAny: nil, engine: engine))
             return state.simulators.count - 1
         }
     }
@@ -152,7 +185,7 @@ final class TestHost: Sendable {
         }
         for each in started {
             try? await each.engine.shutdown()
-            await each.simulator.shutdown()
+            await each.simulatorIfAny?.shutdown()
         }
     }
 }

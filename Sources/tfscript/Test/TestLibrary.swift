@@ -121,6 +121,11 @@ function M.simulator(options)
   return setmetatable({id = host.simulator_start(fleet or tf.json.null)}, Simulator)
 end
 
+function M.replay(cassette)
+  if type(cassette) ~= "string" then error("t.replay(path) expects a cassette file's path", 2) end
+  return setmetatable({id = host.replay_start(cassette)}, Simulator)
+end
+
 function Simulator:run(script, options)
   local result = host.simulator_run(self.id, script, options or {})
   return result
