@@ -13,6 +13,9 @@ let package = Package(
         .library(name: "TFScript", targets: ["TFScript"]),
         // The in-process simulator as an engine connection, for embedders' tests and demos.
         .library(name: "TFScriptSimulation", targets: ["TFScriptSimulation"]),
+        // For host applications' tests of their scripts: a simulator or a cassette with an
+        // engine (what `tfscript test` uses for t.simulator and t.replay).
+        .library(name: "TFScriptTesting", targets: ["TFScriptTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -103,6 +106,10 @@ let package = Package(
             name: "TFScriptSimulation",
             dependencies: ["TFScript", "TokenFactory", "TokenFactorySimulator"]
         ),
+        .target(
+            name: "TFScriptTesting",
+            dependencies: ["TFScript", "TFScriptSimulation", "TokenFactory", "TokenFactorySimulator", "TFScriptJSON"]
+        ),
         // Helpers every test suite shares: scoped simulators and engines (not a product).
         .target(
             name: "TestSupport",
@@ -120,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "tfscript",
             dependencies: [
-                "TFScript", "TFScriptSimulation", "TFScriptRuntime", "TFScriptLuaHost", "TokenFactory", "TokenFactorySimulator", "TFScriptJSON", "TFScriptLibEdit",
+                "TFScript", "TFScriptSimulation", "TFScriptTesting", "TFScriptRuntime", "TFScriptLuaHost", "TokenFactory", "TokenFactorySimulator", "TFScriptJSON", "TFScriptLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -161,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "TFScriptTests",
             dependencies: [
-                "TFScript", "TFScriptSimulation", "TestSupport", "TokenFactorySimulator",
+                "TFScript", "TFScriptSimulation", "TFScriptTesting", "TestSupport", "TokenFactorySimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
