@@ -243,6 +243,23 @@ void tfs_reset_limits(lua_State *L) {
 size_t tfs_memory_used(lua_State *L) { return tfs_sb(L)->used + tfs_sb(L)->charged; }
 size_t tfs_memory_peak(lua_State *L) { return tfs_sb(L)->peak; }
 
+int tfs_collector_pause(lua_State *L) {
+    int running = lua_gc(L, LUA_GCISRUNNING);
+    if (running) lua_gc(L, LUA_GCSTOP);
+    return running;
+}
+
+void tfs_collector_resume(lua_State *L, int was_running) {
+    if (!was_running) return;
+    lua_gc(L, LUA_GCRESTART);
+    // Restarting leaves the collector in debt: its first cycle would start at the next
+    // allocation and mark everything set-up made, all of it alive. Lua's own pause rule
+    // (LUAI_GCPAUSE, 200%) waits after a cycle until the heap has doubled; give the same credit
+    // (a negative step adds to the credit and does no work, lapi.c LUA_GCSTEP).
+    int kilobytes = lua_gc(L, LUA_GCCOUNT);
+    if (kilobytes > 0) lua_gc(L, LUA_GCSTEP, -kilobytes);
+}
+
 void tfs_relax_begin(lua_State *L) { tfs_sb(L)->relaxed++; }
 
 int tfs_relax_end(lua_State *L) {

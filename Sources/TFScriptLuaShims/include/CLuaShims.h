@@ -54,6 +54,11 @@ int tfs_limit_tripped(lua_State *L);
 void tfs_reset_limits(lua_State *L);
 size_t tfs_memory_used(lua_State *L);
 size_t tfs_memory_peak(lua_State *L);
+/// Stops the collector (returns whether it was running) and restarts it: for host set-up,
+/// where everything allocated stays alive, so a collection could free nothing. An allocation
+/// over budget still gets Lua's emergency collection.
+int tfs_collector_pause(lua_State *L);
+void tfs_collector_resume(lua_State *L, int was_running);
 void tfs_relax_begin(lua_State *L);
 /// Ends a relaxed section; returns 1 (and trips the memory limit) when usage is over budget
 /// after a full collection.
