@@ -17,10 +17,12 @@ void tfs_thread_stack_trim(size_t keep) {
     pthread_attr_destroy(&attr);
     if (!ok || !base) return;
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    volatile char here = 0;
     uintptr_t low = ((uintptr_t)base + page - 1) & ~(page - 1);
-    uintptr_t sp = (uintptr_t)&here;
-    if (sp < low + keep) return;
+    // The frame address, never a local's: under AddressSanitizer's use-after-return detection
+    // locals live on a "fake stack" elsewhere, and a range computed from one would cover other
+    // mappings. Anything not inside this thread's stack is left alone.
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    if (sp < low + keep || sp > (uintptr_t)base + size) return;
     uintptr_t high = (sp - keep) & ~(page - 1);
     if (high > low) madvise((void *)low, high - low, MADV_DONTNEED);
 }
