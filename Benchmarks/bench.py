@@ -189,11 +189,23 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test, not for the record)")
     parser.add_argument("--caps-only", action="store_true",
                         help="only P6 (the parser and collector caps; no tfscript binary needed), printed, not written")
+    parser.add_argument("--embed-only", action="store_true",
+                        help="only P7 (embedded runs against the C floor; builds Benchmarks/embed), printed, not written")
+    parser.add_argument("--embed-compare", metavar="BINARY",
+                        help="P7 also measures this EmbedBench binary (e.g. built from an earlier commit), interleaved")
     args = parser.parse_args()
     tf = args.tfscript
     quick = args.quick
     work = os.path.join(ROOT, ".build", "bench")
     os.makedirs(work, exist_ok=True)
+    if args.embed_only:
+        log("== P7 embedded runs")
+        rows = embed_rows(work, quick, args.embed_compare)
+        print("| benchmark | tfscript | baseline | baseline value | ratio | target | met |")
+        print("|---|---|---|---|---|---|---|")
+        for row in rows:
+            print(render_row(row))
+        return
     if args.caps_only:
         log("== P6 parser and collector caps")
         for name, value, baseline, base_value, ratio, target, met in caps_rows(work, quick):
@@ -333,6 +345,11 @@ def main():
     rss_trivial = peak_rss_mb([tf, "run", noop], runs=3 if quick else 5)
     rows.append(("P5. peak memory (RSS), empty script", rss_trivial, "", None, None, "(reported)", None))
 
+    # P7. Embedded runs: engine.run of a tiny script from a program that depends on this
+    # repository, against the C floor, in this invocation.
+    log("== P7 embedded runs")
+    rows += embed_rows(work, quick, args.embed_compare)
+
     # P6. The parser and collector caps: the worst chunk of each shape the source check accepts
     # (checked and compiled) next to stock lua5.4 compiling it, and one full collection of a
     # shuffled weak-keyed chain with the sandbox's weak mode off, next to stock lua5.4.
@@ -345,6 +362,86 @@ def main():
         with open(args.out, "w") as f:
             f.write(report)
         log(f"wrote {os.path.relpath(args.out, ROOT)}")
+
+
+EMBED_SCRATCH = os.path.join(ROOT, ".build-embed")
+EMBED_RUNS = 3_000
+
+
+def build_embed_bench():
+    """Builds Benchmarks/embed (release, Lua linked statically as scripts/build-release does)
+    in its own scratch folder and returns the binary's path."""
+    libdir = subprocess.run(["pkg-config", "--variable=libdir", "lua5.4"], capture_output=True, text=True, check=True).stdout.strip()
+    pcdir = subprocess.run(["pkg-config", "--variable=pcfiledir", "lua5.4"], capture_output=True, text=True, check=True).stdout.strip()
+    os.makedirs(os.path.join(EMBED_SCRATCH, "pkgconfig"), exist_ok=True)
+    with open(os.path.join(pcdir, "lua5.4.pc")) as f:
+        pc = f.read()
+    if os.path.exists(os.path.join(libdir, "liblua5.4.a")):
+        pc = "\n".join("Libs: -L${libdir} -l:liblua5.4.a -lm" if line.startswith("Libs:") else line for line in pc.splitlines()) + "\n"
+    with open(os.path.join(EMBED_SCRATCH, "pkgconfig", "lua5.4.pc"), "w") as f:
+        f.write(pc)
+    # SwiftPM keeps the file list of a path dependency from its last build plan: files added to
+    # the repository since would be missing. Planning again is cheap; compiling stays incremental.
+    for stale in ("release.yaml", os.path.join("release", "description.json")):
+        try:
+            os.unlink(os.path.join(EMBED_SCRATCH, stale))
+        except FileNotFoundError:
+            pass
+    env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(EMBED_SCRATCH, "pkgconfig") + os.pathsep + os.environ.get("PKG_CONFIG_PATH", ""))
+    subprocess.run(["swift", "build", "-c", "release", "--package-path", os.path.join(BENCH, "embed"),
+                    "--scratch-path", EMBED_SCRATCH], check=True, env=env, stdout=sys.stderr)
+    return os.path.join(EMBED_SCRATCH, "release", "EmbedBench")
+
+
+def first_number(argv):
+    out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout.split()
+    return float(out[0]), out[1:]
+
+
+def embed_rows(work, quick, compare=None):
+    """P7: `engine.run(.text(...))` of the issue-21 chunk, sequential and from 8 tasks, next to
+    the C floor (fresh lua_State, the same libraries, compile, run, close) on the same static
+    liblua5.4.a; and the resident set over 8,000 runs after a warm-up."""
+    bench = build_embed_bench()
+    host = os.path.join(work, "plain_host")
+    subprocess.run(["cc", "-O2", "-o", host, os.path.join(BENCH, "baselines", "plain_host.c")] + lua_static_flags() + ["-lpthread"],
+                   check=True)
+    runs = 500 if quick else EMBED_RUNS
+    seq, floor, conc, floor_conc, other_seq, other_conc = [], [], [], [], [], []
+    for _ in range(1 if quick else 5):  # interleaved, so drift in machine load hits all alike
+        seq.append(first_number([bench, "sequential", str(runs)])[0] / 1e6)
+        floor.append(first_number([host, "--floor", str(runs)])[0] / 1e6)
+        conc.append(first_number([bench, "concurrent", "1" if quick else "3"])[0] / 1e6)
+        floor_conc.append(first_number([host, "--floor-threads", "8", "250"])[0] / 1e6)
+        if compare:
+            other_seq.append(first_number([compare, "sequential", str(runs)])[0] / 1e6)
+            other_conc.append(first_number([compare, "concurrent", "1" if quick else "3"])[0] / 1e6)
+    seq, floor, conc, floor_conc = (statistics.median(v) for v in (seq, floor, conc, floor_conc))
+    growth_kib, samples = first_number([bench, "rss", "8000"])
+    samples = [int(x) for x in samples]
+    # The slope: growth over the second half of the 8,000 runs (after 4,000 more).
+    late_kib = samples[-1] - samples[len(samples) // 2]
+    log(f"P7 RSS (KiB) after the warm-up, then every 1,000 runs: {samples}")
+    compared = []
+    if compare:
+        other_growth, other_samples = first_number([compare, "rss", "8000"])
+        log(f"P7 RSS of {compare} (KiB): {other_samples}")
+        compared = [
+            ("", None, f"{os.path.basename(compare)}, sequential", statistics.median(other_seq), statistics.median(other_seq) / seq,
+             "(this ÷ tfscript)", None),
+            ("", None, f"{os.path.basename(compare)}, 8 concurrent tasks", statistics.median(other_conc),
+             statistics.median(other_conc) / conc, "(this ÷ tfscript)", None),
+            ("", None, f"{os.path.basename(compare)}, RSS growth over the same 8,000 runs", other_growth / 1024, None, "(reference)", None),
+        ]
+    return [
+        ("P7. embedded run, sequential: engine.run of a 10-step loop", seq,
+         "C floor: fresh lua_State, same libraries, compile, run, close", floor, seq / floor, "≤ 3× the floor", seq / floor <= 3),
+        ("P7. the same from 8 concurrent tasks (wall ÷ runs)", conc, "the sequential figure above", seq, conc / seq,
+         "< 1× sequential", conc < seq),
+        ("", None, "the C floor from 8 threads (wall ÷ runs)", floor_conc, conc / floor_conc, "(tfscript ÷ this)", None),
+        ("P7. RSS growth, 8,000 runs after a 2,000-run warm-up", growth_kib / 1024, "RSS growth in the last 4,000 of them", late_kib / 1024,
+         None, "≤ 2 MB, no slope", growth_kib <= 2048 and late_kib <= 512),
+    ] + compared
 
 
 CAPS = os.path.join(BENCH, "caps")
@@ -466,7 +563,18 @@ def fmt(value, memory):
         return ""
     if memory:
         return f"{value:.1f} MB"
+    if value < 0.001:
+        return f"{value * 1e6:.0f} µs"
     return f"{value * 1000:.1f} ms" if value < 10 else f"{value:.2f} s"
+
+
+def render_row(row):
+    name, value, baseline, base_value, ratio, target, met = row
+    memory = name.startswith("P5.") or "RSS" in name or "RSS" in baseline
+    return "| " + " | ".join([
+        name, fmt(value, memory), baseline, fmt(base_value, memory),
+        "" if ratio is None else f"{ratio:.2f}×", target, "" if met is None else ("yes" if met else "**no**"),
+    ]) + " |"
 
 
 def render(rows, info, quick):
@@ -485,12 +593,8 @@ def render(rows, info, quick):
         "| benchmark | tfscript | baseline | baseline value | ratio | target | met |",
         "|---|---|---|---|---|---|---|",
     ]
-    for name, value, baseline, base_value, ratio, target, met in rows:
-        memory = name.startswith("P5.")
-        lines.append("| " + " | ".join([
-            name, fmt(value, memory), baseline, fmt(base_value, memory),
-            "" if ratio is None else f"{ratio:.2f}×", target, "" if met is None else ("yes" if met else "**no**"),
-        ]) + " |")
+    for row in rows:
+        lines.append(render_row(row))
     lines += ["", NOTES]
     return "\n".join(lines) + "\n"
 

@@ -22,10 +22,14 @@ extension LuaState {
         return LuaFunctionReference(popping: stack)
     }
 
-    /// Compiles and runs Lua source on the main thread; returns its results.
+    /// Runs host Lua code (a module's prelude) on the main thread; returns its results.
+    ///
+    /// For the host's own code, never a script's: the chunk is compiled once per process and
+    /// later states load its bytecode (``HostChunkCache``), because every run installs the
+    /// same preludes and compiling them was a third of a small run's cost (issue 21).
     @discardableResult
     public func run(_ source: String, chunkName: String = "=(host)", arguments: [LuaValue] = []) throws(LuaError) -> [LuaValue] {
-        try load(Array(source.utf8), chunkName: chunkName).call(arguments)
+        try loadHostChunk(source, chunkName: chunkName).call(arguments)
     }
 }
 

@@ -8,7 +8,7 @@ extension LuaState {
     /// copy of `tf` as it may change `string` (each run has a fresh state); host Lua code keeps
     /// local references taken before the script runs.
     public func registerModule(_ path: [String], functions: [String: LuaHostFunction] = [:], values: [String: LuaValue] = [:]) throws {
-        try withModuleTable(path, creating: true) { stack in
+        try withModuleTable(path, creating: true, sizeHint: functions.count + values.count) { stack in
             for (name, function) in functions.sorted(by: { $0.key < $1.key }) {
                 stack.push(string: name)
                 pushHostFunction(function, on: stack)
@@ -26,7 +26,10 @@ extension LuaState {
     /// the stack. Raw access only. With `creating`, missing tables on the path are made and
     /// each must be a plain table (no metatable: a module is the host's); without it, each
     /// must already be a table.
-    func withModuleTable(_ path: [String], creating: Bool, _ body: (LuaStack) throws -> Void) throws {
+    ///
+    /// `sizeHint`: how many fields the caller will add, so a table made here is allocated at
+    /// that size once instead of growing step by step.
+    func withModuleTable(_ path: [String], creating: Bool, sizeHint: Int = 0, _ body: (LuaStack) throws -> Void) throws {
         precondition(!path.isEmpty, "a module needs a name")
         let stack = LuaStack(L: L, state: self)
         let base = stack.top
@@ -34,13 +37,13 @@ extension LuaState {
         try relaxed {
             try stack.ensure(Int32(8))
             lua_rawgeti(L, tfs_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
-            for name in path {
+            for (index, name) in path.enumerated() {
                 stack.push(string: name)
                 let type = lua_rawget(L, -2)
                 if creating {
                     if type == LUA_TNIL {
                         tfs_pop(L, 1)
-                        lua_createtable(L, 0, 0)
+                        lua_createtable(L, 0, index == path.count - 1 ? Int32(clamping: sizeHint) : 1)
                         stack.push(string: name)
                         lua_pushvalue(L, -2)
                         lua_rawset(L, -4)

@@ -4,18 +4,29 @@ import Foundation
 ///
 /// Lua and the host functions it calls may block (a host function waiting for HTTP does, by
 /// design), so they never run on Swift concurrency's cooperative pool. Create the ``LuaState``
-/// inside `body`: it stays confined to that thread.
+/// inside `body`: it stays confined to that thread, and is closed before `body` returns.
+///
+/// The threads come from a pool (``LuaThreadPool``): starting a thread with a 64 MiB stack
+/// and ending it again was the largest cost of a small embedded run (issue 21). A pooled
+/// thread carries nothing from one body to the next but its stack memory, which Lua cannot
+/// read: every run still builds and closes its own state.
 public enum LuaThread {
     /// The default stack size: deep Lua recursion and nested value copies need more than 512 KiB.
     public static let defaultStackSize = 64 << 20
 
-    /// Runs `body` on a new thread and returns its result.
+    /// Runs `body` on a thread of its own (a pooled one for the default stack size) and
+    /// returns its result. `body` has the thread to itself until it returns: a run that blocks
+    /// holds its thread, and another run gets another thread.
     public static func run<T: Sendable>(
         name: String = "tfscript.lua",
         stackSize: Int = defaultStackSize,
         _ body: @escaping @Sendable () throws -> T
     ) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
+            if stackSize == defaultStackSize && name == "tfscript.lua" {
+                LuaThreadPool.shared.submit { continuation.resume(with: Result { try body() }) }
+                return
+            }
             let thread = Thread {
                 continuation.resume(with: Result { try body() })
             }

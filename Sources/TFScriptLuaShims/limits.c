@@ -144,6 +144,10 @@ static int tfs_panic(lua_State *L) {
 
 static const char error_in_error_handling_key = 0;
 
+static atomic_long live_states;
+
+long tfs_live_states(void) { return atomic_load(&live_states); }
+
 lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispatch_fn dispatch) {
     tfs_sandbox *s = calloc(1, sizeof *s);
     if (!s) return NULL;
@@ -158,6 +162,7 @@ lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispa
     lua_State *L = lua_newstate(tfs_alloc, s);
     s->relaxed = 0;
     if (!L) { free(s); return NULL; }
+    atomic_fetch_add(&live_states, 1);
     s->main = L;
     atomic_init(&s->running, L);
     if (interrupt) {
@@ -193,6 +198,7 @@ void tfs_close(lua_State *L) {
     s->relaxed = 1;
     lua_close(L);
     free(s);
+    atomic_fetch_sub(&live_states, 1);
 }
 
 uint64_t tfs_set_deadline_after_ns(lua_State *L, int64_t nanoseconds) {
@@ -236,6 +242,23 @@ void tfs_reset_limits(lua_State *L) {
 
 size_t tfs_memory_used(lua_State *L) { return tfs_sb(L)->used + tfs_sb(L)->charged; }
 size_t tfs_memory_peak(lua_State *L) { return tfs_sb(L)->peak; }
+
+int tfs_collector_pause(lua_State *L) {
+    int running = lua_gc(L, LUA_GCISRUNNING);
+    if (running) lua_gc(L, LUA_GCSTOP);
+    return running;
+}
+
+void tfs_collector_resume(lua_State *L, int was_running) {
+    if (!was_running) return;
+    lua_gc(L, LUA_GCRESTART);
+    // Restarting leaves the collector in debt: its first cycle would start at the next
+    // allocation and mark everything set-up made, all of it alive. Lua's own pause rule
+    // (LUAI_GCPAUSE, 200%) waits after a cycle until the heap has doubled; give the same credit
+    // (a negative step adds to the credit and does no work, lapi.c LUA_GCSTEP).
+    int kilobytes = lua_gc(L, LUA_GCCOUNT);
+    if (kilobytes > 0) lua_gc(L, LUA_GCSTEP, -kilobytes);
+}
 
 void tfs_relax_begin(lua_State *L) { tfs_sb(L)->relaxed++; }
 

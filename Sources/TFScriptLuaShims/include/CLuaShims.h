@@ -37,6 +37,13 @@ int tfs_interrupt_is_requested(tfs_interrupt *flag);
 /// A fresh state with the budgeted allocator and the count hook; NULL if out of memory.
 lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispatch_fn dispatch);
 void tfs_close(lua_State *L);
+/// How many states tfs_newstate made that tfs_close has not closed yet (any thread), so tests
+/// can prove that runs leave no state behind.
+long tfs_live_states(void);
+/// Gives the calling thread's stack pages below its deepest `keep` bytes back to the system
+/// (madvise), so a pooled Lua thread whose run recursed deeply does not keep that memory
+/// resident; the `keep` nearest the current frame stay, so ordinary runs fault nothing in.
+void tfs_thread_stack_trim(size_t keep);
 /// Sets the deadline (<= 0: none) and returns its generation, for tfs_deadline_fire.
 uint64_t tfs_set_deadline_after_ns(lua_State *L, int64_t nanoseconds);
 /// Called by a timer at the deadline of `generation` (from any thread, even after the state
@@ -47,6 +54,11 @@ int tfs_limit_tripped(lua_State *L);
 void tfs_reset_limits(lua_State *L);
 size_t tfs_memory_used(lua_State *L);
 size_t tfs_memory_peak(lua_State *L);
+/// Stops the collector (returns whether it was running) and restarts it: for host set-up,
+/// where everything allocated stays alive, so a collection could free nothing. An allocation
+/// over budget still gets Lua's emergency collection.
+int tfs_collector_pause(lua_State *L);
+void tfs_collector_resume(lua_State *L, int was_running);
 void tfs_relax_begin(lua_State *L);
 /// Ends a relaxed section; returns 1 (and trips the memory limit) when usage is over budget
 /// after a full collection.
@@ -110,6 +122,13 @@ int tfs_set_host_metatable(lua_State *L, int idx, const char *name);
 int tfs_has_host_metatable(lua_State *L, int idx, const char *name);
 /// Loads a text chunk (binary chunks are refused). Never raises.
 int tfs_load_text(lua_State *L, const char *buffer, size_t size, const char *chunkname);
+/// The Lua function on top of the stack (left there) as a binary chunk in a malloc'd buffer
+/// (free it with tfs_free_dump), or NULL. For host code only: see tfs_load_host_binary.
+char *tfs_dump_function(lua_State *L, size_t *size);
+void tfs_free_dump(char *bytes);
+/// Loads a binary chunk made by tfs_dump_function from the host's own source (never bytes a
+/// script gave), pushing the function or the error; the memory limit applies as for text.
+int tfs_load_host_binary(lua_State *L, const char *bytes, size_t size, const char *chunkname);
 
 // ---- tests ----
 /// Pushes a real binary chunk made by string.dump in a separate, unsandboxed state.

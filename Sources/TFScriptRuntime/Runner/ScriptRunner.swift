@@ -147,8 +147,10 @@ public struct ScriptRunner: Sendable {
             return Completion(outcome: outcome, values: values, outputTruncated: state.outputWasTruncated, valueProblems: problems)
         }
         do {
-            try Self.installArguments(state, configuration)
-            try prepare?(state, configuration)
+            try state.withCollectorPaused {
+                try Self.installArguments(state, configuration)
+                try prepare?(state, configuration)
+            }
         } catch {
             return end(.internalError("cannot prepare the script environment: \(error)"))
         }

@@ -1,0 +1,76 @@
+internal import TFScriptLuaShims
+internal import TFScriptCLua
+import Synchronization
+
+/// Bytecode of host Lua code (``LuaState/run(_:chunkName:arguments:)``), compiled once per
+/// process and loaded into each fresh state.
+///
+/// Why: every run installs the same preludes (`tf.parallel`'s scheduler, `tf.log`,
+/// `tf.endpoints.each`); checking and compiling their source was a third of a small embedded
+/// run (issue 21), loading their bytecode is a few microseconds. Isolation is unchanged: a
+/// loaded chunk is a new function in the new state, exactly what compiling made; only the
+/// immutable bytes are shared. Bytes come only from the host's own source compiled here;
+/// scripts' binary chunks stay refused.
+///
+/// Bounded: at most ``capacity`` distinct chunks are kept (the host has a handful; a host
+/// that runs ever-new text through `run` compiles the rest each time, as before).
+enum HostChunkCache {
+    struct Key: Hashable {
+        let source: String
+        let chunkName: String
+    }
+
+    static let capacity = 64
+    private static let chunks = Mutex<[Key: [UInt8]]>([:])
+
+    static func bytecode(for key: Key) -> [UInt8]? { chunks.withLock { $0[key] } }
+
+    static func keep(_ bytes: [UInt8], for key: Key) {
+        chunks.withLock { chunks in
+            if chunks.count < capacity { chunks[key] = bytes }
+        }
+    }
+}
+
+extension LuaState {
+    /// Loads host code: its cached bytecode, or the source (checked and compiled as a
+    /// script's would be), whose bytecode is then kept for the next state.
+    func loadHostChunk(_ source: String, chunkName: String) throws(LuaError) -> LuaFunctionReference {
+        let key = HostChunkCache.Key(source: source, chunkName: chunkName)
+        guard let bytes = HostChunkCache.bytecode(for: key) else {
+            let stack = LuaStack(L: L, state: self)
+            let base = stack.top
+            guard lua_checkstack(L, 4) != 0 else { throw LuaError(kind: .runtime, message: "Lua stack overflow") }
+            var text = source
+            let status = text.withUTF8 { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    if let base = chars.baseAddress { return tfs_load_text(L, base, chars.count, chunkName) }
+                    return tfs_load_text(L, "", 0, chunkName)
+                }
+            }
+            guard status == LUA_OK else {
+                defer { lua_settop(L, base) }
+                throw relaxed { error(from: stack, status: status) }
+            }
+            var size = 0
+            if let dumped = tfs_dump_function(L, &size) {
+                HostChunkCache.keep(Array(UnsafeRawBufferPointer(start: dumped, count: size)), for: key)
+                tfs_free_dump(dumped)
+            }
+            return LuaFunctionReference(popping: stack)
+        }
+        let stack = LuaStack(L: L, state: self)
+        let base = stack.top
+        guard lua_checkstack(L, 4) != 0 else { throw LuaError(kind: .runtime, message: "Lua stack overflow") }
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                tfs_load_host_binary(L, chars.baseAddress!, chars.count, chunkName)
+            }
+        }
+        guard status == LUA_OK else {
+            defer { lua_settop(L, base) }
+            throw relaxed { error(from: stack, status: status) }
+        }
+        return LuaFunctionReference(popping: stack)
+    }
+}

@@ -1,0 +1,28 @@
+// A pooled Lua thread's stack (LuaThreadPool): pages a deep run touched are returned to the
+// system when the run ends, so the pool's resident memory does not keep the deepest run's
+// peak. The pages nearest the top (what every run uses) stay, so ordinary runs do not fault.
+#define _GNU_SOURCE
+#include "internal.h"
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+void tfs_thread_stack_trim(size_t keep) {
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
+    void *base = NULL;
+    size_t size = 0;
+    int ok = pthread_attr_getstack(&attr, &base, &size) == 0;
+    pthread_attr_destroy(&attr);
+    if (!ok || !base) return;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t low = ((uintptr_t)base + page - 1) & ~(page - 1);
+    // The frame address, never a local's: under AddressSanitizer's use-after-return detection
+    // locals live on a "fake stack" elsewhere, and a range computed from one would cover other
+    // mappings. Anything not inside this thread's stack is left alone.
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    if (sp < low + keep || sp > (uintptr_t)base + size) return;
+    uintptr_t high = (sp - keep) & ~(page - 1);
+    if (high > low) madvise((void *)low, high - low, MADV_DONTNEED);
+}
