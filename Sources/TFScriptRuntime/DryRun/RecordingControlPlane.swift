@@ -1,6 +1,6 @@
 public import TFScriptJSON
 import Synchronization
-public import TokenFactory
+import TokenFactory
 
 /// The control plane under `--dry-run`: reads go to the API, changes (already validated by
 /// their ``EndpointOperation``) are recorded in order and answered with a simulated result.

@@ -1,5 +1,5 @@
 public import TFScriptJSON
-public import TokenFactory
+import TokenFactory
 import Synchronization
 
 /// A control plane that applies ``Guardrails`` before each change reaches the one it wraps
