@@ -189,6 +189,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test, not for the record)")
     parser.add_argument("--caps-only", action="store_true",
                         help="only P6 (the parser and collector caps; no tfscript binary needed), printed, not written")
+    parser.add_argument("--test-only", action="store_true",
+                        help="only P8, tfscript test on a 50-case suite; prints only")
     parser.add_argument("--embed-only", action="store_true",
                         help="only P7 (embedded runs against the C floor; builds Benchmarks/embed), printed, not written")
     parser.add_argument("--embed-compare", metavar="BINARY",
@@ -198,6 +200,13 @@ def main():
     quick = args.quick
     work = os.path.join(ROOT, ".build", "bench")
     os.makedirs(work, exist_ok=True)
+    if args.test_only:
+        log("== P8 tfscript test, 50 cases")
+        print("| benchmark | tfscript | baseline | baseline value | ratio | target | met |")
+        print("|---|---|---|---|---|---|---|")
+        for row in test_suite_rows(tf, work, quick):
+            print(render_row(row))
+        return
     if args.embed_only:
         log("== P7 embedded runs")
         rows = embed_rows(work, quick, args.embed_compare)
@@ -350,6 +359,10 @@ def main():
     log("== P7 embedded runs")
     rows += embed_rows(work, quick, args.embed_compare)
 
+    # P8. tfscript test on a 50-case suite.
+    log("== P8 tfscript test, 50 cases")
+    rows += test_suite_rows(tf, work, quick)
+
     # P6. The parser and collector caps: the worst chunk of each shape the source check accepts
     # (checked and compiled) next to stock lua5.4 compiling it, and one full collection of a
     # shuffled weak-keyed chain with the sandbox's weak mode off, next to stock lua5.4.
@@ -362,6 +375,32 @@ def main():
         with open(args.out, "w") as f:
             f.write(report)
         log(f"wrote {os.path.relpath(args.out, ROOT)}")
+
+def test_suite_rows(tf, work, quick):
+    """P8. `tfscript test` on a 50-case suite (each case: a fresh simulator and a dry run of the
+    nightly example, checked), next to the same 50 checks as 50 `tfscript run --simulator`
+    processes, the way one tests a script without the runner."""
+    suite = os.path.join(work, "suite")
+    os.makedirs(os.path.join(suite, "tests"), exist_ok=True)
+    nightly = os.path.join(suite, "tests", "nightly.lua")
+    with open(os.path.join(ROOT, "examples", "nightly-scale-down.lua")) as source, open(nightly, "w") as copy:
+        copy.write(source.read())
+    cases = ["local t = require \"tfscript.test\""]
+    for i in range(1, 51):
+        cases.append(f"t.case(\"case {i}\", function()\n"
+                     "  local run = t.simulator{}:run(\"nightly.lua\", {dry_run = true})\n"
+                     "  t.eq(#run.plan.operations, 3)\n"
+                     "end)")
+    with open(os.path.join(suite, "tests", "suite_test.lua"), "w") as f:
+        f.write("\n".join(cases) + "\n")
+    loop = os.path.join(suite, "fifty.sh")
+    with open(loop, "w") as f:
+        f.write(f"for i in $(seq 50); do {tf} run --simulator --dry-run {nightly} >/dev/null 2>&1 || exit 1; done\n")
+    runner, processes = hyperfine([[tf, "test", os.path.join(suite, "tests")], ["bash", loop]],
+                                  runs=3 if quick else 10, warmup=1)
+    return [("P8. tfscript test, a 50-case suite (a simulator and a dry run per case)", runner,
+             "the 50 checks as 50 `tfscript run --simulator --dry-run` processes", processes, processes / runner,
+             "(reported: the runner's wall time)", None)]
 
 
 EMBED_SCRATCH = os.path.join(ROOT, ".build-embed")
