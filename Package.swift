@@ -200,10 +200,19 @@ for target in package.targets where target.type != .system {
 // The AddressSanitizer run of scripts/test proves the no-longjmp-through-Swift rule on the
 // suites that drive Lua (LuaHostTests, ScriptRuntimeTests, TFScriptTests). Building the CLI and
 // the other suites under ASan too (ArgumentParser, TOMLKit's C++, libedit, the binary's own
-// tests) cost CI minutes for tests that run without it, so that build leaves them out.
+// tests) cost CI minutes for tests that run without it, so that build leaves them out. So are
+// the test certificates (swift-certificates, and swift-crypto's own copy of BoringSSL): the
+// HTTPS tests are about TLS, not Lua, and run in the plain build.
 if ProcessInfo.processInfo.environment["TFSCRIPT_SANITIZED_SUITES_ONLY"] == "1" {
     let unsanitized: Set<String> = ["tfscript", "tfscriptTests", "TokenFactoryTests", "TokenFactorySimulatorTests", "JSONTests"]
     package.targets.removeAll { unsanitized.contains($0.name) }
     package.products.removeAll { unsanitized.contains($0.name) }
-    package.dependencies.removeAll { "\($0.kind)".contains("TOMLKit") || "\($0.kind)".contains("swift-argument-parser") }
+    let certificatePackages = ["swift-certificates", "swift-crypto", "swift-asn1"]
+    for target in package.targets where ["TestSupport", "TFScriptTests"].contains(target.name) {
+        target.dependencies.removeAll { dependency in certificatePackages.contains { "\(dependency)".contains($0) } }
+        target.swiftSettings = (target.swiftSettings ?? []) + [.define("TFSCRIPT_WITHOUT_TLS_FIXTURES")]
+    }
+    package.dependencies.removeAll { dependency in
+        (["TOMLKit", "swift-argument-parser", "swift-service-lifecycle"] + certificatePackages).contains { "\(dependency.kind)".contains($0) }
+    }
 }

@@ -1,3 +1,6 @@
+// Not in the AddressSanitizer build (Package.swift: TFSCRIPT_SANITIZED_SUITES_ONLY), which
+// leaves out the certificate packages; the plain build runs these.
+#if !TFSCRIPT_WITHOUT_TLS_FIXTURES
 public import Foundation
 internal import Crypto
 internal import SwiftASN1
@@ -75,3 +78,4 @@ public struct TestCertificates: Sendable {
         return (ca, certificate, key)
     }
 }
+#endif

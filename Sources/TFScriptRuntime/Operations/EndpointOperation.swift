@@ -1,5 +1,5 @@
-public import TFScriptJSON
-public import TokenFactory
+package import TFScriptJSON
+package import TokenFactory
 
 /// One change a script can make to endpoints (`create`, `patch`, `delete`, …), declared in one
 /// place: how it is sent, what it takes, how a dry run simulates it, how a plan shows it, and

@@ -1,4 +1,4 @@
-public import TFScriptJSON
+package import TFScriptJSON
 
 /// How one endpoint operation goes on the wire: its method, where it is sent, whether sending
 /// it twice is safe, and what its answer holds.
