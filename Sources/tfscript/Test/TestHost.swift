@@ -123,8 +123,17 @@ final class TestHost: Sendable {
         for (key, value) in options["vars"]?.objectValue ?? [:] { run.vars[key] = value.stringValue ?? value.serialized() }
         for (key, value) in options["env"]?.objectValue ?? [:] { run.environment[key] = value.stringValue ?? value.serialized() }
         run.dryRun = options["dry_run"]?.boolValue ?? false
-        if let seconds = options["timeout"]?.doubleValue { run.timeout = .milliseconds(Int64(seconds * 1000)) }
-        if let bytes = options["memory_limit"]?.integerValue { run.memoryLimit = Int(bytes) }
+        if let seconds = options["timeout"]?.doubleValue {
+            // A test's own number: checked before it becomes a Duration (no overflow, no trap).
+            guard seconds.isFinite, seconds > 0, seconds <= 86_400 else {
+                throw TestFailure("sim:run: timeout must be a number of seconds from 0 to 86400, got \(seconds)")
+            }
+            run.timeout = .milliseconds(Int64(seconds * 1000))
+        }
+        if let bytes = options["memory_limit"]?.integerValue {
+            guard bytes > 0 else { throw TestFailure("sim:run: memory_limit must be a number of bytes above 0, got \(bytes)") }
+            run.memoryLimit = Int(bytes)
+        }
         let result = await testbed.run(.file(path), options: run)
         var table: [String: JSONValue] = [
             "exit_code": .integer(Int64(result.exitCode)),
