@@ -38,19 +38,14 @@ extension LuaState {
     func loadHostChunk(_ source: String, chunkName: String) throws(LuaError) -> LuaFunctionReference {
         let key = HostChunkCache.Key(source: source, chunkName: chunkName)
         guard let bytes = HostChunkCache.bytecode(for: key) else {
-            let stack = LuaStack(L: L, state: self)
-            let base = stack.top
-            guard lua_checkstack(L, 4) != 0 else { throw LuaError(kind: .runtime, message: "Lua stack overflow") }
             var text = source
-            let status = text.withUTF8 { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { chars in
-                    if let base = chars.baseAddress { return tfs_load_text(L, base, chars.count, chunkName) }
-                    return tfs_load_text(L, "", 0, chunkName)
+            let stack = try pushChunk { L in
+                text.withUTF8 { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { chars in
+                        if let base = chars.baseAddress { return tfs_load_text(L, base, chars.count, chunkName) }
+                        return tfs_load_text(L, "", 0, chunkName)
+                    }
                 }
-            }
-            guard status == LUA_OK else {
-                defer { lua_settop(L, base) }
-                throw relaxed { error(from: stack, status: status) }
             }
             var size = 0
             if let dumped = tfs_dump_function(L, &size) {
@@ -59,17 +54,12 @@ extension LuaState {
             }
             return LuaFunctionReference(popping: stack)
         }
-        let stack = LuaStack(L: L, state: self)
-        let base = stack.top
-        guard lua_checkstack(L, 4) != 0 else { throw LuaError(kind: .runtime, message: "Lua stack overflow") }
-        let status = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                tfs_load_host_binary(L, chars.baseAddress!, chars.count, chunkName)
+        let stack = try pushChunk { L in
+            bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    tfs_load_host_binary(L, chars.baseAddress!, chars.count, chunkName)
+                }
             }
-        }
-        guard status == LUA_OK else {
-            defer { lua_settop(L, base) }
-            throw relaxed { error(from: stack, status: status) }
         }
         return LuaFunctionReference(popping: stack)
     }

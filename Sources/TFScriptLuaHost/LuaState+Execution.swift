@@ -6,20 +6,30 @@ extension LuaState {
     ///
     /// `chunkName` follows Lua: `@script.lua` makes messages say `script.lua:LINE:`.
     public func load(_ source: [UInt8], chunkName: String) throws(LuaError) -> LuaFunctionReference {
+        let stack = try pushChunk { L in
+            source.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    if let base = chars.baseAddress { return tfs_load_text(L, base, chars.count, chunkName) }
+                    return tfs_load_text(L, "", 0, chunkName)
+                }
+            }
+        }
+        return LuaFunctionReference(popping: stack)
+    }
+
+    /// Runs one of the C loaders (`load(L)` pushes the compiled chunk, or its error) with room
+    /// on the stack; returns the stack with the function on top, or throws the error with the
+    /// stack as it was. The steps every load shares (a script's text, host code, host bytecode).
+    func pushChunk(_ load: (OpaquePointer) -> Int32) throws(LuaError) -> LuaStack {
         let stack = LuaStack(L: L, state: self)
         let base = stack.top
         guard lua_checkstack(L, 4) != 0 else { throw LuaError(kind: .runtime, message: "Lua stack overflow") }
-        let status = source.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                if let base = chars.baseAddress { return tfs_load_text(L, base, chars.count, chunkName) }
-                return tfs_load_text(L, "", 0, chunkName)
-            }
-        }
+        let status = load(L)
         guard status == LUA_OK else {
             defer { lua_settop(L, base) }
             throw relaxed { error(from: stack, status: status) }
         }
-        return LuaFunctionReference(popping: stack)
+        return stack
     }
 
     /// Runs host Lua code (a module's prelude) on the main thread; returns its results.
