@@ -71,17 +71,8 @@ public final class ScriptTestbed: Sendable {
     /// no connection is made; a request the cassette does not hold fails the script's call.
     public static func replaying(cassette path: String) async throws -> ScriptTestbed {
         let cassette: Cassette
-        do {
-            cassette = try Cassette(replayingJSON: try JSONValue(parsing: try BoundedFile.read(path, limit: 256 << 20, regularOnly: true)))
-        } catch {
-            throw Failure("cassette \(path): \(error)")
-        }
-        let recorded = cassette.baseURL
-        var configuration = TokenFactoryClient.Configuration(
-            baseURL: recorded.isEmpty || recorded.contains("@") ? TokenFactoryClient.Configuration.defaultBaseURL : recorded,
-            token: "cassette-replay")
-        configuration.cassette = cassette
-        return ScriptTestbed(engine: try await ScriptEngine(controlPlane: .api(configuration)), simulator: nil)
+        do { cassette = try Cassette(replayingFile: path) } catch { throw Failure(error.message) }
+        return ScriptTestbed(engine: try await ScriptEngine(controlPlane: .api(.replaying(cassette))), simulator: nil)
     }
 
     /// Runs a script in its own sandbox, as `tfscript run` would.

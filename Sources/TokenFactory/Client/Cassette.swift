@@ -171,3 +171,38 @@ public final class Cassette: Sendable {
         self.init(replaying: exchanges, baseURL: json["base_url"]?.stringValue ?? "")
     }
 }
+
+extension Cassette {
+    /// Reads a cassette file (at most 256 MiB, a regular file) for replay.
+    /// - Throws: a ``TokenFactoryError`` of kind `configuration` naming the file and what is wrong.
+    public convenience init(replayingFile path: String) throws(TokenFactoryError) {
+        let bytes: [UInt8]
+        do { bytes = try BoundedFile.read(path, limit: 256 << 20, regularOnly: true) } catch {
+            throw TokenFactoryError(kind: .configuration, message: "cannot read the cassette \(path): \(error)")
+        }
+        let json: JSONValue
+        do { json = try JSONValue(parsing: bytes) } catch {
+            throw TokenFactoryError(kind: .configuration, message: "\(path): not JSON: \(error)")
+        }
+        do { try self.init(replayingJSON: json) } catch {
+            throw TokenFactoryError(kind: .configuration, message: "\(path): \(error.message)")
+        }
+    }
+}
+
+extension TokenFactoryClient.Configuration {
+    /// A client that answers from `cassette` and never connects (no token is needed or sent).
+    /// Its base URL, which plans record as their target, is `baseURL`, else the cassette's
+    /// (the public API's when the cassette has none, or one whose credentials were redacted).
+    public static func replaying(
+        _ cassette: Cassette, baseURL: String? = nil, timeouts: TokenFactoryClient.Timeouts = TokenFactoryClient.Timeouts()
+    ) -> TokenFactoryClient.Configuration {
+        let recorded = cassette.baseURL
+        var configuration = TokenFactoryClient.Configuration(
+            baseURL: baseURL ?? (recorded.isEmpty || recorded.contains("@") ? defaultBaseURL : recorded),
+            token: "cassette-replay", timeouts: timeouts)
+        configuration.cassette = cassette
+        configuration.tokenSource = "the cassette (replay)"
+        return configuration
+    }
+}

@@ -32,40 +32,24 @@ extension ConnectionOptions {
     /// `--replay`'s cassette, read and checked; `--record`'s, empty; else nil.
     private func openCassette() throws -> Cassette? {
         if let path = replay {
-            let bytes: [UInt8]
-            do { bytes = try BoundedFile.read(path, limit: 256 << 20, regularOnly: true) } catch {
-                throw CommandFailure(exitCode: 2, message: "cannot read the cassette \(path): \(error) (--replay)")
-            }
-            do {
-                return try Cassette(replayingJSON: try JSONValue(parsing: bytes))
-            } catch let error as TokenFactoryError {
-                throw CommandFailure(exitCode: 2, message: "\(path): \(error.message) (--replay)")
-            } catch {
-                throw CommandFailure(exitCode: 2, message: "\(path): not JSON: \(error) (--replay)")
+            do { return try Cassette(replayingFile: path) } catch {
+                throw CommandFailure(exitCode: 2, message: "\(error.message) (--replay)")
             }
         }
-        return record.map { _ in Cassette(recordingAgainst: "") }
+        guard record != nil else { return nil }
+        let target = try? ConnectionSettings.resolve(
+            profileFlag: profile, baseURLFlag: baseURL, tokenFileFlag: tokenFile, environment: ProcessInfo.processInfo.environment).baseURL.value
+        return Cassette(recordingAgainst: TokenFactoryClient.Configuration.redactingCredentials(in: target ?? ""))
     }
 
     /// Writes `--record`'s cassette (mode 0600, pretty JSON with sorted keys: diffs read well).
     private func saveCassette(_ cassette: Cassette?) throws {
         guard let cassette, cassette.mode == .recording, let path = record else { return }
-        var json = cassette.json
-        if case .object(var fields) = json {
-            fields["base_url"] = .string(TokenFactoryClient.Configuration.redactingCredentials(in: recordedBaseURL ?? ""))
-            json = .object(fields)
-        }
         do {
-            try PrivateFile.write(Array((json.serialized(pretty: true) + "\n").utf8), to: path)
+            try PrivateFile.write(Array((cassette.json.serialized(pretty: true) + "\n").utf8), to: path)
         } catch {
             throw CommandFailure(exitCode: 1, message: "cannot write the cassette \(path): \(error) (--record)")
         }
-    }
-
-    /// The base URL a recording goes to (for the cassette's `base_url`).
-    private var recordedBaseURL: String? {
-        try? ConnectionSettings.resolve(
-            profileFlag: profile, baseURLFlag: baseURL, tokenFileFlag: tokenFile, environment: ProcessInfo.processInfo.environment).baseURL.value
     }
 
     private func openEngine(logger: Logger, cassette: Cassette?) async throws -> ScriptEngine {
@@ -100,14 +84,8 @@ extension ConnectionOptions {
             return (.simulator(configuration, timeouts: timeouts), nil)
         }
         if let cassette, cassette.mode == .replaying {
-            // Nothing is sent: the cassette answers. Its base URL names the target in plans
-            // unless --base-url says otherwise; no token is read (none would be sent).
-            var configuration = TokenFactoryClient.Configuration(
-                baseURL: baseURL ?? (cassette.baseURL.isEmpty || cassette.baseURL.contains("@") ? TokenFactoryClient.Configuration.defaultBaseURL : cassette.baseURL),
-                token: "cassette-replay", timeouts: timeouts)
-            configuration.cassette = cassette
-            configuration.tokenSource = "the cassette (--replay)"
-            return (.api(configuration), nil)
+            // Nothing is sent: the cassette answers, and no token is read (none would be sent).
+            return (.api(.replaying(cassette, baseURL: baseURL, timeouts: timeouts)), nil)
         }
         let environment = ProcessInfo.processInfo.environment
         let settings = try ConnectionSettings.resolve(
