@@ -9,10 +9,10 @@ import Foundation
 /// unwinds through Swift. Each script run should get a fresh state.
 public final class LuaState {
     let L: OpaquePointer
-    /// The configuration the state was built with.
-    public let configuration: LuaStateConfiguration
+    /// The configuration the state was built with (or adopted, see ``adopt(configuration:interruptHandle:)``).
+    public internal(set) var configuration: LuaStateConfiguration
     /// Stops the running script from any thread.
-    public let interruptHandle: LuaInterruptHandle
+    public internal(set) var interruptHandle: LuaInterruptHandle
     /// Host closures owned by the state; Lua closures point at them unretained.
     var hostFunctions: [HostFunctionBox] = []
     /// Host calls whose coroutine is suspended, by coroutine (see ``LuaHostSuspension``).
@@ -23,7 +23,10 @@ public final class LuaState {
     /// Which host scheduler runs which coroutine (see ``setOwner(_:of:)``).
     var coroutineOwners: [LuaCoroutineID: AnyObject] = [:]
     /// The output sink, kept alive for the C side (released after `tfs_close`).
-    private let outputBox: OutputSinkBox?
+    var outputBox: OutputSinkBox?
+    /// What the host built into the state ahead of its run (``adopt(configuration:interruptHandle:)``),
+    /// e.g. its modules, for the run to bind; nil for a state built for its run.
+    public var prepared: (any Sendable)?
 
     /// Builds a state: allocator with the memory limit, count hook, then the sandboxed library.
     /// Throws if the sandbox cannot be built or its self-check fails (never run a script then).
@@ -39,17 +42,7 @@ public final class LuaState {
             throw LuaError(kind: .limit(.memory), message: "cannot create a Lua state: out of memory")
         }
         self.L = L
-        tfs_set_limit_messages(
-            L, configuration.message(for: .memory), configuration.message(for: .timeout),
-            configuration.message(for: .interrupt))
-        if let outputBox {
-            tfs_set_output_sink(L, luaOutputDispatch, Unmanaged.passUnretained(outputBox).toOpaque())
-        } else {
-            tfs_set_output_sink(L, nil, nil)
-        }
-        if let max = configuration.maxOutputBytes {
-            tfs_set_output(L, max)
-        }
+        applyRunSettings()
         if let sandbox = configuration.sandbox { try withCollectorPaused { try openSandbox(sandbox) } }
     }
 
@@ -66,6 +59,19 @@ public final class LuaState {
     }
 
     deinit { tfs_close(L) }
+
+    /// The settings C keeps per run: limit messages, where `print` goes and its cap.
+    func applyRunSettings() {
+        tfs_set_limit_messages(
+            L, configuration.message(for: .memory), configuration.message(for: .timeout),
+            configuration.message(for: .interrupt))
+        if let outputBox {
+            tfs_set_output_sink(L, luaOutputDispatch, Unmanaged.passUnretained(outputBox).toOpaque())
+        } else {
+            tfs_set_output_sink(L, nil, nil)
+        }
+        tfs_set_output(L, configuration.maxOutputBytes ?? 0)
+    }
 
     /// States built and not closed yet, in the whole process: tests prove with it that runs
     /// leave no state behind (issue 21).

@@ -22,14 +22,32 @@ public enum LuaThread {
         stackSize: Int = defaultStackSize,
         _ body: @escaping @Sendable () throws -> T
     ) async throws -> T {
+        try await run(name: name, stackSize: stackSize, deferring: { (try body(), nil) })
+    }
+
+    /// Like ``run(name:stackSize:_:)``, and then, on the same thread once the caller has the
+    /// result, runs the work `body` returned with it (closing a state, building the next one):
+    /// work the caller need not wait for.
+    public static func run<T: Sendable>(
+        name: String = "tfscript.lua",
+        stackSize: Int = defaultStackSize,
+        deferring body: @escaping @Sendable () throws -> (T, (() -> Void)?)
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
+            let job: @Sendable () -> Void = {
+                var afterwards: (() -> Void)?
+                continuation.resume(with: Result {
+                    let (value, then) = try body()
+                    afterwards = then
+                    return value
+                })
+                afterwards?()
+            }
             if stackSize == defaultStackSize && name == "tfscript.lua" {
-                LuaThreadPool.shared.submit { continuation.resume(with: Result { try body() }) }
+                LuaThreadPool.shared.submit(job)
                 return
             }
-            let thread = Thread {
-                continuation.resume(with: Result { try body() })
-            }
+            let thread = Thread(block: job)
             thread.name = name
             thread.stackSize = stackSize
             thread.start()

@@ -183,6 +183,31 @@ lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispa
     return L; // no hook until one must fire (see the top of this file)
 }
 
+/// Hands a state built ahead of its run (sandbox and host modules, no script code yet) to the
+/// run: its memory limit and its stop request. Returns 0, changing nothing, when the state
+/// already uses more than `memory_limit` (the run then builds its own, as it would have).
+int tfs_adopt(lua_State *L, size_t memory_limit, tfs_interrupt *interrupt) {
+    tfs_sandbox *s = tfs_sb(L);
+    if (memory_limit && s->used + s->charged > memory_limit) return 0;
+    s->limit = memory_limit;
+    s->peak = s->used;
+    if (s->interrupt != interrupt) {
+        if (s->interrupt) {
+            pthread_mutex_lock(&s->interrupt->lock);
+            s->interrupt->sandbox = NULL;
+            pthread_mutex_unlock(&s->interrupt->lock);
+        }
+        s->interrupt = interrupt;
+        if (interrupt) {
+            pthread_mutex_lock(&interrupt->lock);
+            interrupt->sandbox = s;
+            if (atomic_load(&interrupt->requested)) arm(s); // requested before the run began
+            pthread_mutex_unlock(&interrupt->lock);
+        }
+    }
+    return 1;
+}
+
 /// Closing runs no script code: scripts cannot own finalizers (setmetatable refuses `__gc`,
 /// host metatables are locked), and any `<close>` handler still pending on the main thread
 /// meets a tripped limit and an armed hook at its first instruction or call.

@@ -11,7 +11,8 @@ import TokenFactory
 /// Only the control planes differ, and come in: a run's plane is fixed, a session's dry-run can
 /// be switched (``SessionDryRun``).
 struct ScriptComposition {
-    let module: TFModule
+    /// What the run's `tf` module talks to and knows.
+    let context: TFModule.Context
     let hostModules: HostModuleInstaller
     /// Set when `options.output` is nil: `print` is kept for ``ScriptResult/output``.
     let capture: OutputCapture?
@@ -28,7 +29,7 @@ struct ScriptComposition {
             controlPlanes: planes, logger: logger, waitProgress: options.waitProgress, version: ScriptEngine.version,
             clock: options.clock ?? .continuous, statistics: statistics, changes: options.changes)
         context.operations = options.operations
-        self.module = TFModule(context: context)
+        self.context = context
         self.hostModules = HostModuleInstaller(modules: options.modules, isDryRun: isDryRun)
         let capture = options.output == nil ? OutputCapture() : nil
         self.capture = capture
@@ -37,10 +38,25 @@ struct ScriptComposition {
         self.statistics = statistics
     }
 
-    /// Installs `tf` and the host modules into a fresh state, before any script code runs.
+    /// Installs `tf` and the host modules into a fresh state, before any script code runs:
+    /// binds the `tf` module a state built ahead of its run already holds (``aheadOfRun``).
     func install(into state: LuaState) throws {
-        try module.install(into: state)
+        if let module = state.prepared as? TFModule {
+            state.prepared = nil
+            try module.bind(context, in: state)
+        } else {
+            try TFModule(context: context).install(into: state)
+        }
         try hostModules.install(into: state)
+    }
+
+    /// How a state is built ahead of a run like this one: `tf` installed, not bound.
+    static func aheadOfRun(operations: [EndpointOperation]) -> @Sendable (LuaState) throws -> Void {
+        { state in
+            let module = TFModule(operations: operations)
+            try module.installFunctions(into: state)
+            state.prepared = module
+        }
     }
 
     /// A guardrail refusal ends a run (or a session's statement) with exit code 7 even when

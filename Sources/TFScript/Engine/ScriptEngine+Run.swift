@@ -46,6 +46,8 @@ struct PreparedRun {
     let guarded: GuardedControlPlane?
     let composition: ScriptComposition
     let baseURL: String
+    /// Where states built ahead wait (the engine's).
+    let preparedStates: PreparedStates
 
     init(source: ScriptSource, options: ScriptOptions, engine: ScriptEngine) throws {
         var configuration: ScriptRunConfiguration
@@ -74,6 +76,7 @@ struct PreparedRun {
             isDryRun: { dryRun })
         self.composition = composition
         self.baseURL = engine.baseURL
+        self.preparedStates = engine.preparedStates
         configuration.output = composition.output
         self.configuration = configuration
     }
@@ -92,6 +95,12 @@ struct PreparedRun {
             try composition.install(into: state)
         }
         runner.interruptHandle = interrupt
+        if let sandbox = configuration.stateConfiguration(requireFolders: requireFolder.map { [$0] } ?? []).sandbox {
+            let operations = composition.context.operations
+            runner.ahead = .init(
+                states: preparedStates, shape: .init(sandbox: sandbox, operations: operations),
+                install: ScriptComposition.aheadOfRun(operations: operations))
+        }
         return runner
     }
 

@@ -8,7 +8,9 @@ public import TokenFactory
 ///
 /// An engine owns one control-plane connection (a client, and what it started) and is
 /// otherwise stateless: every ``run(_:options:)`` gets a fresh sandboxed Lua state on its own
-/// thread, so runs are independent and may overlap freely. Limits end a run, never the host;
+/// thread, so runs are independent and may overlap freely. (Between runs the engine builds
+/// the next run's state ahead of demand: a few sandboxed states, never run, wait until
+/// ``shutdown()``.) Limits end a run, never the host;
 /// nothing in it writes to the process's stdout/stderr, installs signal handlers, reads the
 /// environment or exits. Call ``shutdown()`` once, after the last run.
 public final class ScriptEngine: Sendable {
@@ -18,6 +20,9 @@ public final class ScriptEngine: Sendable {
     let connection: OpenControlPlane
     /// Where the engine logs, and where `tf.log` goes unless a run names its own logger.
     public let logger: Logger
+    /// Sandboxed states with `tf` built between runs, for the engine's next run of the same
+    /// shape (issue 21: most of a small run's cost, taken off its path).
+    let preparedStates = PreparedStates()
 
     /// Opens the control plane (starting what a ``ControlPlaneConnection/started(_:)``
     /// connection starts). There is no default: an engine talks to the API, a custom plane or
@@ -66,6 +71,7 @@ public final class ScriptEngine: Sendable {
     /// Closes the client's connections and stops what the connection started. Runs still going fail their
     /// API calls with a transport error; call it after the last run has returned.
     public func shutdown() async throws {
+        preparedStates.drain()
         try await connection.close()
     }
 }

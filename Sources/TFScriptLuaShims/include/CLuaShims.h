@@ -37,6 +37,9 @@ int tfs_interrupt_is_requested(tfs_interrupt *flag);
 /// A fresh state with the budgeted allocator and the count hook; NULL if out of memory.
 lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispatch_fn dispatch);
 void tfs_close(lua_State *L);
+/// Gives a state built ahead of demand its run's memory limit and stop request; 0 when it
+/// already uses more than the limit (nothing changed).
+int tfs_adopt(lua_State *L, size_t memory_limit, tfs_interrupt *interrupt);
 /// How many states tfs_newstate made that tfs_close has not closed yet (any thread), so tests
 /// can prove that runs leave no state behind.
 long tfs_live_states(void);

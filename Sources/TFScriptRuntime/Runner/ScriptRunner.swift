@@ -24,6 +24,24 @@ public struct ScriptRunner: Sendable {
     public var prepare: Prepare?
     /// Set from any thread to stop the script (task cancellation, Ctrl-C); nil for none.
     public var interruptHandle: LuaInterruptHandle?
+    /// Where states built ahead of demand wait, and how one is built; nil: the run builds its
+    /// own state and nothing is built after it.
+    package var ahead: Ahead?
+
+    /// States built ahead of demand for runs of one shape (``PreparedStates``).
+    package struct Ahead: Sendable {
+        let states: PreparedStates
+        let shape: PreparedStates.Shape
+        /// Installs the host's part into a fresh sandboxed state (the `tf` module, unbound),
+        /// leaving in ``LuaState/prepared`` what ``prepare`` will bind to the run.
+        let install: @Sendable (LuaState) throws -> Void
+
+        package init(states: PreparedStates, shape: PreparedStates.Shape, install: @escaping @Sendable (LuaState) throws -> Void) {
+            self.states = states
+            self.shape = shape
+            self.install = install
+        }
+    }
 
     /// A run of `source`; nothing happens until ``run()``.
     public init(configuration: ScriptRunConfiguration, source: [UInt8], requireFolder: String?, prepare: Prepare? = nil) {
@@ -60,7 +78,16 @@ public struct ScriptRunner: Sendable {
     public func run() async -> Completion {
         let runner = self
         do {
-            return try await LuaThread.run { runner.runOnLuaThread() }
+            return try await LuaThread.run(deferring: {
+                var (completion, state) = runner.runOnLuaThread()
+                // After the caller has its result: close the state, and build the next one.
+                return (completion, {
+                    if state != nil { state = nil } // closed first: the next state reuses its memory
+                    if let ahead = runner.ahead {
+                        ahead.states.refill(ahead.shape) { try runner.buildAhead(ahead) }
+                    }
+                })
+            })
         } catch {
             return Completion(outcome: .internalError("\(error)"), values: [], outputTruncated: false)
         }
@@ -130,21 +157,44 @@ public struct ScriptRunner: Sendable {
         return bytes
     }
 
-    func runOnLuaThread() -> Completion {
+    /// A state for the run: one built ahead when it fits, else a new one.
+    func makeState() throws -> LuaState {
+        let configuration = configuration.stateConfiguration(requireFolders: requireFolder.map { [$0] } ?? [])
+        let interrupt = interruptHandle ?? LuaInterruptHandle()
+        if let ahead, let ready = ahead.states.take(ahead.shape), ready.adopt(configuration: configuration, interruptHandle: interrupt) {
+            return ready
+        }
+        return try LuaState(configuration: configuration, interruptHandle: interrupt)
+    }
+
+    /// A state built ahead of its run: the run's sandbox, no limits yet, the host's part
+    /// installed and not bound.
+    func buildAhead(_ ahead: Ahead) throws -> LuaState {
+        var configuration = configuration.stateConfiguration(requireFolders: requireFolder.map { [$0] } ?? [])
+        configuration.memoryLimit = nil
+        configuration.timeout = nil
+        configuration.output = nil
+        let state = try LuaState(configuration: configuration)
+        try state.withCollectorPaused { try ahead.install(state) }
+        return state
+    }
+
+    /// Runs the script; returns how it ended and its state, to be closed after the caller has
+    /// the result (its output is detached already).
+    func runOnLuaThread() -> (Completion, LuaState?) {
         let state: LuaState
         do {
-            state = try LuaState(
-                configuration: configuration.stateConfiguration(requireFolders: requireFolder.map { [$0] } ?? []),
-                interruptHandle: interruptHandle ?? LuaInterruptHandle())
+            state = try makeState()
         } catch {
-            return Completion(outcome: .internalError("cannot build the sandbox: \(error)"), values: [], outputTruncated: false)
+            return (Completion(outcome: .internalError("cannot build the sandbox: \(error)"), values: [], outputTruncated: false), nil)
         }
-        func end(_ outcome: ScriptOutcome, _ values: [JSONValue] = [], _ problems: [String] = []) -> Completion {
+        func end(_ outcome: ScriptOutcome, _ values: [JSONValue] = [], _ problems: [String] = []) -> (Completion, LuaState?) {
             // Whatever ended the script (a limit, an error, a return while tf.parallel requests
             // were still in flight), nothing it started may outlive the run: cancel it, and let
             // it record its outcomes, before the run is reported.
             state.hostTasks.cancelAll(grace: HostBridge.endOfRunGrace)
-            return Completion(outcome: outcome, values: values, outputTruncated: state.outputWasTruncated, valueProblems: problems)
+            state.detachOutput()
+            return (Completion(outcome: outcome, values: values, outputTruncated: state.outputWasTruncated, valueProblems: problems), state)
         }
         do {
             try state.withCollectorPaused {

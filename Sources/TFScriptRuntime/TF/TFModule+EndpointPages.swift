@@ -37,12 +37,11 @@ end
 """#
 
     func installEndpointPages(into state: LuaState) throws {
-        let planes = context.controlPlanes
-        let cursors = endpointCursors
         try state.registerModule(["tf", "endpoints"], functions: [
             "list": { call in
                 let function = "tf.endpoints.list"
                 let filter = try Self.filter(call, function: function)
+                let planes = context.controlPlanes
                 var result = try call.returnNewArray(metatable: LuaJSON.arrayMarker)
                 if HostBridge.suspends(call) {
                     // A worker's call is replayed after each wait: read every page in one.
@@ -63,11 +62,13 @@ end
             },
             "_open": { call in
                 let filter = try Self.filter(call, function: "tf.endpoints.each")
+                let planes = context.controlPlanes, cursors = endpointCursors
                 let source = try api("tf.endpoints.each", call) { await planes.current.endpointPages() }
                 return [.integer(Int64(cursors.open(source, filter: filter)))]
             },
             "_page": { call in
                 let function = "tf.endpoints.each"
+                let cursors = endpointCursors
                 guard let id = try call.argument(1).integerValue, let cursor = cursors[Int(id)] else {
                     throw ScriptError.validation(function, "this iterator was closed: at most \(EndpointCursors.maxOpen) can be open at once")
                 }

@@ -8,18 +8,18 @@ extension TFModule {
     /// `tf.endpoints.get/wait` and one function per operation of the run's catalogue
     /// (``Context/operations``: `create`, `patch`, `delete`, …).
     func installEndpoints(into state: LuaState) throws {
-        let planes = context.controlPlanes
         var functions: [String: LuaHostFunction] = [
             "get": { call in
                 let function = "tf.endpoints.get"
                 let id = try Arguments.id(call, 1, function: function)
+                let planes = context.controlPlanes
                 let endpoint = try api(function, call) { try await planes.current.endpoint(id: id) }
                 sawEndpoint(endpoint)
                 return [EndpointView.lua(endpoint)]
             },
             "wait": { call in try wait(call) },
         ]
-        for operation in context.operations {
+        for operation in operations {
             functions[operation.name] = { call in try perform(operation, call) }
         }
         try state.registerModule(["tf", "endpoints"], functions: functions)

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import TFScriptLuaHost
 
 extension TFModule {
@@ -12,20 +13,18 @@ extension TFModule {
     /// Past the cap, one warning says the log was truncated and later records are dropped, so a
     /// runaway loop cannot fill a disk through journald or cron mail.
     func installLog(into state: LuaState) throws {
-        let logger = context.logger
-        var remaining = state.configuration.maxOutputBytes ?? Int.max
-        var truncated = false
         try state.setGlobal(Self.logWriterGlobal, function: { call in
             guard case .string(let level) = try call.argument(1), case .string(let message) = try call.argument(2) else {
                 return []
             }
-            guard !truncated else { return [] }
             let text = message.lossyString
-            remaining -= Self.writtenSize(of: text) + Self.logRecordOverhead
-            guard remaining >= 0 else {
-                truncated = true
+            let logger = context.logger
+            switch logBudget.spend(Self.writtenSize(of: text) + Self.logRecordOverhead) {
+            case .dropped: return []
+            case .exhausted:
                 logger.warning("tf.log output truncated (--max-output reached); later records are dropped")
                 return []
+            case .written: break
             }
             switch level.lossyString {
             case "debug": logger.debug("\(text)")
@@ -74,4 +73,30 @@ extension TFModule {
         end
         tf.log = log
         """
+}
+
+/// What `tf.log` may still write in one run: the run's output cap (`--max-output`), spent by
+/// each record's written size; past it, one warning, then nothing.
+final class LogBudget: Sendable {
+    enum Outcome { case written, exhausted, dropped }
+    private let state: Mutex<(remaining: Int, truncated: Bool)>
+
+    init(bytes: Int) { state = Mutex((bytes, false)) }
+
+    /// Starts again with `bytes` (a module made for its run learns the cap when installed).
+    func reset(to bytes: Int) { state.withLock { $0 = (bytes, false) } }
+
+    /// Spends `bytes` for a record: `.written` when it fits, `.exhausted` for the first that
+    /// does not (the caller warns once), `.dropped` after.
+    func spend(_ bytes: Int) -> Outcome {
+        state.withLock { state in
+            if state.truncated { return .dropped }
+            state.remaining -= bytes
+            guard state.remaining >= 0 else {
+                state.truncated = true
+                return .exhausted
+            }
+            return .written
+        }
+    }
 }

@@ -2,6 +2,7 @@ public import Logging
 public import TFScriptLuaHost
 import TFScriptJSON
 public import TokenFactory
+import Synchronization
 
 /// The `tf` global (DESIGN.md §3): the control plane, JSON, logging, sleep. (`tf.vars` and
 /// `arg` are set by the runner.)
@@ -48,22 +49,98 @@ public struct TFModule: Sendable {
         }
     }
 
-    let context: Context
-    /// The run's open `tf.endpoints.each` iterators.
-    let endpointCursors = EndpointCursors()
-    /// The template catalogue, read once per run (per session in the REPL).
-    let templateCache = TemplateCache()
-    /// What the run read of each endpoint, for the `before` of change reports; only kept
-    /// when someone is told of changes.
-    let sightings: EndpointSightings?
+    /// The run this module serves: given at ``init(context:)``, or by ``bind(_:in:)`` for a
+    /// module installed ahead of its run.
+    private let binding: Binding
+    /// The operations `tf.endpoints` has functions for (``Context/operations`` of the run it
+    /// was made for).
+    package let operations: [EndpointOperation]
 
-    public init(context: Context) {
-        self.context = context
-        self.sightings = context.changes == nil ? nil : EndpointSightings()
+    /// One run's context and what the run's calls keep (iterators, the catalogue, sightings).
+    struct Run: Sendable {
+        let context: Context
+        /// The run's open `tf.endpoints.each` iterators.
+        let endpointCursors = EndpointCursors()
+        /// The template catalogue, read once per run (per session in the REPL).
+        let templateCache = TemplateCache()
+        /// What the run read of each endpoint, for the `before` of change reports; only kept
+        /// when someone is told of changes.
+        let sightings: EndpointSightings?
+        /// What `tf.log` may still write (``installLog(into:)``).
+        let logBudget: LogBudget
+
+        init(context: Context, maxOutputBytes: Int?) {
+            self.context = context
+            self.sightings = context.changes == nil ? nil : EndpointSightings()
+            self.logBudget = LogBudget(bytes: maxOutputBytes ?? Int.max)
+        }
     }
+
+    /// Where the functions installed in a state find their run. Set once, before the script's
+    /// first line (on the state's thread, before the run's first host call can read it).
+    final class Binding: Sendable {
+        private let run = Mutex<Run?>(nil)
+        init(_ run: Run?) { self.run.withLock { $0 = run } }
+        var current: Run {
+            guard let run = run.withLock({ $0 }) else {
+                preconditionFailure("a tf function ran before its module was bound to a run")
+            }
+            return run
+        }
+        func bind(_ run: Run) -> Bool {
+            self.run.withLock { current in
+                guard current == nil else { return false }
+                current = run
+                return true
+            }
+        }
+    }
+
+    var context: Context { binding.current.context }
+    var endpointCursors: EndpointCursors { binding.current.endpointCursors }
+    var templateCache: TemplateCache { binding.current.templateCache }
+    var sightings: EndpointSightings? { binding.current.sightings }
+    var logBudget: LogBudget { binding.current.logBudget }
+
+    /// A module for one run, installed with ``install(into:)``.
+    public init(context: Context) {
+        self.binding = Binding(Run(context: context, maxOutputBytes: nil))
+        self.operations = context.operations
+        self.boundAtInit = true
+    }
+
+    /// A module installed ahead of its run (``installFunctions(into:)``), for a state built
+    /// before demand: its functions find their run once ``bind(_:in:)`` gives it.
+    package init(operations: [EndpointOperation]) {
+        self.binding = Binding(nil)
+        self.operations = operations
+        self.boundAtInit = false
+    }
+
+    private let boundAtInit: Bool
 
     /// Installs `tf` into a fresh state, before the script is loaded.
     public func install(into state: LuaState) throws {
+        try installFunctions(into: state)
+        if boundAtInit {
+            // The log's budget is the state's output cap, known only now.
+            binding.current.logBudget.reset(to: state.configuration.maxOutputBytes ?? Int.max)
+        }
+        try installValues(into: state)
+    }
+
+    /// Gives a module installed ahead of its run (``init(operations:)``) the run's context,
+    /// and sets the run's values (`tf.dry_run`, `tf.version`). Once per module.
+    package func bind(_ context: Context, in state: LuaState) throws {
+        precondition(context.operations.map(\.name) == operations.map(\.name), "a module is bound to a run of its own catalogue")
+        guard binding.bind(Run(context: context, maxOutputBytes: state.configuration.maxOutputBytes)) else {
+            preconditionFailure("a tf module serves one run")
+        }
+        try installValues(into: state)
+    }
+
+    /// The functions, metatables and host Lua code of `tf`: what does not depend on the run.
+    package func installFunctions(into state: LuaState) throws {
         try state.registerMetatable(LuaJSON.arrayMarker)
         try state.registerMetatable(LuaJSON.objectMarker)
         try state.registerMetatable(ScriptError.metatableName, functions: [
@@ -79,13 +156,15 @@ public struct TFModule: Sendable {
         try installLog(into: state)
         try installParallel(into: state)
         try installShow(into: state)
-        try state.registerModule(
-            ["tf"],
-            functions: ["sleep": sleep],
-            values: [
-                "dry_run": .boolean(context.controlPlanes.isDryRun),
-                "version": .string(LuaString(context.version)),
-            ])
+        try state.registerModule(["tf"], functions: ["sleep": sleep])
+    }
+
+    /// `tf.dry_run` and `tf.version`, the run's values.
+    private func installValues(into state: LuaState) throws {
+        try state.registerModule(["tf"], values: [
+            "dry_run": .boolean(context.controlPlanes.isDryRun),
+            "version": .string(LuaString(context.version)),
+        ])
     }
 
     // MARK: tf.sleep

@@ -1,0 +1,136 @@
+import Foundation
+package import TFScriptLuaHost
+
+/// Sandboxed states with the `tf` module installed, built ahead of demand on a Lua thread
+/// between runs, for the next run of the same shape (issue 21).
+///
+/// Why: building a state (the sandboxed library, its self-check, ~50 `tf` functions and their
+/// Lua preludes) was most of a small embedded run; closing it was more. A run now takes a
+/// state built after an earlier run, and its own is closed and replaced after it has
+/// reported, off the caller's path. Isolation is unchanged: a state here has run host code
+/// only, never a script's; each is taken by one run, bound to it (``TFModule/bind(_:in:)``)
+/// and closed after it. Limits are given when a run adopts it
+/// (``LuaState/adopt(configuration:interruptHandle:)``), so they hold as for a state built
+/// for the run; one that does not fit (another sandbox, over the run's memory limit) is
+/// closed and the run builds its own.
+///
+/// States are built only for a shape that repeats (the same sandbox and catalogue as the
+/// run before), so runs that all differ (a seed each) cost no extra work. At most
+/// ``capacity`` wait; an engine's ``drain()`` closes them.
+package final class PreparedStates: @unchecked Sendable { // `slots` is guarded by `condition`
+    /// What a state is built for: what its sandbox and `tf` module bake in.
+    package struct Shape: Sendable, Equatable {
+        var requirePaths: [String]
+        var environment: [String: String]
+        var randomSeed: Int64?
+        var operations: [String]
+
+        package init(sandbox: LuaStateConfiguration.Sandbox, operations: [EndpointOperation]) {
+            requirePaths = sandbox.requirePaths
+            environment = sandbox.environment
+            randomSeed = sandbox.randomSeed
+            self.operations = operations.map(\.name)
+        }
+    }
+
+    /// A state handed from the Lua thread that built it to the one that runs it. Never used by
+    /// two threads at once: the mutex hands it over, and only one run takes it.
+    private final class Handoff: @unchecked Sendable {
+        let state: LuaState
+        init(_ state: LuaState) { self.state = state }
+    }
+
+    private struct Slots {
+        var shape: Shape?
+        var lastShape: Shape?
+        var ready: [Handoff] = []
+        /// States being built for ``shape`` now, and runs waiting for one of them.
+        var building = 0
+        var waiting = 0
+        var drained = false
+    }
+
+    /// Guards `slots`; runs waiting for a state being built sleep on it.
+    private let condition = NSCondition()
+    private nonisolated(unsafe) var slots = Slots() // guarded by `condition`
+    /// Most states waiting at once (about one per core: enough for runs in a row and for
+    /// concurrent ones to find one each; each is a few hundred KiB).
+    package let capacity: Int
+
+    package init(capacity: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)) {
+        self.capacity = capacity
+    }
+
+    private func locked<T>(_ body: (inout Slots) -> T) -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return body(&slots)
+    }
+
+    /// States waiting now (for tests and the residue count).
+    package var count: Int { locked { $0.ready.count } }
+
+    /// A state built for `shape`, or nil (none ready nor being built for it). A state being
+    /// built when none is ready is waited for, by as many runs as there are such states: it
+    /// started before this run, so it is ready before one this run would build. States built
+    /// for another shape are dropped (closed as they go).
+    package func take(_ shape: Shape) -> LuaState? {
+        var stale: [Handoff] = []
+        condition.lock()
+        defer {
+            condition.unlock()
+            _ = stale // closed here, outside the lock
+        }
+        guard slots.shape == shape else {
+            stale = slots.ready
+            slots.ready = []
+            slots.shape = nil
+            return nil
+        }
+        if slots.ready.isEmpty, slots.building > slots.waiting {
+            slots.waiting += 1
+            while slots.ready.isEmpty, slots.building > 0, slots.shape == shape { condition.wait() }
+            slots.waiting -= 1
+        }
+        guard slots.shape == shape else { return nil }
+        return slots.ready.popLast()?.state
+    }
+
+    /// After a run of `shape` has reported, on its Lua thread: builds one state for the next
+    /// run of the same shape when the shape repeats and fewer than ``capacity`` are ready.
+    package func refill(_ shape: Shape, build: () throws -> LuaState) {
+        let wanted = locked { slots -> Bool in
+            defer { slots.lastShape = shape }
+            guard !slots.drained, slots.lastShape == shape else { return false }
+            if slots.shape != shape {
+                slots.ready = []
+                slots.shape = shape
+            }
+            guard slots.ready.count + slots.building < capacity else { return false }
+            slots.building += 1
+            return true
+        }
+        guard wanted else { return }
+        let built = try? build()
+        let stale: Handoff? = locked { slots in
+            slots.building -= 1
+            defer { condition.broadcast() }
+            guard let built else { return nil }
+            let handoff = Handoff(built)
+            guard !slots.drained, slots.shape == shape, slots.ready.count < capacity else { return handoff }
+            slots.ready.append(handoff)
+            return nil
+        }
+        _ = stale
+    }
+
+    /// Closes every waiting state and builds no more (the engine shuts down).
+    package func drain() {
+        let stale = locked { slots in
+            slots.drained = true
+            defer { slots.ready = [] }
+            return slots.ready
+        }
+        _ = stale
+    }
+}
