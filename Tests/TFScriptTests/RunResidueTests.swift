@@ -33,7 +33,11 @@ struct RunResidueTests {
         #expect(Self.entries("/proc/self/task") <= threads + Self.slack, "threads before: \(threads)")
         #expect(Self.entries("/proc/self/fd") <= descriptors + Self.slack, "descriptors before: \(descriptors)")
         #expect(LuaState.pooledThreadCount <= Self.slack, "the Lua thread pool keeps \(LuaState.pooledThreadCount) threads")
+        // What the engine keeps between runs is bounded (states built ahead for the next run)
+        // and closed with it.
+        #expect(engine.statesBuiltAhead <= ProcessInfo.processInfo.activeProcessorCount + 2)
         try await engine.shutdown()
+        #expect(engine.statesBuiltAhead == 0)
     }
 
     /// Runs the script `count` times from ``tasks`` concurrent tasks; returns how many returned 55.

@@ -24,6 +24,12 @@ public final class ScriptEngine: Sendable {
     /// shape (issue 21: most of a small run's cost, taken off its path).
     let preparedStates = PreparedStates()
 
+    /// States built ahead that wait for a run now (tests: a warmed engine keeps some,
+    /// ``shutdown()`` closes them).
+    package var statesBuiltAhead: Int { preparedStates.count }
+    /// How many runs took a state built ahead (tests: what they attack is such a state).
+    package var statesTakenFromAhead: Int { preparedStates.taken }
+
     /// Opens the control plane (starting what a ``ControlPlaneConnection/started(_:)``
     /// connection starts). There is no default: an engine talks to the API, a custom plane or
     /// a simulator because its embedder said so.

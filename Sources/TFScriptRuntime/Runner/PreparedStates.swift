@@ -48,6 +48,7 @@ package final class PreparedStates: @unchecked Sendable { // `slots` is guarded 
         var building = 0
         var waiting = 0
         var drained = false
+        var taken = 0
     }
 
     /// Guards `slots`; runs waiting for a state being built sleep on it.
@@ -69,6 +70,8 @@ package final class PreparedStates: @unchecked Sendable { // `slots` is guarded 
 
     /// States waiting now (for tests and the residue count).
     package var count: Int { locked { $0.ready.count } }
+    /// States runs have taken so far (for tests: the runs they attack used one).
+    package var taken: Int { locked { $0.taken } }
 
     /// A state built for `shape`, or nil (none ready nor being built for it). A state being
     /// built when none is ready is waited for, by as many runs as there are such states: it
@@ -92,8 +95,9 @@ package final class PreparedStates: @unchecked Sendable { // `slots` is guarded 
             while slots.ready.isEmpty, slots.building > 0, slots.shape == shape { condition.wait() }
             slots.waiting -= 1
         }
-        guard slots.shape == shape else { return nil }
-        return slots.ready.popLast()?.state
+        guard slots.shape == shape, let handoff = slots.ready.popLast() else { return nil }
+        slots.taken += 1
+        return handoff.state
     }
 
     /// After a run of `shape` has reported, on its Lua thread: builds one state for the next
