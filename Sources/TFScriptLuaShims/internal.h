@@ -43,6 +43,7 @@ typedef struct tfs_sandbox {
     tfs_output_fn output;   // where print writes; NULL = discard
     void *output_context;
     char memory_message[160], timeout_message[160], interrupt_message[160];
+    char *arena, *arena_next, *arena_end; // the state's first allocations (limits.c); NULL for none
 } tfs_sandbox;
 
 static inline tfs_sandbox *tfs_sb(lua_State *L) {
