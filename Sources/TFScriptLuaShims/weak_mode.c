@@ -19,6 +19,7 @@
 // nothing else in the global state can match; if the layout is not the expected one the
 // sandbox refuses to open (fail closed) instead of running scripts with ephemerons.
 #include "internal.h"
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -53,6 +54,7 @@ static const char *const event_names[] = {
 #define EVENTS ((int)(sizeof event_names / sizeof event_names[0]))
 
 static const char anchor_key = 0; // registry: the replacement name, kept alive
+static atomic_long proven_offset = -1; // where a state proved the patch (offset in its global_State)
 
 /// The TString of the short string on top of the stack (Lua interns it: the same object the
 /// state's event-name array holds), or NULL if it does not look like one.
@@ -76,15 +78,21 @@ void tfs_disable_weak_mode(lua_State *L) {
         luaL_error(L, "sandbox: this Lua build's states are not laid out as Lua 5.4's");
     void **found = NULL;
     char *g = head->l_G;
-    for (size_t at = 0; at + sizeof names <= SEARCH_BYTES; at += sizeof(void *)) {
+    // Where the names are in a global_State is the same in every state of this build: once a
+    // state has proven the patch at an offset (below), later states use that offset when it
+    // holds the same names, without the proof's full collection (issue 21).
+    long proven = atomic_load(&proven_offset);
+    if (proven >= 0 && memcmp(g + proven, names, sizeof names) == 0) found = (void **)(void *)(g + proven);
+    for (size_t at = 0; !found && at + sizeof names <= SEARCH_BYTES; at += sizeof(void *)) {
         if (memcmp(g + at, names, sizeof names) == 0) { found = (void **)(void *)(g + at); break; }
     }
-    if (!found) luaL_error(L, "sandbox: cannot find Lua's metamethod names; weak tables cannot be made strong in this Lua build");
     // A long string (over LUAI_MAXSHORTLEN, 40 bytes): never identical to a short-string key.
     lua_pushliteral(L, "__mode is not read by the tfscript sandbox: weak tables are strong there");
     const char *text = lua_tostring(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &anchor_key);
     found[TM_MODE] = (void *)(text - offsetof(tstring_head, contents));
+    long offset = (long)((char *)(void *)found - g);
+    if (offset == proven) return;
 
     // Proof, before any script runs: an entry of a weak-keyed table whose key nothing else
     // holds survives a full collection. (Raw API: the sandbox's setmetatable arms the concat
@@ -102,4 +110,5 @@ void tfs_disable_weak_mode(lua_State *L) {
     int kept = lua_next(L, -2);
     lua_pop(L, kept ? 3 : 1);
     if (!kept) luaL_error(L, "sandbox: weak tables are still in effect (their collection can be quadratic)");
+    atomic_store(&proven_offset, offset);
 }
