@@ -15,19 +15,26 @@ import Synchronization
 /// Bounded: at most ``capacity`` distinct chunks are kept (the host has a handful; a host
 /// that runs ever-new text through `run` compiles the rest each time, as before).
 enum HostChunkCache {
-    struct Key: Hashable {
+    struct Key: Equatable {
         let source: String
         let chunkName: String
     }
 
     static let capacity = 64
-    private static let chunks = Mutex<[Key: [UInt8]]>([:])
+    /// Few entries, found by name first: comparing a name and then the source (equal strings
+    /// are compared bytewise, often by identity) costs less than hashing a whole prelude on
+    /// every load.
+    private static let chunks = Mutex<[(key: Key, bytes: [UInt8])]>([])
 
-    static func bytecode(for key: Key) -> [UInt8]? { chunks.withLock { $0[key] } }
+    static func bytecode(for key: Key) -> [UInt8]? {
+        chunks.withLock { chunks in
+            chunks.first { $0.key.chunkName == key.chunkName && $0.key.source == key.source }?.bytes
+        }
+    }
 
     static func keep(_ bytes: [UInt8], for key: Key) {
         chunks.withLock { chunks in
-            if chunks.count < capacity { chunks[key] = bytes }
+            if chunks.count < capacity, !chunks.contains(where: { $0.key == key }) { chunks.append((key, bytes)) }
         }
     }
 }

@@ -67,7 +67,18 @@ struct LuaStack {
         }
     }
 
-    func push(string: String) { push(bytes: Array(string.utf8)) }
+    func push(string: String) {
+        var string = string // withUTF8 reads a native string in place: no array per push
+        string.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                if let base = chars.baseAddress {
+                    _ = lua_pushlstring(L, base, chars.count)
+                } else {
+                    _ = lua_pushlstring(L, "", 0)
+                }
+            }
+        }
+    }
 
     private func push(table: LuaTable, depth: Int) throws {
         guard depth < maxDepth else { throw LuaValueError("table nested deeper than \(maxDepth) levels") }
