@@ -286,7 +286,7 @@ def main():
 
     # P2 with the list in five pages of 100, as issue 21 measured it: each page needs the
     # previous page's token, so the list is five round trips before the first patch.
-    log(f"== P2 list ({ENDPOINTS // PAGED_LIST}-endpoint pages) + patch {ENDPOINTS} endpoints")
+    log(f"== P2 list in pages of {PAGED_LIST} + patch {ENDPOINTS} endpoints")
     simulator = Simulator(tf, fleet_path, page_size=PAGED_LIST)
     env = dict(os.environ, TOKEN_FACTORY_API_KEY=simulator.token, TOKEN_FACTORY_BASE_URL=simulator.url)
     try:
