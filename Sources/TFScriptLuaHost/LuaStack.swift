@@ -56,26 +56,20 @@ struct LuaStack {
     }
 
     func push(bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                if let base = chars.baseAddress {
-                    _ = lua_pushlstring(L, base, chars.count)
-                } else {
-                    _ = lua_pushlstring(L, "", 0)
-                }
-            }
-        }
+        bytes.withUnsafeBufferPointer(pushBuffer)
     }
 
     func push(string: String) {
         var string = string // withUTF8 reads a native string in place: no array per push
-        string.withUTF8 { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                if let base = chars.baseAddress {
-                    _ = lua_pushlstring(L, base, chars.count)
-                } else {
-                    _ = lua_pushlstring(L, "", 0)
-                }
+        string.withUTF8(pushBuffer)
+    }
+
+    private func pushBuffer(_ buffer: UnsafeBufferPointer<UInt8>) {
+        buffer.withMemoryRebound(to: CChar.self) { chars in
+            if let base = chars.baseAddress {
+                _ = lua_pushlstring(L, base, chars.count)
+            } else {
+                _ = lua_pushlstring(L, "", 0)
             }
         }
     }

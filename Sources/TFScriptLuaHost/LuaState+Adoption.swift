@@ -10,7 +10,7 @@ extension LuaState {
     /// Why: building a sandboxed state with the `tf` module is most of a small embedded run
     /// (issue 21); built ahead, on a Lua thread between runs, it is off the run's path. Each
     /// state is still used by one run only and closed after it.
-    public func adopt(configuration: LuaStateConfiguration, interruptHandle: LuaInterruptHandle) -> Bool {
+    package func adopt(configuration: LuaStateConfiguration, interruptHandle: LuaInterruptHandle) -> Bool {
         guard let sandbox = configuration.sandbox, let own = self.configuration.sandbox,
               Self.sameSandbox(sandbox, own),
               tfs_adopt(L, max(0, configuration.memoryLimit ?? 0), interruptHandle.flag) != 0
@@ -29,7 +29,7 @@ extension LuaState {
 
     /// Disconnects `print` from the run's sink: after a run has reported, nothing its state
     /// still does (closing it, later) may write to the output the caller now holds.
-    public func detachOutput() {
+    package func detachOutput() {
         tfs_set_output_sink(L, nil, nil)
     }
 }

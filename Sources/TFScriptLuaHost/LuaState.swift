@@ -4,7 +4,8 @@ import Foundation
 
 /// One Lua 5.4 state with its memory budget, count hook and (optionally) the sandbox.
 ///
-/// Confined to the thread that created it (see ``LuaThread``); never Sendable. Every call that
+/// Used by one thread at a time, a Lua thread (see ``LuaThread``); never Sendable. (A state
+/// built ahead of its run is handed to the run's thread through a lock, once.) Every call that
 /// could raise a Lua error goes through the C shim under `lua_pcall`, so a Lua error never
 /// unwinds through Swift. Each script run should get a fresh state.
 public final class LuaState {
@@ -26,7 +27,7 @@ public final class LuaState {
     var outputBox: OutputSinkBox?
     /// What the host built into the state ahead of its run (``adopt(configuration:interruptHandle:)``),
     /// e.g. its modules, for the run to bind; nil for a state built for its run.
-    public var prepared: (any Sendable)?
+    package var prepared: (any Sendable)?
 
     /// Builds a state: allocator with the memory limit, count hook, then the sandboxed library.
     /// Throws if the sandbox cannot be built or its self-check fails (never run a script then).

@@ -3,13 +3,14 @@ import Foundation
 /// Runs Lua work on a dedicated thread with a large stack, from async code.
 ///
 /// Lua and the host functions it calls may block (a host function waiting for HTTP does, by
-/// design), so they never run on Swift concurrency's cooperative pool. Create the ``LuaState``
-/// inside `body`: it stays confined to that thread, and is closed before `body` returns.
+/// design), so they never run on Swift concurrency's cooperative pool. Create or take the
+/// ``LuaState`` inside `body`: no other thread uses it while `body` runs, and it is closed
+/// before `body` returns (or right after, by the work ``run(name:stackSize:deferring:)`` defers).
 ///
 /// The threads come from a pool (``LuaThreadPool``): starting a thread with a 64 MiB stack
 /// and ending it again was the largest cost of a small embedded run (issue 21). A pooled
 /// thread carries nothing from one body to the next but its stack memory, which Lua cannot
-/// read: every run still builds and closes its own state.
+/// read: every run still uses a state of its own and closes it.
 public enum LuaThread {
     /// The default stack size: deep Lua recursion and nested value copies need more than 512 KiB.
     public static let defaultStackSize = 64 << 20
@@ -28,7 +29,7 @@ public enum LuaThread {
     /// Like ``run(name:stackSize:_:)``, and then, on the same thread once the caller has the
     /// result, runs the work `body` returned with it (closing a state, building the next one):
     /// work the caller need not wait for.
-    public static func run<T: Sendable>(
+    package static func run<T: Sendable>(
         name: String = "tfscript.lua",
         stackSize: Int = defaultStackSize,
         deferring body: @escaping @Sendable () throws -> (T, (() -> Void)?)
