@@ -47,6 +47,9 @@ long tfs_live_states(void);
 /// (madvise), so a pooled Lua thread whose run recursed deeply does not keep that memory
 /// resident; the `keep` nearest the current frame stay, so ordinary runs fault nothing in.
 void tfs_thread_stack_trim(size_t keep);
+/// Gives the calling thread the idle scheduling policy (SCHED_IDLE): it runs only when no other
+/// thread wants the core. Returns 0, or an errno value (the thread keeps its policy).
+int tfs_thread_run_when_idle(void);
 /// Sets the deadline (<= 0: none) and returns its generation, for tfs_deadline_fire.
 uint64_t tfs_set_deadline_after_ns(lua_State *L, int64_t nanoseconds);
 /// Called by a timer at the deadline of `generation` (from any thread, even after the state

@@ -1,13 +1,14 @@
 import Foundation
 package import TFScriptLuaHost
 
-/// Sandboxed states with the `tf` module installed, built ahead of demand on a Lua thread
-/// between runs, for the next run of the same shape (issue 21).
+/// Sandboxed states with the `tf` module installed, built ahead of demand on the background
+/// Lua thread (``LuaThread/inBackground(_:)``: only when a core is otherwise idle), for the
+/// next run of the same shape (issue 21).
 ///
 /// Why: building a state (the sandboxed library, its self-check, ~50 `tf` functions and their
 /// Lua preludes) was most of a small embedded run; closing it was more. A run now takes a
-/// state built after an earlier run, and its own is closed and replaced after it has
-/// reported, off the caller's path. Isolation is unchanged: a state here has run host code
+/// state built while earlier runs went on, and its own is closed after it has reported, off
+/// the caller's path. Isolation is unchanged: a state here has run host code
 /// only, never a script's; each is taken by one run, bound to it (``TFModule/bind(_:in:)``)
 /// and closed after it. Limits are given when a run adopts it
 /// (``LuaState/adopt(configuration:interruptHandle:)``), so they hold as for a state built
@@ -47,6 +48,8 @@ package final class PreparedStates: @unchecked Sendable { // `slots` is guarded 
         /// States being built for ``shape`` now, and runs waiting for one of them.
         var building = 0
         var waiting = 0
+        /// Whether the background thread has a build for us queued.
+        var queued = false
         var drained = false
         var taken = 0
     }
@@ -57,6 +60,9 @@ package final class PreparedStates: @unchecked Sendable { // `slots` is guarded 
     /// Most states waiting at once (about one per core: enough for runs in a row and for
     /// concurrent ones to find one each; each is a few hundred KiB).
     package let capacity: Int
+    /// The longest a run waits for a state being built before it builds its own: the builder
+    /// yields to every other thread, so on busy cores it may not finish soon.
+    static let longestWait: TimeInterval = 0.002
 
     package init(capacity: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)) {
         self.capacity = capacity
@@ -74,9 +80,9 @@ package final class PreparedStates: @unchecked Sendable { // `slots` is guarded 
     package var taken: Int { locked { $0.taken } }
 
     /// A state built for `shape`, or nil (none ready nor being built for it). A state being
-    /// built when none is ready is waited for, by as many runs as there are such states: it
-    /// started before this run, so it is ready before one this run would build. States built
-    /// for another shape are dropped (closed as they go).
+    /// built when none is ready is waited for (at most ``longestWait``), by as many runs as
+    /// there are such states: it started before this run. States built for another shape are
+    /// dropped (closed as they go).
     package func take(_ shape: Shape) -> LuaState? {
         var stale: [Handoff] = []
         condition.lock()
@@ -92,7 +98,8 @@ package final class PreparedStates: @unchecked Sendable { // `slots` is guarded 
         }
         if slots.ready.isEmpty, slots.building > slots.waiting {
             slots.waiting += 1
-            while slots.ready.isEmpty, slots.building > 0, slots.shape == shape { condition.wait() }
+            let deadline = Date(timeIntervalSinceNow: Self.longestWait)
+            while slots.ready.isEmpty, slots.building > 0, slots.shape == shape, condition.wait(until: deadline) {}
             slots.waiting -= 1
         }
         guard slots.shape == shape, let handoff = slots.ready.popLast() else { return nil }
@@ -100,32 +107,51 @@ package final class PreparedStates: @unchecked Sendable { // `slots` is guarded 
         return handoff.state
     }
 
-    /// After a run of `shape` has reported, on its Lua thread: builds one state for the next
-    /// run of the same shape when the shape repeats and fewer than ``capacity`` are ready.
-    package func refill(_ shape: Shape, build: () throws -> LuaState) {
+    /// After a run of `shape` has reported: when the shape repeats (the run before had it
+    /// too) and fewer than ``capacity`` states are ready or being built, asks the background
+    /// thread to build states for it, up to ``capacity``. At most one such request waits.
+    package func runEnded(_ shape: Shape, build: @escaping @Sendable () throws -> LuaState) {
+        var stale: [Handoff] = []
         let wanted = locked { slots -> Bool in
             defer { slots.lastShape = shape }
             guard !slots.drained, slots.lastShape == shape else { return false }
             if slots.shape != shape {
+                stale = slots.ready
                 slots.ready = []
                 slots.shape = shape
             }
-            guard slots.ready.count + slots.building < capacity else { return false }
-            slots.building += 1
+            guard !slots.queued, slots.ready.count + slots.building < capacity else { return false }
+            slots.queued = true
             return true
         }
-        guard wanted else { return }
-        let built = try? build()
-        let stale: Handoff? = locked { slots in
-            slots.building -= 1
-            defer { condition.broadcast() }
-            guard let built else { return nil }
-            let handoff = Handoff(built)
-            guard !slots.drained, slots.shape == shape, slots.ready.count < capacity else { return handoff }
-            slots.ready.append(handoff)
-            return nil
-        }
         _ = stale
+        guard wanted else { return }
+        LuaThread.inBackground { [self] in fill(shape, build: build) }
+    }
+
+    /// On the background thread: builds states for `shape` until ``capacity`` are ready or
+    /// being built (or the shape changes, or the engine shuts down).
+    private func fill(_ shape: Shape, build: () throws -> LuaState) {
+        locked { $0.queued = false }
+        while true {
+            let wanted = locked { slots -> Bool in
+                guard !slots.drained, slots.shape == shape, slots.ready.count + slots.building < capacity else { return false }
+                slots.building += 1
+                return true
+            }
+            guard wanted else { return }
+            let built = try? build()
+            let stale: Handoff? = locked { slots in
+                slots.building -= 1
+                defer { condition.broadcast() }
+                guard let built else { return nil }
+                let handoff = Handoff(built)
+                guard !slots.drained, slots.shape == shape, slots.ready.count < capacity else { return handoff }
+                slots.ready.append(handoff)
+                return nil
+            }
+            guard stale == nil, built != nil else { return }
+        }
     }
 
     /// Closes every waiting state and builds no more (the engine shuts down).

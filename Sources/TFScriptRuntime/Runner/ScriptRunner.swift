@@ -80,11 +80,11 @@ public struct ScriptRunner: Sendable {
         do {
             return try await LuaThread.run(deferring: {
                 var (completion, state) = runner.runOnLuaThread()
-                // After the caller has its result: close the state, and build the next one.
+                // After the caller has its result: close the state, and have the next ones built.
                 return (completion, {
-                    if state != nil { state = nil } // closed first: the next state reuses its memory
+                    if state != nil { state = nil }
                     if let ahead = runner.ahead {
-                        ahead.states.refill(ahead.shape) { try runner.buildAhead(ahead) }
+                        ahead.states.runEnded(ahead.shape) { try runner.buildAhead(ahead) }
                     }
                 })
             })
