@@ -22,4 +22,17 @@ extension LuaState {
             lua_rawset(L, -3)
         }
     }
+
+    /// Sets fields of the module table at `path` (created when missing), in the order given:
+    /// the per-run values (`tf.dry_run`, `tf.version`, `tf.vars`) without building a
+    /// dictionary to sort on every run's path (issue 21). Raw access only.
+    package func setModuleFields(_ path: [String], _ fields: KeyValuePairs<String, LuaValue>) throws {
+        try withModuleTable(path, creating: true, sizeHint: fields.count) { stack in
+            for (key, value) in fields {
+                stack.push(string: key)
+                try stack.push(value)
+                lua_rawset(L, -3)
+            }
+        }
+    }
 }

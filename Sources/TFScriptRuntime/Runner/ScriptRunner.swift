@@ -247,7 +247,7 @@ public struct ScriptRunner: Sendable {
         var arg = LuaTable(array: configuration.argumentStrings.map { .string($0) })
         arg.entries.append(.init(key: 0, value: .string(LuaString(configuration.scriptPath))))
         try state.setGlobal("arg", .table(arg))
-        try state.registerModule(["tf"], values: [
+        try state.setModuleFields(["tf"], [
             "vars": .table(LuaTable(fields: configuration.variables.mapValues { .string(LuaString($0)) })),
         ])
     }

@@ -161,7 +161,8 @@ public struct TFModule: Sendable {
 
     /// `tf.dry_run` and `tf.version`, the run's values.
     private func installValues(into state: LuaState) throws {
-        try state.registerModule(["tf"], values: [
+        let context = context
+        try state.setModuleFields(["tf"], [
             "dry_run": .boolean(context.controlPlanes.isDryRun),
             "version": .string(LuaString(context.version)),
         ])
