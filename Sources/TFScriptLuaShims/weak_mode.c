@@ -86,6 +86,7 @@ void tfs_disable_weak_mode(lua_State *L) {
     for (size_t at = 0; !found && at + sizeof names <= SEARCH_BYTES; at += sizeof(void *)) {
         if (memcmp(g + at, names, sizeof names) == 0) { found = (void **)(void *)(g + at); break; }
     }
+    if (!found) luaL_error(L, "sandbox: cannot find Lua's metamethod names; weak tables cannot be made strong in this Lua build");
     // A long string (over LUAI_MAXSHORTLEN, 40 bytes): never identical to a short-string key.
     lua_pushliteral(L, "__mode is not read by the tfscript sandbox: weak tables are strong there");
     const char *text = lua_tostring(L, -1);
