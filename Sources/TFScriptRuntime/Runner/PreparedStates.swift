@@ -48,8 +48,11 @@ package final class PreparedStates: @unchecked Sendable { // `slots` is guarded 
         /// States being built for ``shape`` now, and runs waiting for one of them.
         var building = 0
         var waiting = 0
-        /// Whether the background thread has a build for us queued.
+        /// Whether the background thread has a fill for us queued, and what it builds: the
+        /// newest request, read when the fill starts (a fill queued for an older shape serves
+        /// the newer one).
         var queued = false
+        var request: (shape: Shape, build: @Sendable () throws -> LuaState)?
         var drained = false
         var taken = 0
     }
@@ -120,19 +123,26 @@ package final class PreparedStates: @unchecked Sendable { // `slots` is guarded 
                 slots.ready = []
                 slots.shape = shape
             }
-            guard !slots.queued, slots.ready.count + slots.building < capacity else { return false }
+            guard slots.ready.count + slots.building < capacity else { return false }
+            slots.request = (shape, build)
+            guard !slots.queued else { return false }
             slots.queued = true
             return true
         }
         _ = stale
         guard wanted else { return }
-        LuaThread.inBackground { [self] in fill(shape, build: build) }
+        LuaThread.inBackground { [self] in fill() }
     }
 
-    /// On the background thread: builds states for `shape` until ``capacity`` are ready or
-    /// being built (or the shape changes, or the engine shuts down).
-    private func fill(_ shape: Shape, build: () throws -> LuaState) {
-        locked { $0.queued = false }
+    /// On the background thread: builds states for the newest request's shape until
+    /// ``capacity`` are ready or being built (or the shape changes, or the engine shuts down).
+    private func fill() {
+        let request = locked { slots in
+            slots.queued = false
+            defer { slots.request = nil }
+            return slots.request
+        }
+        guard let (shape, build) = request else { return }
         while true {
             let wanted = locked { slots -> Bool in
                 guard !slots.drained, slots.shape == shape, slots.ready.count + slots.building < capacity else { return false }
