@@ -95,7 +95,7 @@ struct PreparedRun {
             try composition.install(into: state)
         }
         runner.interruptHandle = interrupt
-        if let sandbox = configuration.stateConfiguration(requireFolders: requireFolder.map { [$0] } ?? []).sandbox {
+        if let sandbox = runner.stateConfiguration.sandbox {
             let operations = composition.context.operations
             runner.ahead = .init(
                 states: preparedStates, shape: .init(sandbox: sandbox, operations: operations),

@@ -157,9 +157,14 @@ public struct ScriptRunner: Sendable {
         return bytes
     }
 
+    /// The run's state: its limits, output and sandbox (the script's folder searched first).
+    package var stateConfiguration: LuaStateConfiguration {
+        configuration.stateConfiguration(requireFolders: requireFolder.map { [$0] } ?? [])
+    }
+
     /// A state for the run: one built ahead when it fits, else a new one.
     func makeState() throws -> LuaState {
-        let configuration = configuration.stateConfiguration(requireFolders: requireFolder.map { [$0] } ?? [])
+        let configuration = stateConfiguration
         let interrupt = interruptHandle ?? LuaInterruptHandle()
         if let ahead, let ready = ahead.states.take(ahead.shape), ready.adopt(configuration: configuration, interruptHandle: interrupt) {
             return ready
@@ -170,7 +175,7 @@ public struct ScriptRunner: Sendable {
     /// A state built ahead of its run: the run's sandbox, no limits yet, the host's part
     /// installed and not bound.
     func buildAhead(_ ahead: Ahead) throws -> LuaState {
-        var configuration = configuration.stateConfiguration(requireFolders: requireFolder.map { [$0] } ?? [])
+        var configuration = stateConfiguration
         configuration.memoryLimit = nil
         configuration.timeout = nil
         configuration.output = nil

@@ -51,31 +51,29 @@ let report: String = await Task.detached { await measure(mode) }.value
 print(report)
 try await engine.shutdown()
 
+/// The median µs of `count` runs, each timed on its own, after `warmUp` untimed ones; with
+/// `pause`, the runs are that far apart.
+@Sendable func timedRuns(warmUp: Int, pause: Duration?) async -> String {
+    for _ in 0..<warmUp { check(await engine.run(.text(source), options: options)) }
+    var samples: [Double] = []
+    for _ in 0..<count {
+        if let pause { try? await Task.sleep(for: pause) }
+        let start = clock.now
+        let result = await engine.run(.text(source), options: options)
+        samples.append(micros(clock.now - start))
+        check(result)
+    }
+    return String(format: "%.1f", median(samples))
+}
+
 @Sendable func measure(_ mode: String) async -> String {
 switch mode {
 case "sequential":
-    for _ in 0..<500 { check(await engine.run(.text(source), options: options)) }
-    var samples: [Double] = []
-    for _ in 0..<count {
-        let start = clock.now
-        let result = await engine.run(.text(source), options: options)
-        samples.append(micros(clock.now - start))
-        check(result)
-    }
-    return String(format: "%.1f", median(samples))
+    return await timedRuns(warmUp: 500, pause: nil)
 case "spaced":
     // Runs 2 ms apart: the engine has built the next run's state by then, so this is a run's
     // own path (hand-offs, binding, compiling, running), without the building.
-    for _ in 0..<200 { check(await engine.run(.text(source), options: options)) }
-    var samples: [Double] = []
-    for _ in 0..<count {
-        try? await Task.sleep(for: .milliseconds(2))
-        let start = clock.now
-        let result = await engine.run(.text(source), options: options)
-        samples.append(micros(clock.now - start))
-        check(result)
-    }
-    return String(format: "%.1f", median(samples))
+    return await timedRuns(warmUp: 200, pause: .milliseconds(2))
 case "concurrent":
     let tasks = 8, perTask = 250
     for _ in 0..<500 { check(await engine.run(.text(source), options: options)) }
