@@ -9,20 +9,20 @@ internal import TFScriptCLua
 /// when it returns (a breach raises the memory limit error in the script).
 public typealias LuaHostFunction = (LuaHostCall) throws -> [LuaValue]
 
-final class HostFunctionBox {
+/// A host function as Lua closures point at it (unretained): owned by the state that
+/// registered it, or by a ``LuaHostLibrary`` that states hold while they live. It does not know
+/// its state: the dispatcher is told which state calls (a library's functions serve many).
+final class HostFunctionBox: @unchecked Sendable { // immutable; a library's bodies are @Sendable
     let body: LuaHostFunction
-    unowned let state: LuaState
-    init(body: @escaping LuaHostFunction, state: LuaState) {
-        self.body = body
-        self.state = state
-    }
+    init(body: @escaping LuaHostFunction) { self.body = body }
 }
 
 /// The C trampoline's way back into Swift. Never raises: it returns a status instead.
-let luaHostDispatch: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Int32 = { L, context in
+let luaHostDispatch: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Int32 = { L, context, host in
     let box = Unmanaged<HostFunctionBox>.fromOpaque(context!).takeUnretainedValue()
-    let journal = box.state.resumedHostCall(on: L!)
-    let call = LuaHostCall(stack: LuaStack(L: L!, state: box.state))
+    let state = Unmanaged<LuaState>.fromOpaque(host!).takeUnretainedValue()
+    let journal = state.resumedHostCall(on: L!)
+    let call = LuaHostCall(stack: LuaStack(L: L!, state: state))
     defer { call.held.release(L!) } // arguments' copies are charged until the call returns
     call.passthrough.journal = journal
     let results: [LuaValue]

@@ -8,13 +8,26 @@ extension LuaState {
     /// copy of `tf` as it may change `string` (each run has a fresh state); host Lua code keeps
     /// local references taken before the script runs.
     public func registerModule(_ path: [String], functions: [String: LuaHostFunction] = [:], values: [String: LuaValue] = [:]) throws {
+        try addToModule(
+            path, functions: ownedBoxes(functions), values: values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    /// Boxes for functions this state owns, in name order.
+    private func ownedBoxes(_ functions: [String: LuaHostFunction]) -> [(String, HostFunctionBox)] {
+        let boxes = functions.sorted { $0.key < $1.key }.map { ($0.key, HostFunctionBox(body: $0.value)) }
+        hostFunctions += boxes.map(\.1)
+        return boxes
+    }
+
+    /// ``registerModule(_:functions:values:)`` with the functions boxed already.
+    func addToModule(_ path: [String], functions: [(String, HostFunctionBox)], values: [(String, LuaValue)]) throws {
         try withModuleTable(path, creating: true, sizeHint: functions.count + values.count) { stack in
-            for (name, function) in functions.sorted(by: { $0.key < $1.key }) {
+            for (name, box) in functions {
                 stack.push(string: name)
-                pushHostFunction(function, on: stack)
+                push(box, on: stack)
                 lua_rawset(L, -3)
             }
-            for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+            for (name, value) in values {
                 stack.push(string: name)
                 try stack.push(value)
                 lua_rawset(L, -3)
@@ -70,17 +83,28 @@ extension LuaState {
     /// (Lua 5.4.4 as Debian ships it uses freed memory after one; the sandbox refuses every
     /// `__concat` call, docs/sandbox.md).
     public func registerMetatable(_ name: String, functions: [String: LuaHostFunction] = [:], values: [String: LuaValue] = [:]) throws {
-        precondition(functions["__gc"] == nil && values["__gc"] == nil, "host metatables never have finalizers")
-        precondition(functions["__concat"] == nil && values["__concat"] == nil, "host metatables never have __concat")
+        Self.checkHostMetatable(functions: functions.keys, values: values.keys)
+        try defineMetatable(name, functions: ownedBoxes(functions), values: values.map { ($0.key, $0.value) })
+    }
+
+    /// What no host metatable may have (see ``registerMetatable(_:functions:values:)``).
+    static func checkHostMetatable(functions: some Sequence<String>, values: some Sequence<String>) {
+        let keys = Set(functions).union(values)
+        precondition(!keys.contains("__gc"), "host metatables never have finalizers")
+        precondition(!keys.contains("__concat"), "host metatables never have __concat")
+    }
+
+    /// ``registerMetatable(_:functions:values:)`` with the functions boxed already.
+    func defineMetatable(_ name: String, functions: [(String, HostFunctionBox)], values: [(String, LuaValue)]) throws {
         let stack = LuaStack(L: L, state: self)
         let base = stack.top
         defer { lua_settop(L, base) }
         try relaxed {
             try stack.ensure(Int32(6))
             if luaL_newmetatable(L, name) != 0 { tfs_lock_metatable(L) }
-            for (key, function) in functions {
+            for (key, box) in functions {
                 stack.push(string: key)
-                pushHostFunction(function, on: stack)
+                push(box, on: stack)
                 lua_rawset(L, -3)
             }
             for (key, value) in values {
@@ -107,6 +131,12 @@ extension LuaState {
 
     /// Sets global `name` to a host function.
     public func setGlobal(_ name: String, function: @escaping LuaHostFunction) throws {
+        let box = HostFunctionBox(body: function)
+        hostFunctions.append(box)
+        try setGlobal(name, box: box)
+    }
+
+    func setGlobal(_ name: String, box: HostFunctionBox) throws {
         let stack = LuaStack(L: L, state: self)
         let base = stack.top
         defer { lua_settop(L, base) }
@@ -114,7 +144,7 @@ extension LuaState {
             try stack.ensure(Int32(4))
             lua_rawgeti(L, tfs_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
             stack.push(string: name)
-            pushHostFunction(function, on: stack)
+            push(box, on: stack)
             lua_rawset(L, -3)
         }
     }
@@ -134,8 +164,13 @@ extension LuaState {
     }
 
     func pushHostFunction(_ function: @escaping LuaHostFunction, on stack: LuaStack) {
-        let box = HostFunctionBox(body: function, state: self)
+        let box = HostFunctionBox(body: function)
         hostFunctions.append(box)
+        push(box, on: stack)
+    }
+
+    /// Pushes a Lua closure calling `box`, which the state or one of its libraries keeps.
+    func push(_ box: HostFunctionBox, on stack: LuaStack) {
         tfs_push_host_function(stack.L, Unmanaged.passUnretained(box).toOpaque())
     }
 }

@@ -16,6 +16,9 @@ public final class LuaState {
     public internal(set) var interruptHandle: LuaInterruptHandle
     /// Host closures owned by the state; Lua closures point at them unretained.
     var hostFunctions: [HostFunctionBox] = []
+    /// Libraries installed into the state (``install(_:)``): kept while it lives, as Lua
+    /// closures point at their functions unretained.
+    var libraries: [LuaHostLibrary] = []
     /// Host calls whose coroutine is suspended, by coroutine (see ``LuaHostSuspension``).
     var suspendedHostCalls: [LuaCoroutineID: LuaHostCallJournal] = [:]
     /// The async work host functions started for this state; the end of a run cancels what
@@ -25,9 +28,9 @@ public final class LuaState {
     var coroutineOwners: [LuaCoroutineID: AnyObject] = [:]
     /// The output sink, kept alive for the C side (released after `tfs_close`).
     var outputBox: OutputSinkBox?
-    /// What the host built into the state ahead of its run (``adopt(configuration:interruptHandle:)``),
-    /// e.g. its modules, for the run to bind; nil for a state built for its run.
-    package var prepared: (any Sendable)?
+    /// What the host keeps in the state for its functions: a ``LuaHostLibrary``'s functions
+    /// serve every state they are installed in and find their run here (the `tf` module's).
+    public var hostContext: (any Sendable)?
 
     /// Builds a state: allocator with the memory limit, count hook, then the sandboxed library.
     /// Throws if the sandbox cannot be built or its self-check fails (never run a script then).
@@ -43,6 +46,7 @@ public final class LuaState {
             throw LuaError(kind: .limit(.memory), message: "cannot create a Lua state: out of memory")
         }
         self.L = L
+        tfs_set_host(L, Unmanaged.passUnretained(self).toOpaque())
         applyRunSettings()
         if let sandbox = configuration.sandbox { try withCollectorPaused { try openSandbox(sandbox) } }
     }

@@ -27,31 +27,47 @@ public enum LuaThread {
     }
 
     /// Like ``run(name:stackSize:_:)``, and then, on the same thread once the caller has the
-    /// result, runs the work `body` returned with it (closing a state, building the next one):
-    /// work the caller need not wait for.
+    /// result, runs the work `body` returned with it (closing a state): work the caller need
+    /// not wait for. It must be short: the thread takes its next job after it.
+    ///
+    /// `meanwhile` runs on the caller's thread while `body` runs (building the next run's
+    /// state): it must not block, and it delays the caller's result if it takes longer.
     package static func run<T: Sendable>(
         name: String = "tfscript.lua",
         stackSize: Int = defaultStackSize,
-        deferring body: @escaping @Sendable () throws -> (T, (() -> Void)?)
+        deferring body: @escaping @Sendable () throws -> (T, (() -> Void)?),
+        meanwhile: () -> Void = {}
     ) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let job: @Sendable () -> Void = {
-                var afterwards: (() -> Void)?
-                continuation.resume(with: Result {
-                    let (value, then) = try body()
-                    afterwards = then
-                    return value
-                })
-                afterwards?()
+        guard stackSize == defaultStackSize && name == "tfscript.lua" else {
+            return try await withCheckedThrowingContinuation { continuation in
+                let thread = Thread {
+                    var afterwards: (() -> Void)?
+                    continuation.resume(with: Result {
+                        let (value, then) = try body()
+                        afterwards = then
+                        return value
+                    })
+                    afterwards?()
+                }
+                thread.name = name
+                thread.stackSize = stackSize
+                thread.start()
+                meanwhile()
             }
-            if stackSize == defaultStackSize && name == "tfscript.lua" {
-                LuaThreadPool.shared.submit(job)
-                return
-            }
-            let thread = Thread(block: job)
-            thread.name = name
-            thread.stackSize = stackSize
-            thread.start()
         }
+        let outcome = JobOutcome<T>()
+        LuaThreadPool.shared.submit {
+            var afterwards: (() -> Void)?
+            outcome.deliver(Result {
+                let (value, then) = try body()
+                afterwards = then
+                return value
+            })
+            return afterwards
+        }
+        meanwhile()
+        if let result = outcome.awaitBriefly() { return try result.get() }
+        return try await withCheckedThrowingContinuation { outcome.park($0) }
     }
 }
+

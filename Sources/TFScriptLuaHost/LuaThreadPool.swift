@@ -7,15 +7,24 @@ internal import TFScriptLuaShims
 /// Why: a run used to start a thread with a 64 MiB stack and end it afterwards; mapping,
 /// faulting in and unmapping that stack, and the thread's start, cost more than the whole
 /// small script (issue 21). A pooled thread runs one job at a time, to its end; a job never
-/// waits for a thread (a busy pool starts another one), so a run blocked on HTTP cannot hold
-/// up another run. At most ``maxIdle`` threads wait for work; a thread idle for
+/// waits behind another job (a busy pool starts another thread), so a run blocked on HTTP
+/// cannot hold up another run. At most ``maxIdle`` threads wait for work; a thread idle for
 /// ``idleTimeout`` ends, so an app that stops running scripts gets its threads back.
+///
+/// Waking a sleeping thread is what a hand-off costs most: tens of microseconds on a virtual
+/// machine, whose idle CPU must be woken by the hypervisor. So jobs wait in one queue, and a
+/// job goes to a thread that is already awake when there is one: a thread still doing the last
+/// job's short deferred part (closing its state; see ``LuaThread/run(name:stackSize:deferring:)``),
+/// or one that looks for work a little before it sleeps. Only when every awake thread is
+/// spoken for is a sleeping thread woken, or a new one started.
 ///
 /// What a job leaves on its thread is its stack memory, which no Lua state can reach (each
 /// run builds and closes its own state inside the job). Pages deeper than ``keptStack`` are
 /// given back after each job (`tfs_thread_stack_trim`), so the pool holds no deep run's peak.
 final class LuaThreadPool: Sendable {
-    typealias Job = @Sendable () -> Void
+    /// A job's main part; what it returns runs next on the same thread, before the thread
+    /// takes another job, so it must be short (a job waiting in the queue waits for it).
+    typealias Job = @Sendable () -> (() -> Void)?
 
     /// The one pool of default-sized Lua threads.
     static let shared = LuaThreadPool(
@@ -29,20 +38,27 @@ final class LuaThreadPool: Sendable {
     /// Stack kept resident after a job: more than a small run touches, far less than a
     /// deep one (nested value copies, C calls nested to Lua's limit).
     static let keptStack = 1 << 20
-    /// How many times an idle thread yields, looking for its next job, before it sleeps.
-    static let spins = 50
+    /// How long an idle thread looks for its next job before it sleeps: long enough for a
+    /// caller's loop to come back with the next run (it builds that run's state meanwhile,
+    /// ~50 µs), short enough to cost little when no run comes.
+    static let lookForWork: Duration = .microseconds(200)
 
-    private final class Worker: Sendable {
+    private final class Sleeper: Sendable {
         let wake = DispatchSemaphore(value: 0)
-        let job = Mutex<Job?>(nil)
     }
 
     private struct State {
-        var idle: [Worker] = []
+        var jobs: [Job] = []
+        /// Threads that will look at `jobs` without being woken: running a job's deferred
+        /// part, looking for work before they sleep, just woken or just started.
+        var awake = 0
+        var sleeping: [Sleeper] = []
         var threads = 0
     }
 
     private let state = Mutex(State())
+    /// `jobs.count`, for threads that look for work without taking the lock each time.
+    private let queued = Atomic<Int>(0)
 
     init(stackSize: Int, maxIdle: Int, idleTimeout: DispatchTimeInterval) {
         self.stackSize = stackSize
@@ -53,57 +69,86 @@ final class LuaThreadPool: Sendable {
     /// Threads the pool has now, busy or idle (for tests: runs must not leave threads behind).
     var threadCount: Int { state.withLock { $0.threads } }
 
-    /// Runs `job` on an idle thread, or on a new one when none is idle.
+    /// Queues `job` for an awake thread, waking or starting one when every awake thread
+    /// already has a job coming.
     func submit(_ job: @escaping Job) {
-        let worker: Worker? = state.withLock { state in
-            if let worker = state.idle.popLast() { return worker }
+        enum Start { case none, wake(Sleeper), thread }
+        let start: Start = state.withLock { state in
+            state.jobs.append(job)
+            queued.store(state.jobs.count, ordering: .releasing)
+            guard state.jobs.count > state.awake else { return .none }
+            state.awake += 1
+            if let sleeper = state.sleeping.popLast() { return .wake(sleeper) }
             state.threads += 1
-            return nil
+            return .thread
         }
-        if let worker {
-            worker.job.withLock { $0 = job }
-            worker.wake.signal()
-            return
+        switch start {
+        case .none: return
+        case .wake(let sleeper): sleeper.wake.signal()
+        case .thread:
+            let thread = Thread { [self] in loop() }
+            thread.name = "tfscript.lua"
+            thread.stackSize = stackSize
+            thread.start()
         }
-        let thread = Thread { [self] in loop(first: job) }
-        thread.name = "tfscript.lua"
-        thread.stackSize = stackSize
-        thread.start()
     }
 
-    private func loop(first: @escaping Job) {
-        let me = Worker()
-        var next: Job? = first
-        while let job = next {
-            job()
+    /// Takes the oldest queued job; the thread stops counting as awake when it gets one.
+    private func take(_ state: inout State) -> Job? {
+        guard !state.jobs.isEmpty else { return nil }
+        state.awake -= 1
+        defer { queued.store(state.jobs.count, ordering: .releasing) }
+        return state.jobs.removeFirst()
+    }
+
+    /// A thread's life: starts awake, runs jobs until it has slept ``idleTimeout`` without one
+    /// (or enough others sleep already).
+    private func loop() {
+        let me = Sleeper()
+        while let job = nextJob(me) {
+            let afterwards = job()
+            state.withLock { $0.awake += 1 }
+            afterwards?()
             tfs_thread_stack_trim(Self.keptStack)
-            let parked = state.withLock { state in
-                guard state.idle.count < maxIdle else {
+        }
+    }
+
+    /// The next job for an awake thread: one queued, one queued while it looks for a few
+    /// microseconds (runs often come in a row, and a job found this way costs no wake-up), or
+    /// one it is woken for; nil when the thread should end.
+    private func nextJob(_ me: Sleeper) -> Job? {
+        enum Next { case run(Job), sleep, leave }
+        while true {
+            if let job = state.withLock({ take(&$0) }) { return job }
+            let until = ContinuousClock.now.advanced(by: Self.lookForWork)
+            while queued.load(ordering: .acquiring) == 0, ContinuousClock.now < until { sched_yield() }
+            let next: Next = state.withLock { state in
+                if let job = take(&state) { return .run(job) }
+                state.awake -= 1
+                guard state.sleeping.count < maxIdle else {
                     state.threads -= 1
-                    return false
+                    return .leave
                 }
-                state.idle.append(me)
-                return true
+                state.sleeping.append(me)
+                return .sleep
             }
-            guard parked else { return }
-            // Runs often come in a row (a caller's loop): look for the next job for a few
-            // microseconds before sleeping, so handing it over costs no futex wake-up (a
-            // semaphore signalled before anyone waits on it wakes no one).
-            for _ in 0..<Self.spins where me.job.withLock({ $0 == nil }) { sched_yield() }
+            switch next {
+            case .run(let job): return job
+            case .leave: return nil
+            case .sleep: break
+            }
             if me.wake.wait(timeout: .now() + idleTimeout) == .timedOut {
                 let leaving = state.withLock { state in
-                    guard let index = state.idle.firstIndex(where: { $0 === me }) else { return false }
-                    state.idle.remove(at: index)
+                    guard let index = state.sleeping.firstIndex(where: { $0 === me }) else { return false }
+                    state.sleeping.remove(at: index)
                     state.threads -= 1
                     return true
                 }
-                if leaving { return }
-                me.wake.wait() // taken by `submit` as the wait ended: its job is coming
+                if leaving { return nil }
+                me.wake.wait() // taken by `submit` as the wait ended: it counted us awake
             }
-            next = me.job.withLock { job in
-                defer { job = nil }
-                return job
-            }
+            // Woken, and counted awake by `submit`: take a job, or sleep again if another
+            // awake thread took it first.
         }
     }
 }

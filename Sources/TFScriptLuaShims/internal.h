@@ -32,6 +32,7 @@ typedef struct tfs_sandbox {
     int64_t deadline_ns;    // CLOCK_MONOTONIC; 0 = none
     tfs_interrupt *interrupt;
     tfs_dispatch_fn dispatch;
+    void *host;             // passed to `dispatch`: the Swift object owning the state (unretained)
     int host_call_resumed;  // 1 while the dispatcher re-runs a host call that had suspended
     lua_State *main;        // the state's main thread
     _Atomic(lua_State *) running; // the thread running Lua code now (kept by the sandbox's coroutine functions)

@@ -234,6 +234,8 @@ lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispa
     return L; // no hook until one must fire (see the top of this file)
 }
 
+void tfs_set_host(lua_State *L, void *host) { tfs_sb(L)->host = host; }
+
 /// Hands a state built ahead of its run (sandbox and host modules, no script code yet) to the
 /// run: its memory limit and its stop request. Returns 0, changing nothing, when the state
 /// already uses more than `memory_limit` (the run then builds its own, as it would have).

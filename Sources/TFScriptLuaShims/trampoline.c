@@ -59,7 +59,7 @@ static int run_host_call(lua_State *L, void *context, int resumed) {
     tfs_guard(L); // after a limit no host function runs either (e.g. as a <close> handler)
     s->relaxed++;
     s->host_call_resumed = resumed;
-    int status = s->dispatch(L, context);
+    int status = s->dispatch(L, context, s->host);
     s->host_call_resumed = 0;
     if (status == TFS_HOST_ERROR_WHERE) annotate_where(L); // still relaxed: may allocate
     if (tfs_relax_end(L) || s->tripped) return tfs_raise_limit(L);

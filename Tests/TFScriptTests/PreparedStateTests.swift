@@ -3,7 +3,7 @@ import TestSupport
 import TFScript
 import TFScriptLuaHost
 
-/// An engine builds each run's state ahead of demand, after an earlier run (issue 21). These
+/// An engine builds each run's state ahead of demand, during an earlier run (issue 21). These
 /// tests warm an engine so its runs take such states, then attack what must still hold: a
 /// state holds nothing of an earlier run, the run's limits, stop request, sandbox and output
 /// are its own, and shutting the engine down closes what waits.
@@ -17,12 +17,10 @@ struct PreparedStateTests {
         return options
     }
 
-    /// Waits until the engine has a state built ahead (asked for once a shape has run twice).
-    /// The background thread builds it only when a core is idle: while other suites keep both
-    /// cores of a CI machine busy that can take seconds, so the bound is generous.
-    static func waitForBuiltState(_ engine: ScriptEngine) async throws {
-        let clock = ContinuousClock(), deadline = clock.now + .seconds(60)
-        while engine.statesBuiltAhead == 0, clock.now < deadline { try await Task.sleep(for: .milliseconds(2)) }
+    /// Checks that the engine has a state built ahead: once a shape has run twice, a run's
+    /// caller builds the next run's state while the run goes on, before the run returns.
+    static func expectBuiltState(_ engine: ScriptEngine, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(engine.statesBuiltAhead >= 1, "a state waits for the next run", sourceLocation: sourceLocation)
     }
 
     static func engine() async throws -> ScriptEngine {
@@ -54,7 +52,7 @@ struct PreparedStateTests {
     func isolation() async throws {
         let engine = try await Self.engine()
         for n in 0..<40 {
-            if n >= 2 { try await Self.waitForBuiltState(engine) }
+            if n >= 2 { Self.expectBuiltState(engine) }
             let dry = n % 3 == 0
             let result = await engine.run(.text(Self.polluter), options: Self.options {
                 $0.arguments = ["\(n)", "\(dry)"]
@@ -92,21 +90,21 @@ struct PreparedStateTests {
     func limits() async throws {
         let engine = try await Self.engine()
         for _ in 0..<Self.warmUp { _ = await engine.run(.text("return 1"), options: Self.options { $0.memoryLimit = nil }) }
-        try await Self.waitForBuiltState(engine)
+        Self.expectBuiltState(engine)
         var options = Self.options { $0.memoryLimit = 4 << 20 }
         let memory = await engine.run(.text("local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(64) .. i end"), options: options)
         #expect(memory.exitCode == 3)
         #expect(memory.error?.contains("memory limit of 4 MiB exceeded") == true, "\(memory.error ?? "")")
 
         for _ in 0..<Self.warmUp { _ = await engine.run(.text("return 1")) }
-        try await Self.waitForBuiltState(engine)
+        Self.expectBuiltState(engine)
         options = Self.options { $0.timeout = .milliseconds(150) }
         let timeout = await engine.run(.text("while true do end"), options: options)
         #expect(timeout.exitCode == 3)
         #expect(timeout.error?.contains("timeout of 150ms exceeded") == true, "\(timeout.error ?? "")")
 
         for _ in 0..<Self.warmUp { _ = await engine.run(.text("return 1")) }
-        try await Self.waitForBuiltState(engine)
+        Self.expectBuiltState(engine)
         let started = Rendezvous()
         let probe = HostModule("probe", functions: ["started": { _ in started.signal(); return [] }])
         let cancelled = Task { await engine.run(.text("probe.started() while true do end"), options: Self.options { $0.modules = [probe] }) }
@@ -128,7 +126,7 @@ struct PreparedStateTests {
 
         let warmed = try await Self.engine()
         for _ in 0..<Self.warmUp { _ = await warmed.run(.text("return 1")) }
-        try await Self.waitForBuiltState(warmed)
+        Self.expectBuiltState(warmed)
         let result = await warmed.run(.text("return 1"), options: tiny)
         #expect(expected.exitCode != 0, "16 KiB cannot hold the sandbox and tf")
         #expect(result.exitCode == expected.exitCode)
@@ -150,10 +148,10 @@ struct PreparedStateTests {
         let first = await run("red", seed: 7)
         for round in 0..<Self.warmUp {
             // States are built once a shape repeats: from the second run of it on.
-            if round > 0 { try await Self.waitForBuiltState(engine) }
+            if round > 0 { Self.expectBuiltState(engine) }
             #expect(await run("red", seed: 7) == first, "--seed must give the same numbers on a state built ahead")
         }
-        try await Self.waitForBuiltState(engine) // a red state waits when blue comes
+        Self.expectBuiltState(engine) // a red state waits when blue comes
         let blue = await run("blue", seed: 7)
         #expect(blue.first == .string("blue"))
         #expect(blue.last == first.last)
@@ -161,7 +159,7 @@ struct PreparedStateTests {
         #expect(otherSeed.first == .string("red"))
         #expect(otherSeed.last != first.last)
         for _ in 0..<Self.warmUp { _ = await run("blue", seed: 7) }
-        try await Self.waitForBuiltState(engine) // a blue state waits when red comes
+        Self.expectBuiltState(engine) // a blue state waits when red comes
         #expect(await run("red", seed: 7) == first)
         #expect(engine.statesTakenFromAhead >= Self.warmUp - 1, "\(engine.statesTakenFromAhead)")
         try await engine.shutdown()
@@ -171,7 +169,7 @@ struct PreparedStateTests {
     func shutdownCloses() async throws {
         let engine = try await Self.engine()
         for _ in 0..<Self.warmUp { _ = await engine.run(.text("return 1")) }
-        try await Self.waitForBuiltState(engine)
+        Self.expectBuiltState(engine)
         #expect(engine.statesBuiltAhead >= 1, "a warmed engine keeps a state for its next run")
         try await engine.shutdown()
         #expect(engine.statesBuiltAhead == 0)

@@ -41,8 +41,7 @@ struct ScriptComposition {
     /// Installs `tf` and the host modules into a fresh state, before any script code runs:
     /// binds the `tf` module a state built ahead of its run already holds (``aheadOfRun``).
     func install(into state: LuaState) throws {
-        if let module = state.prepared as? TFModule {
-            state.prepared = nil
+        if let module = state.hostContext as? TFModule {
             try module.bind(context, in: state)
         } else {
             try TFModule(context: context).install(into: state)
@@ -53,9 +52,7 @@ struct ScriptComposition {
     /// How a state is built ahead of a run like this one: `tf` installed, not bound.
     static func aheadOfRun(operations: [EndpointOperation]) -> @Sendable (LuaState) throws -> Void {
         { state in
-            let module = TFModule(operations: operations)
-            try module.installFunctions(into: state)
-            state.prepared = module
+            try TFModule(operations: operations).installFunctions(into: state)
         }
     }
 

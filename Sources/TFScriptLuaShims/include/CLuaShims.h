@@ -21,7 +21,7 @@
 #define TFS_LIMIT_INTERRUPT 3
 
 /// The Swift side of the trampoline: runs the host closure `context` on thread `L`.
-typedef int (*tfs_dispatch_fn)(lua_State *L, void *context);
+typedef int (*tfs_dispatch_fn)(lua_State *L, void *context, void *host);
 /// Where `print` writes (the embedder's sink): bytes that passed the output cap.
 typedef void (*tfs_output_fn)(void *context, const char *bytes, size_t count);
 
@@ -36,6 +36,9 @@ int tfs_interrupt_is_requested(tfs_interrupt *flag);
 // ---- state, allocator, limits ----
 /// A fresh state with the budgeted allocator and the count hook; NULL if out of memory.
 lua_State *tfs_newstate(size_t memory_limit, tfs_interrupt *interrupt, tfs_dispatch_fn dispatch);
+/// What the dispatcher gets as `host` on every host call of the state (the Swift object that
+/// owns it, unretained): host functions shared by many states find their state through it.
+void tfs_set_host(lua_State *L, void *host);
 void tfs_close(lua_State *L);
 /// Gives a state built ahead of demand its run's memory limit and stop request; 0 when it
 /// already uses more than the limit (nothing changed).
@@ -47,9 +50,6 @@ long tfs_live_states(void);
 /// (madvise), so a pooled Lua thread whose run recursed deeply does not keep that memory
 /// resident; the `keep` nearest the current frame stay, so ordinary runs fault nothing in.
 void tfs_thread_stack_trim(size_t keep);
-/// Gives the calling thread the idle scheduling policy (SCHED_IDLE): it runs only when no other
-/// thread wants the core. Returns 0, or an errno value (the thread keeps its policy).
-int tfs_thread_run_when_idle(void);
 /// Sets the deadline (<= 0: none) and returns its generation, for tfs_deadline_fire.
 uint64_t tfs_set_deadline_after_ns(lua_State *L, int64_t nanoseconds);
 /// Called by a timer at the deadline of `generation` (from any thread, even after the state

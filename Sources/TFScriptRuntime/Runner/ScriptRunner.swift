@@ -77,16 +77,15 @@ public struct ScriptRunner: Sendable {
     /// outcome with an exit code.
     public func run() async -> Completion {
         let runner = self
+        let ticket = ahead?.states.ticket() ?? 0
         do {
             return try await LuaThread.run(deferring: {
-                var (completion, state) = runner.runOnLuaThread()
-                // After the caller has its result: close the state, and have the next ones built.
-                return (completion, {
-                    if state != nil { state = nil }
-                    if let ahead = runner.ahead {
-                        ahead.states.runEnded(ahead.shape) { try runner.buildAhead(ahead) }
-                    }
-                })
+                var (completion, state) = runner.runOnLuaThread(ticket: ticket)
+                // After the caller has its result: close the state.
+                return (completion, { if state != nil { state = nil } })
+            }, meanwhile: {
+                // While the run goes on, the caller builds the next run's state.
+                if let ahead { ahead.states.prepare(ahead.shape, ticket: ticket) { try runner.buildAhead(ahead) } }
             })
         } catch {
             return Completion(outcome: .internalError("\(error)"), values: [], outputTruncated: false)
@@ -162,11 +161,12 @@ public struct ScriptRunner: Sendable {
         configuration.stateConfiguration(requireFolders: requireFolder.map { [$0] } ?? [])
     }
 
-    /// A state for the run: one built ahead when it fits, else a new one.
-    func makeState() throws -> LuaState {
+    /// A state for the run: one built ahead (by an earlier run's caller) when it fits, else a
+    /// new one.
+    func makeState(ticket: Int) throws -> LuaState {
         let configuration = stateConfiguration
         let interrupt = interruptHandle ?? LuaInterruptHandle()
-        if let ahead, let ready = ahead.states.take(ahead.shape), ready.adopt(configuration: configuration, interruptHandle: interrupt) {
+        if let ahead, let ready = ahead.states.take(ahead.shape, ticket: ticket), ready.adopt(configuration: configuration, interruptHandle: interrupt) {
             return ready
         }
         return try LuaState(configuration: configuration, interruptHandle: interrupt)
@@ -186,10 +186,10 @@ public struct ScriptRunner: Sendable {
 
     /// Runs the script; returns how it ended and its state, to be closed after the caller has
     /// the result (its output is detached already).
-    func runOnLuaThread() -> (Completion, LuaState?) {
+    func runOnLuaThread(ticket: Int) -> (Completion, LuaState?) {
         let state: LuaState
         do {
-            state = try makeState()
+            state = try makeState(ticket: ticket)
         } catch {
             return (Completion(outcome: .internalError("cannot build the sandbox: \(error)"), values: [], outputTruncated: false), nil)
         }

@@ -36,52 +36,59 @@ function endpoints.each(filter)
 end
 """#
 
-    func installEndpointPages(into state: LuaState) throws {
-        try state.registerModule(["tf", "endpoints"], functions: [
-            "list": { call in
-                let function = "tf.endpoints.list"
-                let filter = try Self.filter(call, function: function)
-                let planes = context.controlPlanes
-                var result = try call.returnNewArray(metatable: LuaJSON.arrayMarker)
-                if HostBridge.suspends(call) {
-                    // A worker's call is replayed after each wait: read every page in one.
-                    let pages = try api(function, call) {
-                        let source = await planes.current.endpointPages()
-                        var pages: [ListPageBytes] = []
-                        while let page = try await source.next() { pages.append(page) }
-                        return pages
-                    }
-                    for page in pages { try Self.append(page, to: &result, filter: filter, function: function, sightings: liveSightings) }
-                } else {
-                    let source = try api(function, call) { await planes.current.endpointPages() }
-                    while let page = try api(function, call, { try await source.next() }) {
-                        try Self.append(page, to: &result, filter: filter, function: function, sightings: liveSightings)
-                    }
-                }
-                return []
-            },
-            "_open": { call in
-                let filter = try Self.filter(call, function: "tf.endpoints.each")
-                let planes = context.controlPlanes, cursors = endpointCursors
-                let source = try api("tf.endpoints.each", call) { await planes.current.endpointPages() }
-                return [.integer(Int64(cursors.open(source, filter: filter)))]
-            },
-            "_page": { call in
-                let function = "tf.endpoints.each"
-                let cursors = endpointCursors
-                guard let id = try call.argument(1).integerValue, let cursor = cursors[Int(id)] else {
-                    throw ScriptError.validation(function, "this iterator was closed: at most \(EndpointCursors.maxOpen) can be open at once")
-                }
-                guard let page = try api(function, call, { try await cursor.source.next() }) else {
-                    cursors.close(Int(id))
-                    return [.nil]
-                }
-                var result = try call.returnNewArray(metatable: LuaJSON.arrayMarker)
-                try Self.append(page, to: &result, filter: cursor.filter, function: function, sightings: liveSightings)
-                return []
-            },
-        ])
-        try state.run(Self.eachSource, chunkName: "=tf.endpoints.each")
+    /// `tf.endpoints.list` and the host part of `tf.endpoints.each` (its iterator is Lua).
+    static let endpointPagesParts: [LuaHostLibrary.Part] = [
+        .module(["tf", "endpoints"], functions: [
+            "list": { call in try serving(call).list(call) },
+            "_open": { call in try serving(call).openCursor(call) },
+            "_page": { call in try serving(call).page(call) },
+        ]),
+        .chunk(eachSource, name: "=tf.endpoints.each"),
+    ]
+
+    private func list(_ call: LuaHostCall) throws -> [LuaValue] {
+        let function = "tf.endpoints.list"
+        let filter = try Self.filter(call, function: function)
+        let planes = context.controlPlanes
+        var result = try call.returnNewArray(metatable: LuaJSON.arrayMarker)
+        if HostBridge.suspends(call) {
+            // A worker's call is replayed after each wait: read every page in one.
+            let pages = try api(function, call) {
+                let source = await planes.current.endpointPages()
+                var pages: [ListPageBytes] = []
+                while let page = try await source.next() { pages.append(page) }
+                return pages
+            }
+            for page in pages { try Self.append(page, to: &result, filter: filter, function: function, sightings: liveSightings) }
+        } else {
+            let source = try api(function, call) { await planes.current.endpointPages() }
+            while let page = try api(function, call, { try await source.next() }) {
+                try Self.append(page, to: &result, filter: filter, function: function, sightings: liveSightings)
+            }
+        }
+        return []
+    }
+
+    private func openCursor(_ call: LuaHostCall) throws -> [LuaValue] {
+        let filter = try Self.filter(call, function: "tf.endpoints.each")
+        let planes = context.controlPlanes, cursors = endpointCursors
+        let source = try api("tf.endpoints.each", call) { await planes.current.endpointPages() }
+        return [.integer(Int64(cursors.open(source, filter: filter)))]
+    }
+
+    private func page(_ call: LuaHostCall) throws -> [LuaValue] {
+        let function = "tf.endpoints.each"
+        let cursors = endpointCursors
+        guard let id = try call.argument(1).integerValue, let cursor = cursors[Int(id)] else {
+            throw ScriptError.validation(function, "this iterator was closed: at most \(EndpointCursors.maxOpen) can be open at once")
+        }
+        guard let page = try api(function, call, { try await cursor.source.next() }) else {
+            cursors.close(Int(id))
+            return [.nil]
+        }
+        var result = try call.returnNewArray(metatable: LuaJSON.arrayMarker)
+        try Self.append(page, to: &result, filter: cursor.filter, function: function, sightings: liveSightings)
+        return []
     }
 
     private static func filter(_ call: LuaHostCall, function: String) throws -> EndpointFilter {

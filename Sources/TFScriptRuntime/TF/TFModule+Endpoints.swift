@@ -5,24 +5,30 @@ import TFScriptLuaHost
 import TokenFactory
 
 extension TFModule {
-    /// `tf.endpoints.get/wait` and one function per operation of the run's catalogue
-    /// (``Context/operations``: `create`, `patch`, `delete`, …).
-    func installEndpoints(into state: LuaState) throws {
-        var functions: [String: LuaHostFunction] = [
-            "get": { call in
-                let function = "tf.endpoints.get"
-                let id = try Arguments.id(call, 1, function: function)
-                let planes = context.controlPlanes
-                let endpoint = try api(function, call) { try await planes.current.endpoint(id: id) }
-                sawEndpoint(endpoint)
-                return [EndpointView.lua(endpoint)]
-            },
-            "wait": { call in try wait(call) },
+    /// `tf.endpoints.get/wait` and one function per operation of the catalogue
+    /// (``Context/operations``: `create`, `patch`, `delete`, …); the function of the operation
+    /// at index i performs the run's operation at that index.
+    static func endpointsParts(operations: [EndpointOperation]) -> [LuaHostLibrary.Part] {
+        var functions: [String: LuaHostLibrary.Function] = [
+            "get": { call in try serving(call).get(call) },
+            "wait": { call in try serving(call).wait(call) },
         ]
-        for operation in operations {
-            functions[operation.name] = { call in try perform(operation, call) }
+        for (index, operation) in operations.enumerated() {
+            functions[operation.name] = { call in
+                let module = try serving(call)
+                return try module.perform(module.operations[index], call)
+            }
         }
-        try state.registerModule(["tf", "endpoints"], functions: functions)
+        return [.module(["tf", "endpoints"], functions: functions)]
+    }
+
+    private func get(_ call: LuaHostCall) throws -> [LuaValue] {
+        let function = "tf.endpoints.get"
+        let id = try Arguments.id(call, 1, function: function)
+        let planes = context.controlPlanes
+        let endpoint = try api(function, call) { try await planes.current.endpoint(id: id) }
+        sawEndpoint(endpoint)
+        return [EndpointView.lua(endpoint)]
     }
 
     /// `tf.endpoints.<operation>([id,] [body])`: the arguments read and validated as the

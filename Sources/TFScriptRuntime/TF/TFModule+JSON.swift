@@ -2,9 +2,9 @@ import TFScriptJSON
 import TFScriptLuaHost
 
 extension TFModule {
-    /// `tf.json.encode/decode/null/array/object`.
-    func installJSON(into state: LuaState) throws {
-        try state.registerModule(["tf", "json"], functions: [
+    /// `tf.json.encode/decode/null/array/object`: they need nothing of the run.
+    static let jsonParts: [LuaHostLibrary.Part] = [
+        .module(["tf", "json"], functions: [
             "encode": { call in
                 let function = "tf.json.encode"
                 let options = try Arguments.options(call, 2, allowed: ["pretty"], function: function)
@@ -46,13 +46,13 @@ extension TFModule {
             },
             "array": { call in try mark(call, as: LuaJSON.arrayMarker, function: "tf.json.array") },
             "object": { call in try mark(call, as: LuaJSON.objectMarker, function: "tf.json.object") },
-        ], values: ["null": LuaJSON.null])
-    }
+        ], values: ["null": LuaJSON.null]),
+    ]
 
     /// The longest text `tf.json.encode` builds for a state without a memory limit.
     static let maxUnlimitedText = 1 << 30
 
-    private func mark(_ call: LuaHostCall, as marker: String, function: String) throws -> [LuaValue] {
+    private static func mark(_ call: LuaHostCall, as marker: String, function: String) throws -> [LuaValue] {
         guard call.typeName(of: 1) == "table" else {
             throw ScriptError.validation(function, "t must be a table, got \(Arguments.describe(call, 1))")
         }

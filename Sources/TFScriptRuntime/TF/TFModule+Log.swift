@@ -12,29 +12,31 @@ extension TFModule {
     /// fields, so neither control characters nor empty messages can write past the cap.
     /// Past the cap, one warning says the log was truncated and later records are dropped, so a
     /// runaway loop cannot fill a disk through journald or cron mail.
-    func installLog(into state: LuaState) throws {
-        try state.setGlobal(Self.logWriterGlobal, function: { call in
-            guard case .string(let level) = try call.argument(1), case .string(let message) = try call.argument(2) else {
-                return []
-            }
-            let text = message.lossyString
-            let logger = context.logger
-            switch logBudget.spend(Self.writtenSize(of: text) + Self.logRecordOverhead) {
-            case .dropped: return []
-            case .exhausted:
-                logger.warning("tf.log output truncated (--max-output reached); later records are dropped")
-                return []
-            case .written: break
-            }
-            switch level.lossyString {
-            case "debug": logger.debug("\(text)")
-            case "info": logger.info("\(text)")
-            case "warn": logger.warning("\(text)")
-            default: logger.error("\(text)")
-            }
+    static let logParts: [LuaHostLibrary.Part] = [
+        .global(logWriterGlobal) { call in try serving(call).writeLog(call) },
+        .chunk(logPrelude, name: "=tf.log"),
+    ]
+
+    private func writeLog(_ call: LuaHostCall) throws -> [LuaValue] {
+        guard case .string(let level) = try call.argument(1), case .string(let message) = try call.argument(2) else {
             return []
-        })
-        try state.run(Self.logPrelude, chunkName: "=tf.log")
+        }
+        let text = message.lossyString
+        let logger = context.logger
+        switch logBudget.spend(Self.writtenSize(of: text) + Self.logRecordOverhead) {
+        case .dropped: return []
+        case .exhausted:
+            logger.warning("tf.log output truncated (--max-output reached); later records are dropped")
+            return []
+        case .written: break
+        }
+        switch level.lossyString {
+        case "debug": logger.debug("\(text)")
+        case "info": logger.info("\(text)")
+        case "warn": logger.warning("\(text)")
+        default: logger.error("\(text)")
+        }
+        return []
     }
 
     static let logWriterGlobal = "__tfscript_log_write"

@@ -11,38 +11,40 @@ extension TFModule {
 
     /// `tf.parallel(items, fn [, {concurrency = 8, fail_fast = false}])`: host primitives,
     /// then the scheduler loop in Lua (``ParallelSchedulerSource``). Needs `tf.json`.
-    func installParallel(into state: LuaState) throws {
-        let runs = ParallelRuns()
-        try state.registerMetatable(Self.parallelRunMetatable, functions: [
+    static let parallelParts: [LuaHostLibrary.Part] = [
+        .metatable(parallelRunMetatable, functions: [
             "__close": { call in
-                runs.remove(try call.argument(1))?.finish()
+                try serving(call).parallelRuns.remove(try call.argument(1))?.finish()
                 return []
             },
-        ], values: ["__metatable": false])
-        try state.registerModule(["tf", "_parallel"], functions: [
+        ], values: ["__metatable": false]),
+        .module(["tf", "_parallel"], functions: [
             "begin": { call in
+                let runs = try serving(call).parallelRuns
                 let (concurrency, failFast) = try Self.parallelOptions(call)
                 let run = ParallelRun(state: call.state)
                 return [runs.add(run), .integer(Int64(concurrency)), .boolean(failFast)]
             },
             "adopt": { call in
+                let runs = try serving(call).parallelRuns
                 guard let run = runs[try call.argument(1)], let coroutine = call.coroutine(ofArgument: 2),
                       case .integer(let index) = try call.argument(3) else { return [] }
                 run.adopt(coroutine, index: Int(index))
                 return []
             },
             "wait": { call in
+                let runs = try serving(call).parallelRuns
                 guard let run = runs[try call.argument(1)] else { return [.table(LuaTable())] }
                 let ready = try run.wait(block: try call.argument(2) == .boolean(true))
                 return [.table(LuaTable(array: ready.map { .integer(Int64($0)) }))]
             },
             "drain": { call in
-                try runs[try call.argument(1)]?.drain()
+                try serving(call).parallelRuns[try call.argument(1)]?.drain()
                 return []
             },
-        ], values: ["suspended": ParallelRun.suspendedMarker])
-        try state.run(ParallelSchedulerSource.source, chunkName: ParallelSchedulerSource.chunkName)
-    }
+        ], values: ["suspended": ParallelRun.suspendedMarker]),
+        .chunk(ParallelSchedulerSource.source, name: ParallelSchedulerSource.chunkName),
+    ]
 
     /// Checks `tf.parallel`'s arguments; errors name the script line that called it.
     private static func parallelOptions(_ call: LuaHostCall) throws -> (concurrency: Int, failFast: Bool) {
@@ -82,7 +84,8 @@ extension TFModule {
 }
 
 /// The `tf.parallel` calls running now (nested calls each have their own), by handle.
-final class ParallelRuns {
+/// Used on its state's thread only.
+final class ParallelRuns: @unchecked Sendable {
     private var runs: [Int64: ParallelRun] = [:]
     private var nextID: Int64 = 1
 

@@ -5,9 +5,9 @@ extension TFModule {
     /// `tf.show(rows [, columns])`: prints records as an aligned table (``RecordTable``) on the
     /// script's output, counted against the output cap like `print`, and stopped by the
     /// script's limits like Lua code (``LuaHostWork``).
-    func installShow(into state: LuaState) throws {
-        try state.registerModule(["tf"], functions: ["show": { call in try show(call) }])
-    }
+    static let showParts: [LuaHostLibrary.Part] = [
+        .module(["tf"], functions: ["show": { call in try serving(call).show(call) }]),
+    ]
 
     private func show(_ call: LuaHostCall) throws -> [LuaValue] {
         let function = "tf.show"

@@ -4,23 +4,25 @@ import TokenFactory
 
 extension TFModule {
     /// `tf.templates.list([filter])` and `tf.templates.spec(template [, fields])`.
-    func installTemplates(into state: LuaState) throws {
-        try state.registerModule(["tf", "templates"], functions: [
-            "list": { call in
-                let function = "tf.templates.list"
-                let filter: TemplateFilter
-                do {
-                    let json = call.argumentCount >= 1 && call.typeName(of: 1) != "nil"
-                        ? try Arguments.json(call, 1, name: "filter", function: function) : nil
-                    filter = try TemplateFilter(json: json)
-                } catch let error as EndpointFilter.FilterError {
-                    throw ScriptError.validation(function, error.message)
-                }
-                let templates = try catalogue(function, call).templates.filter(filter.matches)
-                return [.table(LuaTable(array: templates.map(LuaJSON.luaValue), metatableName: LuaJSON.arrayMarker))]
-            },
-            "spec": { call in try templateSpec(call) },
-        ])
+    static let templatesParts: [LuaHostLibrary.Part] = [
+        .module(["tf", "templates"], functions: [
+            "list": { call in try serving(call).templates(call) },
+            "spec": { call in try serving(call).templateSpec(call) },
+        ]),
+    ]
+
+    private func templates(_ call: LuaHostCall) throws -> [LuaValue] {
+        let function = "tf.templates.list"
+        let filter: TemplateFilter
+        do {
+            let json = call.argumentCount >= 1 && call.typeName(of: 1) != "nil"
+                ? try Arguments.json(call, 1, name: "filter", function: function) : nil
+            filter = try TemplateFilter(json: json)
+        } catch let error as EndpointFilter.FilterError {
+            throw ScriptError.validation(function, error.message)
+        }
+        let templates = try catalogue(function, call).templates.filter(filter.matches)
+        return [.table(LuaTable(array: templates.map(LuaJSON.luaValue), metatableName: LuaJSON.arrayMarker))]
     }
 
     /// The run's template catalogue (read once, then cached; see ``TemplateCache``).

@@ -55,6 +55,8 @@ public struct TFModule: Sendable {
     /// The operations `tf.endpoints` has functions for (``Context/operations`` of the run it
     /// was made for).
     package let operations: [EndpointOperation]
+    /// The state's `tf.parallel` calls now.
+    let parallelRuns = ParallelRuns()
 
     /// One run's context and what the run's calls keep (iterators, the catalogue, sightings).
     struct Run: Sendable {
@@ -140,24 +142,53 @@ public struct TFModule: Sendable {
     }
 
     /// The functions, metatables and host Lua code of `tf`: what does not depend on the run.
+    /// They come from the catalogue's library (``library(operations:)``) and find this module
+    /// through the state (``serving(_:)``).
     package func installFunctions(into state: LuaState) throws {
-        try state.registerMetatable(LuaJSON.arrayMarker)
-        try state.registerMetatable(LuaJSON.objectMarker)
-        try state.registerMetatable(ScriptError.metatableName, functions: [
-            "__tostring": { call in
-                guard case .table(let table) = try call.argument(1) else { return ["tf error"] }
-                return [.string(LuaString(ScriptError.render(table)))]
-            }
-        ])
-        try installEndpoints(into: state)
-        try installEndpointPages(into: state)
-        try installTemplates(into: state)
-        try installJSON(into: state)
-        try installLog(into: state)
-        try installParallel(into: state)
-        try installShow(into: state)
-        try state.registerModule(["tf"], functions: ["sleep": sleep])
+        state.hostContext = self
+        try state.install(Self.library(operations: operations))
     }
+
+    /// The module a library function serves: the one installed in the calling state.
+    static func serving(_ call: LuaHostCall) throws -> TFModule {
+        guard let module = call.state.hostContext as? TFModule else {
+            throw UnboundModule()
+        }
+        return module
+    }
+
+    /// The `tf` library of a catalogue (by operation names): made once per catalogue and
+    /// process, installed into every state (issue 21: making ~50 closures per state was most
+    /// of building one).
+    static func library(operations: [EndpointOperation]) -> LuaHostLibrary {
+        let names = operations.map(\.name)
+        return libraries.withLock { libraries in
+            if let library = libraries[names] { return library }
+            let library = LuaHostLibrary(
+                [
+                    .metatable(LuaJSON.arrayMarker),
+                    .metatable(LuaJSON.objectMarker),
+                    .metatable(ScriptError.metatableName, functions: [
+                        "__tostring": { call in
+                            guard case .table(let table) = try call.argument(1) else { return ["tf error"] }
+                            return [.string(LuaString(ScriptError.render(table)))]
+                        }
+                    ]),
+                ]
+                    + endpointsParts(operations: operations) + endpointPagesParts + templatesParts + jsonParts + logParts
+                    + parallelParts + showParts
+                    + [.module(["tf"], functions: ["sleep": { call in try serving(call).sleep(call) }])])
+            libraries[names] = library
+            return library
+        }
+    }
+
+    private struct UnboundModule: Error, CustomStringConvertible {
+        var description: String { "tfscript internal error: a tf function was called in a state without the tf module" }
+    }
+
+    /// The libraries made so far, by catalogue (few: the built-in one, and those tests add).
+    private static let libraries = Mutex<[[String]: LuaHostLibrary]>([:])
 
     /// `tf.dry_run` and `tf.version`, the run's values.
     private func installValues(into state: LuaState) throws {
