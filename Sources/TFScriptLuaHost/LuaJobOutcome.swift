@@ -24,7 +24,10 @@ final class JobOutcome<T: Sendable>: @unchecked Sendable { // `result` and `cont
 
     /// The result, if the job delivers it within ``JobWatchers/limit`` (and a watcher's place is free).
     func awaitBriefly() -> Result<T, any Error>? {
-        guard JobWatchers.count.wrappingAdd(1, ordering: .relaxed).newValue <= JobWatchers.most else {
+        // Only a caller whose job is the only one: with more jobs in flight the cores are busy
+        // with them, and watching would take their time.
+        guard JobWatchers.inFlight.load(ordering: .relaxed) <= 1,
+              JobWatchers.count.wrappingAdd(1, ordering: .relaxed).newValue <= JobWatchers.most else {
             JobWatchers.count.wrappingSubtract(1, ordering: .relaxed)
             return nil
         }
@@ -49,6 +52,8 @@ final class JobOutcome<T: Sendable>: @unchecked Sendable { // `result` and `cont
 /// Callers watching for a result now (``JobOutcome/awaitBriefly()``), and how many may.
 enum JobWatchers {
     static let count = Atomic<Int>(0)
+    /// Pooled jobs submitted whose callers have not had their result yet.
+    static let inFlight = Atomic<Int>(0)
     static let most = ProcessInfo.processInfo.activeProcessorCount / 2
     /// How long a caller watches for its result before it suspends: longer than a small run,
     /// far shorter than anything that waits for the network.

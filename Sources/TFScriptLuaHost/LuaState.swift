@@ -30,7 +30,7 @@ public final class LuaState {
     var outputBox: OutputSinkBox?
     /// What the host keeps in the state for its functions: a ``LuaHostLibrary``'s functions
     /// serve every state they are installed in and find their run here (the `tf` module's).
-    public var hostContext: (any Sendable)?
+    package var hostContext: (any Sendable)?
 
     /// Builds a state: allocator with the memory limit, count hook, then the sandboxed library.
     /// Throws if the sandbox cannot be built or its self-check fails (never run a script then).

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs Lua work on a dedicated thread with a large stack, from async code.
 ///
@@ -56,6 +57,8 @@ public enum LuaThread {
             }
         }
         let outcome = JobOutcome<T>()
+        JobWatchers.inFlight.wrappingAdd(1, ordering: .relaxed)
+        defer { JobWatchers.inFlight.wrappingSubtract(1, ordering: .relaxed) }
         LuaThreadPool.shared.submit {
             var afterwards: (() -> Void)?
             outcome.deliver(Result {

@@ -20,7 +20,8 @@ internal import TFScriptLuaShims
 ///
 /// What a job leaves on its thread is its stack memory, which no Lua state can reach (each
 /// run builds and closes its own state inside the job). Pages deeper than ``keptStack`` are
-/// given back after each job (`tfs_thread_stack_trim`), so the pool holds no deep run's peak.
+/// given back when the thread goes to sleep (`tfs_thread_stack_trim`), so an idle pool holds
+/// no deep run's peak; a thread taking runs in a row reuses its pages.
 final class LuaThreadPool: Sendable {
     /// A job's main part; what it returns runs next on the same thread, before the thread
     /// takes another job, so it must be short (a job waiting in the queue waits for it).
@@ -59,6 +60,10 @@ final class LuaThreadPool: Sendable {
     private let state = Mutex(State())
     /// `jobs.count`, for threads that look for work without taking the lock each time.
     private let queued = Atomic<Int>(0)
+    /// Whether an idle thread is looking for work now (``lookForWork``).
+    private let looking = Atomic<Bool>(false)
+    /// Jobs running now (their main part).
+    private let running = Atomic<Int>(0)
 
     init(stackSize: Int, maxIdle: Int, idleTimeout: DispatchTimeInterval) {
         self.stackSize = stackSize
@@ -106,10 +111,11 @@ final class LuaThreadPool: Sendable {
     private func loop() {
         let me = Sleeper()
         while let job = nextJob(me) {
+            running.wrappingAdd(1, ordering: .relaxed)
             let afterwards = job()
+            running.wrappingSubtract(1, ordering: .relaxed)
             state.withLock { $0.awake += 1 }
             afterwards?()
-            tfs_thread_stack_trim(Self.keptStack)
         }
     }
 
@@ -120,8 +126,14 @@ final class LuaThreadPool: Sendable {
         enum Next { case run(Job), sleep, leave }
         while true {
             if let job = state.withLock({ take(&$0) }) { return job }
-            let until = ContinuousClock.now.advanced(by: Self.lookForWork)
-            while queued.load(ordering: .acquiring) == 0, ContinuousClock.now < until { sched_yield() }
+            // One thread looks at a time, and only while no job runs: runs in a row leave the
+            // pool idle between them; while jobs run, looking would only take their cores.
+            if running.load(ordering: .relaxed) == 0,
+               looking.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+                let until = ContinuousClock.now.advanced(by: Self.lookForWork)
+                while queued.load(ordering: .acquiring) == 0, ContinuousClock.now < until { sched_yield() }
+                looking.store(false, ordering: .releasing)
+            }
             let next: Next = state.withLock { state in
                 if let job = take(&state) { return .run(job) }
                 state.awake -= 1
@@ -135,7 +147,7 @@ final class LuaThreadPool: Sendable {
             switch next {
             case .run(let job): return job
             case .leave: return nil
-            case .sleep: break
+            case .sleep: tfs_thread_stack_trim(Self.keptStack)
             }
             if me.wake.wait(timeout: .now() + idleTimeout) == .timedOut {
                 let leaving = state.withLock { state in

@@ -9,13 +9,18 @@
 #include <unistd.h>
 
 void tfs_thread_stack_trim(size_t keep) {
-    pthread_attr_t attr;
-    if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
-    void *base = NULL;
-    size_t size = 0;
-    int ok = pthread_attr_getstack(&attr, &base, &size) == 0;
-    pthread_attr_destroy(&attr);
-    if (!ok || !base) return;
+    // The stack's bounds, found once per thread (pthread_getattr_np asks the kernel for the
+    // thread's CPU affinity each time).
+    static __thread void *base;
+    static __thread size_t size;
+    if (!base) {
+        pthread_attr_t attr;
+        if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
+        int ok = pthread_attr_getstack(&attr, &base, &size) == 0;
+        pthread_attr_destroy(&attr);
+        if (!ok) base = NULL;
+        if (!base) return;
+    }
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     uintptr_t low = ((uintptr_t)base + page - 1) & ~(page - 1);
     // The frame address, never a local's: under AddressSanitizer's use-after-return detection
