@@ -43,6 +43,19 @@ extension LuaState {
     /// Loads host code: its cached bytecode, or the source (checked and compiled as a
     /// script's would be), whose bytecode is then kept for the next state.
     func loadHostChunk(_ source: String, chunkName: String) throws(LuaError) -> LuaFunctionReference {
+        LuaFunctionReference(popping: try pushHostChunk(source, chunkName: chunkName))
+    }
+
+    /// Runs host code for its effects (a library's prelude): loaded as ``loadHostChunk(_:chunkName:)``
+    /// loads it, called with no arguments and no results, without a reference to the function.
+    func runHostChunk(_ source: String, chunkName: String) throws(LuaError) {
+        let stack = try pushHostChunk(source, chunkName: chunkName)
+        let status = tfs_pcall_traceback(L, 0, 0)
+        _ = try finishCall(on: stack, status: status, base: stack.top - (status == LUA_OK ? 0 : 1))
+    }
+
+    /// ``loadHostChunk(_:chunkName:)``, leaving the function on the stack.
+    private func pushHostChunk(_ source: String, chunkName: String) throws(LuaError) -> LuaStack {
         let key = HostChunkCache.Key(source: source, chunkName: chunkName)
         guard let bytes = HostChunkCache.bytecode(for: key) else {
             var text = source
@@ -59,15 +72,14 @@ extension LuaState {
                 HostChunkCache.keep(Array(UnsafeRawBufferPointer(start: dumped, count: size)), for: key)
                 tfs_free_dump(dumped)
             }
-            return LuaFunctionReference(popping: stack)
+            return stack
         }
-        let stack = try pushChunk { L in
+        return try pushChunk { L in
             bytes.withUnsafeBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { chars in
                     tfs_load_host_binary(L, chars.baseAddress!, chars.count, chunkName)
                 }
             }
         }
-        return LuaFunctionReference(popping: stack)
     }
 }

@@ -17,8 +17,8 @@ public final class LuaHostLibrary: Sendable {
     /// One step of installing a library.
     public struct Part: Sendable {
         enum Kind: Sendable {
-            case module([String], functions: [(String, HostFunctionBox)], values: [(String, LuaValue)])
-            case metatable(String, functions: [(String, HostFunctionBox)], values: [(String, LuaValue)])
+            case module([String], functions: HostFunctionTable, values: [(String, LuaValue)])
+            case metatable(String, functions: HostFunctionTable, values: [(String, LuaValue)])
             case global(String, HostFunctionBox)
             case chunk(String, name: String)
         }
@@ -48,8 +48,8 @@ public final class LuaHostLibrary: Sendable {
             Part(kind: .chunk(source, name: name))
         }
 
-        private static func boxes(_ functions: [String: Function]) -> [(String, HostFunctionBox)] {
-            functions.sorted { $0.key < $1.key }.map { ($0.key, HostFunctionBox(body: $0.value)) }
+        private static func boxes(_ functions: [String: Function]) -> HostFunctionTable {
+            HostFunctionTable(functions.sorted { $0.key < $1.key }.map { ($0.key, HostFunctionBox(body: $0.value)) })
         }
 
         private static func sorted(_ values: [String: LuaValue]) -> [(String, LuaValue)] {
@@ -79,7 +79,7 @@ extension LuaState {
             case .global(let name, let function):
                 try setGlobal(name, box: function)
             case .chunk(let source, let name):
-                _ = try run(source, chunkName: name)
+                try runHostChunk(source, chunkName: name)
             }
         }
     }

@@ -13,20 +13,17 @@ extension LuaState {
     }
 
     /// Boxes for functions this state owns, in name order.
-    private func ownedBoxes(_ functions: [String: LuaHostFunction]) -> [(String, HostFunctionBox)] {
-        let boxes = functions.sorted { $0.key < $1.key }.map { ($0.key, HostFunctionBox(body: $0.value)) }
-        hostFunctions += boxes.map(\.1)
-        return boxes
+    private func ownedBoxes(_ functions: [String: LuaHostFunction]) -> HostFunctionTable {
+        let table = HostFunctionTable(functions.sorted { $0.key < $1.key }.map { ($0.key, HostFunctionBox(body: $0.value)) })
+        ownedTables.append(table)
+        return table
     }
 
     /// ``registerModule(_:functions:values:)`` with the functions boxed already.
-    func addToModule(_ path: [String], functions: [(String, HostFunctionBox)], values: [(String, LuaValue)]) throws {
-        try withModuleTable(path, creating: true, sizeHint: functions.count + values.count) { stack in
-            for (name, box) in functions {
-                stack.push(string: name)
-                push(box, on: stack)
-                lua_rawset(L, -3)
-            }
+    func addToModule(_ path: [String], functions: HostFunctionTable, values: [(String, LuaValue)]) throws {
+        try withModuleTable(path, creating: true, sizeHint: functions.boxes.count + values.count) { stack in
+            try stack.ensure(Int32(3))
+            functions.set(on: L)
             for (name, value) in values {
                 stack.push(string: name)
                 try stack.push(value)
@@ -95,18 +92,14 @@ extension LuaState {
     }
 
     /// ``registerMetatable(_:functions:values:)`` with the functions boxed already.
-    func defineMetatable(_ name: String, functions: [(String, HostFunctionBox)], values: [(String, LuaValue)]) throws {
+    func defineMetatable(_ name: String, functions: HostFunctionTable, values: [(String, LuaValue)]) throws {
         let stack = LuaStack(L: L, state: self)
         let base = stack.top
         defer { lua_settop(L, base) }
         try relaxed {
             try stack.ensure(Int32(6))
             if luaL_newmetatable(L, name) != 0 { tfs_lock_metatable(L) }
-            for (key, box) in functions {
-                stack.push(string: key)
-                push(box, on: stack)
-                lua_rawset(L, -3)
-            }
+            functions.set(on: L)
             for (key, value) in values {
                 stack.push(string: key)
                 try stack.push(value)

@@ -83,6 +83,14 @@ void tfs_push_host_function(lua_State *L, void *context) {
     lua_pushcclosure(L, tfs_trampoline, 1);
 }
 
+void tfs_set_host_functions(lua_State *L, const char *const *names, const size_t *lengths, void *const *contexts, int count) {
+    for (int i = 0; i < count; i++) {
+        lua_pushlstring(L, names[i], lengths[i]);
+        tfs_push_host_function(L, contexts[i]);
+        lua_rawset(L, -3);
+    }
+}
+
 // ---- error text ----
 
 /// Text of an error object; may raise (a throwing __tostring), so it runs under lua_pcall.

@@ -89,6 +89,9 @@ void tfs_output_write(lua_State *L, const char *bytes, size_t count);
 // ---- host functions ----
 /// Pushes a Lua function that calls the dispatcher with `context`. Allocates: call relaxed.
 void tfs_push_host_function(lua_State *L, void *context);
+/// Sets `count` fields of the table on top, rawly: names[i] (lengths[i] bytes) to a host
+/// function calling the dispatcher with contexts[i]. Allocates: call relaxed.
+void tfs_set_host_functions(lua_State *L, const char *const *names, const size_t *lengths, void *const *contexts, int count);
 /// Calls the function below `nargs` arguments under lua_pcall with a traceback handler.
 /// On error the error value is on top; tfs_push_last_error_text pushes its text and traceback.
 int tfs_pcall_traceback(lua_State *L, int nargs, int nresults);
