@@ -13,6 +13,15 @@ import Synchronization
 /// thread carries nothing from one body to the next but its stack memory, which Lua cannot
 /// read: every run still uses a state of its own and closes it.
 public enum LuaThread {
+    /// Runs `work` on a pooled thread of its own; nobody waits for it. For work that must not
+    /// hold up the next job of the thread it comes from (closing a large state).
+    package static func detached(_ work: @escaping @Sendable () -> Void) {
+        LuaThreadPool.shared.submit {
+            work()
+            return nil
+        }
+    }
+
     /// The default stack size: deep Lua recursion and nested value copies need more than 512 KiB.
     public static let defaultStackSize = 64 << 20
 

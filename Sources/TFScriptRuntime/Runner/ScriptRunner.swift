@@ -81,8 +81,17 @@ public struct ScriptRunner: Sendable {
         do {
             return try await LuaThread.run(deferring: {
                 var (completion, state) = runner.runOnLuaThread(ticket: ticket)
-                // After the caller has its result: close the state.
-                return (completion, { if state != nil { state = nil } })
+                // After the caller has its result: close the state. A large one is closed on
+                // a thread of its own: the next job may be waiting for this thread.
+                return (completion, {
+                    guard let used = state?.memoryUsed else { return }
+                    guard used > Self.closedInPlace else {
+                        state = nil
+                        return
+                    }
+                    let closing = ClosingState(state.take()!)
+                    LuaThread.detached { closing.close() }
+                })
             }, meanwhile: {
                 // While the run goes on, the caller builds the next run's state.
                 if let ahead { ahead.states.prepare(ahead.shape, ticket: ticket) { try runner.buildAhead(ahead) } }
@@ -90,6 +99,18 @@ public struct ScriptRunner: Sendable {
         } catch {
             return Completion(outcome: .internalError("\(error)"), values: [], outputTruncated: false)
         }
+    }
+
+    /// The most memory a state may hold to be closed on its run's thread right after the run
+    /// (a few hundred microseconds at most); larger ones are closed on another.
+    static let closedInPlace = 1 << 20
+
+    /// A state on its way to be closed on another thread, which is then its only user: the
+    /// last reference, dropped there by ``close()``.
+    private final class ClosingState: @unchecked Sendable {
+        private var state: LuaState?
+        init(_ state: LuaState) { self.state = state }
+        func close() { state = nil }
     }
 
     /// The largest script source read (the sandbox compiles at most this much at once, see
