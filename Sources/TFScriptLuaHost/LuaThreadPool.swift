@@ -126,9 +126,10 @@ final class LuaThreadPool: Sendable {
         enum Next { case run(Job), sleep, leave }
         while true {
             if let job = state.withLock({ take(&$0) }) { return job }
-            // One thread looks at a time, and only while no job runs: runs in a row leave the
-            // pool idle between them; while jobs run, looking would only take their cores.
-            if running.load(ordering: .relaxed) == 0,
+            // One thread looks at a time, and only for runs in a row: while no job runs and at
+            // most one caller waits (the one whose next run is coming). With more runs in
+            // flight, their callers and jobs have the cores' work; looking would take it.
+            if running.load(ordering: .relaxed) == 0, JobWatchers.inFlight.load(ordering: .relaxed) <= 1,
                looking.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
                 let until = ContinuousClock.now.advanced(by: Self.lookForWork)
                 while queued.load(ordering: .acquiring) == 0, ContinuousClock.now < until { sched_yield() }
