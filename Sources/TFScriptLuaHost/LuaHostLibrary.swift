@@ -21,6 +21,7 @@ public final class LuaHostLibrary: Sendable {
             case metatable(String, functions: HostFunctionTable, values: [(String, LuaValue)])
             case global(String, HostFunctionBox)
             case chunk(String, name: String)
+            case table([String], size: Int)
         }
         let kind: Kind
 
@@ -41,6 +42,13 @@ public final class LuaHostLibrary: Sendable {
         /// A global function, set rawly.
         public static func global(_ name: String, _ function: @escaping Function) -> Part {
             Part(kind: .global(name, HostFunctionBox(body: function)))
+        }
+
+        /// The (nested) global table at `path`, made with room for `size` fields when missing,
+        /// so that parts adding to it later do not grow it step by step.
+        public static func table(_ path: [String], size: Int) -> Part {
+            precondition(!path.isEmpty, "a module needs a name")
+            return Part(kind: .table(path, size: size))
         }
 
         /// Host Lua code run once per state (compiled once per process; see ``LuaState/run(_:chunkName:arguments:)``).
@@ -78,6 +86,8 @@ extension LuaState {
                 try defineMetatable(name, functions: functions, values: values)
             case .global(let name, let function):
                 try setGlobal(name, box: function)
+            case .table(let path, let size):
+                try withModuleTable(path, creating: true, sizeHint: size) { _ in }
             case .chunk(let source, let name):
                 try runHostChunk(source, chunkName: name)
             }

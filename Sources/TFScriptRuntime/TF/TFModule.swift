@@ -166,6 +166,10 @@ public struct TFModule: Sendable {
             if let library = libraries[names] { return library }
             let library = LuaHostLibrary(
                 [
+                    // At their final sizes: `tf` (its modules, functions and the run's values)
+                    // and `tf.endpoints` (the catalogue's functions, list and each).
+                    .table(["tf"], size: 16),
+                    .table(["tf", "endpoints"], size: operations.count + 8),
                     .metatable(LuaJSON.arrayMarker),
                     .metatable(LuaJSON.objectMarker),
                     .metatable(ScriptError.metatableName, functions: [
