@@ -40,19 +40,19 @@ struct RunResidueTests {
         #expect(engine.statesBuiltAhead == 0)
     }
 
-    @Test("states too large to close on their run's thread are closed on another: 200 runs of 2 MiB leave none")
+    @Test("states too large to close on their run's thread are closed on another: 100 runs of 2 MiB leave none")
     func largeStatesClosed() async throws {
         let engine = try await ScriptEngine(controlPlane: .unconfigured(
             TokenFactoryError(kind: .configuration, message: "no control plane in this test")))
         let script = "local t = {} for i = 1, 2000 do t[i] = ('x'):rep(1000) .. i end return #t"
         _ = await engine.run(.text(script))
         let states = LuaState.liveCount
-        for _ in 0..<200 {
+        for _ in 0..<100 {
             let result = await engine.run(.text(script))
             #expect(result.values == [.integer(2000)])
         }
         // Closing happens after each run has returned, on a pooled thread: give the last ones
-        // a moment (a leak is 200 states, far beyond the slack).
+        // a moment (a leak is 100 states, beyond the slack).
         let deadline = ContinuousClock.now + .seconds(10)
         while LuaState.liveCount > states + Self.slack, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(LuaState.liveCount <= states + Self.slack, "states still open: \(LuaState.liveCount), before: \(states)")
