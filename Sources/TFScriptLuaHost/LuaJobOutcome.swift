@@ -7,8 +7,8 @@ import Synchronization
 /// threads; on a virtual machine that wake costs tens of microseconds, more than a small run
 /// (issue 21). So the caller first watches for the result for a short while
 /// (``awaitBriefly()``), yielding its core, and suspends only when the job takes longer.
-/// At most one caller per two cores watches at once, so watching never takes the cores the
-/// jobs need; on one core no caller watches.
+/// Only a caller whose run is the only one in flight watches, so watching never takes the
+/// cores other runs need; on one core no caller watches.
 final class JobOutcome<T: Sendable>: @unchecked Sendable { // `result` and `continuation` are published by `phase`
     private enum Phase: UInt8, AtomicRepresentable { case pending, delivered, parked }
     private let phase = Atomic<Phase>(.pending)
@@ -22,16 +22,11 @@ final class JobOutcome<T: Sendable>: @unchecked Sendable { // `result` and `cont
         if !delivered { continuation!.resume(with: result) }
     }
 
-    /// The result, if the job delivers it within ``JobWatchers/limit`` (and a watcher's place is free).
+    /// The result, if the job delivers it within ``JobWatchers/limit`` and its run is the only
+    /// one in flight (with more, the cores are busy with them, and watching would take their
+    /// time); nil otherwise.
     func awaitBriefly() -> Result<T, any Error>? {
-        // Only a caller whose job is the only one: with more jobs in flight the cores are busy
-        // with them, and watching would take their time.
-        guard JobWatchers.inFlight.load(ordering: .relaxed) <= 1,
-              JobWatchers.count.wrappingAdd(1, ordering: .relaxed).newValue <= JobWatchers.most else {
-            JobWatchers.count.wrappingSubtract(1, ordering: .relaxed)
-            return nil
-        }
-        defer { JobWatchers.count.wrappingSubtract(1, ordering: .relaxed) }
+        guard JobWatchers.enabled, JobWatchers.inFlight.load(ordering: .relaxed) <= 1 else { return nil }
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: JobWatchers.limit)
         while true {
@@ -49,12 +44,12 @@ final class JobOutcome<T: Sendable>: @unchecked Sendable { // `result` and `cont
     }
 }
 
-/// Callers watching for a result now (``JobOutcome/awaitBriefly()``), and how many may.
+/// When callers watch for their result (``JobOutcome/awaitBriefly()``).
 enum JobWatchers {
-    static let count = Atomic<Int>(0)
-    /// Pooled jobs submitted whose callers have not had their result yet.
+    /// Jobs submitted whose callers have not had their result yet.
     static let inFlight = Atomic<Int>(0)
-    static let most = ProcessInfo.processInfo.activeProcessorCount / 2
+    /// Whether callers watch at all: not on one core, where watching delays the job.
+    static let enabled = ProcessInfo.processInfo.activeProcessorCount > 1
     /// How long a caller watches for its result before it suspends: longer than a small run,
     /// far shorter than anything that waits for the network.
     static let limit: Duration = .microseconds(100)

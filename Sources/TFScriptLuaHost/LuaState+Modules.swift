@@ -15,7 +15,7 @@ extension LuaState {
     /// Boxes for functions this state owns, in name order.
     private func ownedBoxes(_ functions: [String: LuaHostFunction]) -> HostFunctionTable {
         let table = HostFunctionTable(functions.sorted { $0.key < $1.key }.map { ($0.key, HostFunctionBox(body: $0.value)) })
-        ownedTables.append(table)
+        hostFunctions += table.boxes // the names are needed only while they are set
         return table
     }
 

@@ -16,8 +16,6 @@ public final class LuaState {
     public internal(set) var interruptHandle: LuaInterruptHandle
     /// Host closures owned by the state; Lua closures point at them unretained.
     var hostFunctions: [HostFunctionBox] = []
-    /// Tables of host closures owned by the state (``registerModule(_:functions:values:)``).
-    var ownedTables: [HostFunctionTable] = []
     /// Libraries installed into the state (``install(_:)``): kept while it lives, as Lua
     /// closures point at their functions unretained.
     var libraries: [LuaHostLibrary] = []

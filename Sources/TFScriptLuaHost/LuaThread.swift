@@ -48,27 +48,8 @@ public enum LuaThread {
         deferring body: @escaping @Sendable () throws -> (T, (() -> Void)?),
         meanwhile: () -> Void = {}
     ) async throws -> T {
-        guard stackSize == defaultStackSize && name == "tfscript.lua" else {
-            return try await withCheckedThrowingContinuation { continuation in
-                let thread = Thread {
-                    var afterwards: (() -> Void)?
-                    continuation.resume(with: Result {
-                        let (value, then) = try body()
-                        afterwards = then
-                        return value
-                    })
-                    afterwards?()
-                }
-                thread.name = name
-                thread.stackSize = stackSize
-                thread.start()
-                meanwhile()
-            }
-        }
         let outcome = JobOutcome<T>()
-        JobWatchers.inFlight.wrappingAdd(1, ordering: .relaxed)
-        defer { JobWatchers.inFlight.wrappingSubtract(1, ordering: .relaxed) }
-        LuaThreadPool.shared.submit {
+        let job: LuaThreadPool.Job = {
             var afterwards: (() -> Void)?
             outcome.deliver(Result {
                 let (value, then) = try body()
@@ -76,6 +57,16 @@ public enum LuaThread {
                 return value
             })
             return afterwards
+        }
+        JobWatchers.inFlight.wrappingAdd(1, ordering: .relaxed)
+        defer { JobWatchers.inFlight.wrappingSubtract(1, ordering: .relaxed) }
+        if stackSize == defaultStackSize && name == "tfscript.lua" {
+            LuaThreadPool.shared.submit(job)
+        } else {
+            let thread = Thread { job()?() }
+            thread.name = name
+            thread.stackSize = stackSize
+            thread.start()
         }
         meanwhile()
         if let result = outcome.awaitBriefly() { return try result.get() }
