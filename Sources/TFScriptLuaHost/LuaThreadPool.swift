@@ -27,10 +27,13 @@ final class LuaThreadPool: Sendable {
     /// takes another job, so it must be short (a job waiting in the queue waits for it).
     typealias Job = @Sendable () -> (() -> Void)?
 
-    /// The one pool of default-sized Lua threads.
+    /// The one pool of default-sized Lua threads. As many may wait idle as runs a busy app
+    /// keeps in flight: with only 2 × cores, 8 tasks running scripts in a loop ended a thread
+    /// and started another every ~12 runs (a 64 MiB mapping, its first pages, a thread start;
+    /// issue 21). An idle thread costs its few touched stack pages, and leaves after 30 s.
     static let shared = LuaThreadPool(
         stackSize: LuaThread.defaultStackSize,
-        maxIdle: max(4, ProcessInfo.processInfo.activeProcessorCount * 2),
+        maxIdle: max(16, ProcessInfo.processInfo.activeProcessorCount * 8),
         idleTimeout: .seconds(30))
 
     let stackSize: Int
@@ -55,6 +58,8 @@ final class LuaThreadPool: Sendable {
         var awake = 0
         var sleeping: [Sleeper] = []
         var threads = 0
+        /// Threads started so far.
+        var started = 0
     }
 
     private let state = Mutex(State())
@@ -73,6 +78,9 @@ final class LuaThreadPool: Sendable {
 
     /// Threads the pool has now, busy or idle (for tests: runs must not leave threads behind).
     var threadCount: Int { state.withLock { $0.threads } }
+    /// Threads the pool has started since the process began (for tests: runs in a loop reuse
+    /// the threads they have, they do not end one and start another).
+    var startedCount: Int { state.withLock { $0.started } }
 
     /// Queues `job` for an awake thread, waking or starting one when every awake thread
     /// already has a job coming.
@@ -85,6 +93,7 @@ final class LuaThreadPool: Sendable {
             state.awake += 1
             if let sleeper = state.sleeping.popLast() { return .wake(sleeper) }
             state.threads += 1
+            state.started += 1
             return .thread
         }
         switch start {

@@ -8,6 +8,21 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+// Whether any page in [low, high) is resident. Asking is far cheaper than giving back a range
+// that holds none (what almost every run leaves): the kernel skips unpopulated page tables for
+// mincore, while madvise made it flush other CPUs' TLBs each time a thread went to sleep.
+static int any_resident(uintptr_t low, uintptr_t high, uintptr_t page) {
+    unsigned char pages[4096];
+    for (uintptr_t start = low; start < high;) {
+        uintptr_t span = (high - start) / page < sizeof pages ? high - start : sizeof pages * page;
+        if (mincore((void *)start, span, pages) != 0) return 1;
+        for (size_t i = 0; i < (span + page - 1) / page; i++)
+            if (pages[i] & 1) return 1;
+        start += span;
+    }
+    return 0;
+}
+
 void tfs_thread_stack_trim(size_t keep) {
     // The stack's bounds, found once per thread (pthread_getattr_np asks the kernel for the
     // thread's CPU affinity each time).
@@ -29,5 +44,5 @@ void tfs_thread_stack_trim(size_t keep) {
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
     if (sp < low + keep || sp > (uintptr_t)base + size) return;
     uintptr_t high = (sp - keep) & ~(page - 1);
-    if (high > low) madvise((void *)low, high - low, MADV_DONTNEED);
+    if (high > low && any_resident(low, high, page)) madvise((void *)low, high - low, MADV_DONTNEED);
 }
