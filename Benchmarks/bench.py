@@ -12,6 +12,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import socket
 import ssl
 import statistics
@@ -465,15 +466,23 @@ def embed_rows(work, quick, compare=None):
     subprocess.run(["cc", "-O2", "-o", host, os.path.join(BENCH, "baselines", "plain_host.c")] + lua_static_flags() + ["-lpthread"],
                    check=True)
     runs = 500 if quick else EMBED_RUNS
+    rounds = "1" if quick else "3"
     seq, floor, conc, floor_conc, other_seq, other_conc = [], [], [], [], [], []
+    # What a second core adds: the same on one CPU (taskset), for the scaling rows.
+    one_cpu = ["taskset", "-c", "0"] if shutil.which("taskset") and (os.cpu_count() or 1) > 1 else None
+    seq_one, conc_one, floor_conc_one = [], [], []
     for _ in range(1 if quick else 5):  # interleaved, so drift in machine load hits all alike
         seq.append(first_number([bench, "sequential", str(runs)])[0] / 1e6)
         floor.append(first_number([host, "--floor", str(runs)])[0] / 1e6)
-        conc.append(first_number([bench, "concurrent", "1" if quick else "3"])[0] / 1e6)
+        conc.append(first_number([bench, "concurrent", rounds])[0] / 1e6)
         floor_conc.append(first_number([host, "--floor-threads", "8", "250"])[0] / 1e6)
+        if one_cpu:
+            seq_one.append(first_number(one_cpu + [bench, "sequential", str(runs)])[0] / 1e6)
+            conc_one.append(first_number(one_cpu + [bench, "concurrent", rounds])[0] / 1e6)
+            floor_conc_one.append(first_number(one_cpu + [host, "--floor-threads", "8", "250"])[0] / 1e6)
         if compare:
             other_seq.append(first_number([compare, "sequential", str(runs)])[0] / 1e6)
-            other_conc.append(first_number([compare, "concurrent", "1" if quick else "3"])[0] / 1e6)
+            other_conc.append(first_number([compare, "concurrent", rounds])[0] / 1e6)
     seq, floor, conc, floor_conc = (statistics.median(v) for v in (seq, floor, conc, floor_conc))
     growth_kib, samples = first_number([bench, "rss", "8000"])
     samples = [int(x) for x in samples]
@@ -491,6 +500,20 @@ def embed_rows(work, quick, compare=None):
              statistics.median(other_conc) / conc, "(this ÷ tfscript)", None),
             ("", None, f"{os.path.basename(compare)}, RSS growth over the same 8,000 runs", other_growth / 1024, None, "(reference)", None),
         ]
+    scaling = []
+    if one_cpu:
+        # How much each figure gains from the machine's other core: one CPU's figure ÷ all CPUs'.
+        seq_one, conc_one, floor_conc_one = (statistics.median(v) for v in (seq_one, conc_one, floor_conc_one))
+        scaling = [
+            ("P7. scaling: 8 tasks on 1 CPU (taskset)", conc_one, "8 tasks on all CPUs (above)", conc, conc_one / conc,
+             "(reported: gain from the other cores)", None),
+            ("", None, "the C floor from 8 threads on 1 CPU", floor_conc_one, floor_conc_one / floor_conc,
+             "(the floor's gain: 1 CPU ÷ all)", None),
+            ("P7. scaling: sequential on 1 CPU (taskset)", seq_one, "sequential on all CPUs (above)", seq, seq_one / seq,
+             "(reported: a loop builds the next run's state on its own thread)", None),
+        ]
+        log(f"P7 on 1 CPU: sequential {seq_one * 1e6:.1f} µs, 8 tasks {conc_one * 1e6:.1f} µs, "
+            f"C floor from 8 threads {floor_conc_one * 1e6:.1f} µs")
     return [
         ("P7. embedded run, sequential: engine.run of a 10-step loop", seq,
          "C floor: fresh lua_State, same libraries, compile, run, close", floor, seq / floor, "≤ 3× the floor", seq / floor <= 3),
@@ -499,7 +522,7 @@ def embed_rows(work, quick, compare=None):
         ("", None, "the C floor from 8 threads (wall ÷ runs)", floor_conc, conc / floor_conc, "(tfscript ÷ this)", None),
         ("P7. RSS growth, 8,000 runs after a 2,000-run warm-up", growth_kib / 1024, "RSS growth in the last 4,000 of them", late_kib / 1024,
          None, "≤ 2 MB, no slope", growth_kib <= 2048 and late_kib <= 512),
-    ] + compared
+    ] + scaling + compared
 
 
 CAPS = os.path.join(BENCH, "caps")
