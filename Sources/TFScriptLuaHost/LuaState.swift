@@ -85,9 +85,6 @@ public final class LuaState {
     /// Threads the pool of Lua threads holds now, busy or idle (see ``LuaThread``).
     package static var pooledThreadCount: Int { LuaThreadPool.shared.threadCount }
 
-    /// Threads the pool of Lua threads has started since the process began.
-    package static var pooledThreadsStarted: Int { LuaThreadPool.shared.startedCount }
-
     private func openSandbox(_ sandbox: LuaStateConfiguration.Sandbox) throws {
         let status = withCStrings(sandbox.requirePaths) { dirs in
             let variables = sandbox.environment.sorted { $0.key < $1.key }

@@ -27,14 +27,14 @@ final class LuaThreadPool: Sendable {
     /// takes another job, so it must be short (a job waiting in the queue waits for it).
     typealias Job = @Sendable () -> (() -> Void)?
 
-    /// The one pool of default-sized Lua threads. As many may wait idle as runs a busy app
-    /// keeps in flight: with only 2 × cores, 8 tasks running scripts in a loop ended a thread
-    /// and started another every ~12 runs (a 64 MiB mapping, its first pages, a thread start;
-    /// issue 21). An idle thread costs its few touched stack pages, and leaves after 30 s.
-    static let shared = LuaThreadPool(
-        stackSize: LuaThread.defaultStackSize,
-        maxIdle: max(16, ProcessInfo.processInfo.activeProcessorCount * 8),
-        idleTimeout: .seconds(30))
+    /// The one pool of default-sized Lua threads.
+    static let shared = LuaThreadPool(stackSize: LuaThread.defaultStackSize, maxIdle: idleBound, idleTimeout: .seconds(30))
+
+    /// How many threads may wait idle: as many as runs a busy app keeps in flight. With only
+    /// 2 × cores, 8 tasks running scripts in a loop ended a thread and started another every
+    /// ~12 runs (a 64 MiB mapping, its first pages, a thread start; issue 21). An idle thread
+    /// costs its few touched stack pages, and leaves after ``idleTimeout``.
+    static let idleBound = max(16, ProcessInfo.processInfo.activeProcessorCount * 8)
 
     let stackSize: Int
     let maxIdle: Int
