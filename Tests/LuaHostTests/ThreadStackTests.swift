@@ -16,7 +16,7 @@ struct ThreadStackTests {
 
     static let page = Int(sysconf(Int32(_SC_PAGESIZE)))
     /// `pthread_getattr_np`, which Swift's Glibc module leaves out (it needs _GNU_SOURCE).
-    nonisolated(unsafe) static let getAttributes = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_getattr_np").map {
+    static let getAttributes = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_getattr_np").map {
         unsafeBitCast($0, to: (@convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32).self)
     }
     /// The pages touched: near the stack's far end, tens of MiB deeper than a small run goes.
