@@ -78,8 +78,8 @@ final class LuaThreadPool: Sendable {
 
     /// Threads the pool has now, busy or idle (for tests: runs must not leave threads behind).
     var threadCount: Int { state.withLock { $0.threads } }
-    /// Threads the pool has started since the process began (for tests: runs in a loop reuse
-    /// the threads they have, they do not end one and start another).
+    /// Threads this pool has started so far (for tests: runs in a loop reuse the threads they
+    /// have, they do not end one and start another).
     var startedCount: Int { state.withLock { $0.started } }
 
     /// Queues `job` for an awake thread, waking or starting one when every awake thread
