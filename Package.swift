@@ -141,7 +141,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JSONTests", dependencies: ["TFScriptJSON", "TestSupport"]),
-        .testTarget(name: "LuaHostTests", dependencies: ["TFScriptLuaHost", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LuaHostTests", dependencies: ["TFScriptLuaHost", "TFScriptLuaShims", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TokenFactoryTests",
             dependencies: [
