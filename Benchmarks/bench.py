@@ -29,6 +29,7 @@ LATENCY_MS = 20
 ENDPOINTS = 500
 CONCURRENCY = 32
 PAGED_LIST = 100  # P2's paged variant: the list in pages of this size
+CHAIN = 100  # P2's chain: patches one after another, for the time of one request
 LIST_PAGES = 10
 PAGE_SIZE = 1_000
 
@@ -184,6 +185,37 @@ def versions(tfscript):
     }
 
 
+def chain_rows(tf, fleet_path, quick):
+    """P2's unit: one request in a chain (one patch after another, no tf.parallel), tfscript and
+    Python's http.client against the same simulator. Each client runs the chain of CHAIN
+    patches and the same list without them; the difference ÷ CHAIN is one request. The four
+    commands alternate round by round, so the VM's drift falls on all of them."""
+    rows = []
+    log(f"== P2 one request in a chain of {CHAIN}")
+    simulator = Simulator(tf, fleet_path)
+    env = dict(os.environ, TOKEN_FACTORY_API_KEY=simulator.token, TOKEN_FACTORY_BASE_URL=simulator.url)
+    chain_commands = [
+        [tf, "run", "--base-url", simulator.url, os.path.join(WORKLOADS, "patch_chain.lua"), str(CHAIN)],
+        [tf, "run", "--base-url", simulator.url, os.path.join(WORKLOADS, "patch_chain.lua"), "0"],
+        ["python3", os.path.join(BENCH, "baselines", "patch_chain_http_client.py"), str(CHAIN)],
+        ["python3", os.path.join(BENCH, "baselines", "patch_chain_http_client.py"), "0"],
+    ]
+    try:
+        hyperfine(chain_commands, runs=1, warmup=0, env=env)  # warm-up round, not counted
+        rounds = [hyperfine(chain_commands, runs=1, warmup=0, env=env) for _ in range(3 if quick else 7)]
+    finally:
+        simulator.stop()
+    tf_chain, tf_list, py_chain, py_list = (statistics.median(r[i] for r in rounds) for i in range(4))
+    tf_request = (tf_chain - tf_list) / CHAIN
+    py_request = (py_chain - py_list) / CHAIN
+    rows.append((f"P2. one request in a chain ({CHAIN} patches one after another ÷ {CHAIN})", tf_request,
+                 "Python http.client, one keep-alive connection, same server", py_request, tf_request / py_request,
+                 "(tfscript ÷ this: what the client adds)", None))
+    rows.append(("", None, "the injected latency", LATENCY_MS / 1000, tf_request / (LATENCY_MS / 1000),
+                 "(tfscript ÷ this: client, server and loopback)", None))
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tfscript", default=os.path.join(ROOT, ".build-static", "release", "tfscript"))
@@ -284,6 +316,8 @@ def main():
                  patch_rounds, parallel / patch_rounds, "(tfscript ÷ this)", None))
     rows.append(("", None, "Python requests, 32 threads with sessions", python_threads, python_threads / parallel, "(reference)", None))
     rows.append(("", None, "Python requests, sequential (as the API docs)", python_seq, python_seq / parallel, "(reference)", None))
+
+    rows += chain_rows(tf, fleet_path, quick)
 
     # P2 with the list in five pages of 100, as issue 21 measured it: each page needs the
     # previous page's token, so the list is five round trips before the first patch.
@@ -665,7 +699,7 @@ def render(rows, info, quick):
         "Measured by `scripts/bench` (release build): every row's tfscript and baseline numbers come",
         "from the same invocation, side by side. Times are medians; ratios are baseline ÷ tfscript",
         "(how many times faster tfscript is) except where the target says otherwise. Reproduce with",
-        "`scripts/bench` (about 3 minutes; `scripts/bench --quick` is a smoke run that writes nothing).",
+        "`scripts/bench` (about 4–5 minutes; `scripts/bench --quick` is a smoke run that writes nothing).",
         "",
         f"Measured {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {info['machine']}.",
         f"{info['tfscript']}; {info['lua']}; {info['python']}; {info['hyperfine']}." + (" QUICK RUN: not for the record." if quick else ""),
