@@ -22,7 +22,7 @@ struct SimulatorMiddleware: RouterMiddleware {
 
         let (latency, fault) = await state.takeFaults(method: method, path: path)
         // Counted from arrival, so reading the body and picking faults do not add to it.
-        if latency > .zero { try await Task.sleep(until: arrivedAt.advanced(by: latency), tolerance: .zero, clock: .continuous) }
+        if latency > .zero { try await Task.sleep(until: arrivedAt.advanced(by: latency), clock: .continuous) }
 
         var context = context
         let response: Response
