@@ -1,4 +1,6 @@
 import Testing
+import ArgumentParser
+import TFScriptJSON
 @testable import tfscript
 
 /// `run`'s command line is cut at the script so ArgumentParser never sees the script's
@@ -13,6 +15,27 @@ struct ScriptArgumentSplitTests {
         for name in ["--dry-run", "--simulator", "-v", "--help", "--yes"] {
             #expect(!names.contains(name), "\(name)")
         }
+    }
+
+    @Test("the split's option lists are RunCommand's, as ArgumentParser describes it")
+    func listsMatchRunCommand() throws {
+        let info = try JSONValue(parsing: RunCommand._dumpHelp())
+        let arguments = try #require(info["command"]?["arguments"]?.arrayValue)
+        func names(ofKind kind: String) -> Set<String> {
+            var names = Set<String>()
+            for argument in arguments where argument["kind"]?.stringValue == kind {
+                for name in argument["names"]?.arrayValue ?? [] {
+                    guard let text = name["name"]?.stringValue else { continue }
+                    names.insert(name["kind"]?.stringValue == "short" ? "-" + text : "--" + text)
+                }
+            }
+            return names
+        }
+        let options = names(ofKind: "option")
+        let flags = names(ofKind: "flag").subtracting(["--help", "-h", "--version"])
+        #expect(options.count > 20 && flags.count > 5, "the dump lists run's options: \(options) \(flags)")
+        #expect(ScriptArgumentSplit.valueOptions == options, "missing: \(options.subtracting(ScriptArgumentSplit.valueOptions)); not run's: \(ScriptArgumentSplit.valueOptions.subtracting(options))")
+        #expect(ScriptArgumentSplit.flagNames == flags, "missing: \(flags.subtracting(ScriptArgumentSplit.flagNames)); not run's: \(ScriptArgumentSplit.flagNames.subtracting(flags))")
     }
 
     @Test("the split parses as ArgumentParser parses the whole command line", arguments: [

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TFScriptJSON
 
 /// Splits `tfscript run …` at the script: tfscript's own options before it go to
 /// ArgumentParser, everything after it is the script's `arg[1..]`, untouched.
@@ -8,13 +7,29 @@ import TFScriptJSON
 /// ArgumentParser's `.captureForPassthrough` is quadratic in the number of arguments
 /// (12,000 arguments took 5 s, 100,000 six minutes), and a scheduled job may well hand a script
 /// a long list of endpoint names. Finding the script takes one pass over tfscript's options,
-/// whose names and arity come from `RunCommand`'s own definition (so a flag added later is
-/// known here without touching this file). What ArgumentParser is given ends with the script
+/// whose names and arity are `RunCommand`'s (``valueOptions`` and ``flagNames``; a test holds
+/// them to `RunCommand`'s own definition, so a flag added later fails the tests until it is
+/// listed here). What ArgumentParser is given ends with the script
 /// (or, with `-e`, with the chunk's first argument), so it parses exactly what it parsed
 /// before, and the result is the same except for its cost.
 enum ScriptArgumentSplit {
-    /// `run`'s option names that take a value (`--timeout`, `-e`, `-o`); all others are flags.
-    static let valueOptions: Set<String> = names(ofKinds: ["option"])
+    /// `run`'s option names that take a value (`--timeout`, `-e`, `-o`).
+    ///
+    /// Listed, not read from `RunCommand` at each run: ArgumentParser tells them only through
+    /// `_dumpHelp()`, which encodes the whole help as JSON, ~4 ms of every `tfscript run` with
+    /// an option (its first-time generic and protocol lookups). `ScriptArgumentSplitTests`
+    /// compares both lists with that dump.
+    static let valueOptions: Set<String> = [
+        "--base-url", "--ca-file", "--columns", "--env", "--fleet", "--journal", "--lib-path", "--lock", "--lock-wait",
+        "--log-format", "--max-changes", "--max-output", "--memory-limit", "--output", "--plan-out", "--profile",
+        "--protect", "--record", "--replay", "--report-url", "--request-timeout", "--seed", "--timeout", "--token-file",
+        "--var", "-e", "-o",
+    ]
+
+    /// `run`'s flags (no value), without ArgumentParser's `--help`/`-h` and `--version`.
+    static let flagNames: Set<String> = [
+        "--compact", "--detailed-exitcode", "--dry-run", "--quiet", "--report-skip-locked", "--simulator", "--verbose", "-q", "-v",
+    ]
 
     /// `arguments` (the process's, without the executable) cut after the first positional
     /// argument of `run`: `head` for ArgumentParser, `tail` the script's arguments, and
@@ -120,22 +135,9 @@ enum ScriptArgumentSplit {
         return true
     }
 
-    /// Every option and flag name `run` defines (`--dry-run`, `--timeout`, `-v`, `-e`), from
-    /// its own definition, without ArgumentParser's `--help`/`-h` and `--version`.
-    static let optionNames: Set<String> = names(ofKinds: ["option", "flag"]).subtracting(["--help", "-h", "--version"])
-
-    private static func names(ofKinds kinds: Set<String>) -> Set<String> {
-        guard let info = try? JSONValue(parsing: RunCommand._dumpHelp()),
-              let arguments = info["command"]?["arguments"]?.arrayValue else { return [] }
-        var names = Set<String>()
-        for argument in arguments where kinds.contains(argument["kind"]?.stringValue ?? "") {
-            for name in argument["names"]?.arrayValue ?? [] {
-                guard let text = name["name"]?.stringValue else { continue }
-                names.insert(name["kind"]?.stringValue == "short" ? "-" + text : "--" + text)
-            }
-        }
-        return names
-    }
+    /// Every option and flag name `run` defines (`--dry-run`, `--timeout`, `-v`, `-e`), without
+    /// ArgumentParser's `--help`/`-h` and `--version`.
+    static let optionNames: Set<String> = valueOptions.union(flagNames)
 }
 
 extension ScriptArgumentSplit {
