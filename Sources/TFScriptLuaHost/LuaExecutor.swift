@@ -1,4 +1,5 @@
 import Foundation
+internal import TFScriptLuaShims
 
 /// A long-lived dedicated thread that owns a non-Sendable context (typically a ``LuaState``)
 /// and runs jobs on it, for sessions that span many calls (the REPL).
@@ -19,6 +20,7 @@ public final class LuaExecutor<Context>: @unchecked Sendable {
         makeContext: @escaping @Sendable () throws -> Context
     ) {
         let thread = Thread { [condition] in
+            tfs_thread_set_name(name)
             var context: Result<Context, any Error>? = Result { try makeContext() }
             while true {
                 condition.lock()

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+internal import TFScriptLuaShims
 
 /// Runs Lua work on a dedicated thread with a large stack, from async code.
 ///
@@ -63,7 +64,10 @@ public enum LuaThread {
         if stackSize == defaultStackSize && name == "tfscript.lua" {
             LuaThreadPool.shared.submit(job)
         } else {
-            let thread = Thread { job()?() }
+            let thread = Thread {
+                tfs_thread_set_name(name)
+                job()?()
+            }
             thread.name = name
             thread.stackSize = stackSize
             thread.start()

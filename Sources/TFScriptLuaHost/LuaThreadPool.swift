@@ -118,6 +118,10 @@ final class LuaThreadPool: Sendable {
     /// A thread's life: starts awake, runs jobs until it has slept ``idleTimeout`` without one
     /// (or enough others sleep already).
     private func loop() {
+        // Named from the thread itself: Foundation's `Thread.name` does not reach the system's
+        // name on Linux (the thread showed its creator's, a Dispatch worker's), and `top -H`,
+        // `perf` and debuggers should show what these threads are.
+        tfs_thread_set_name("tfscript.lua")
         let me = Sleeper()
         while let job = nextJob(me) {
             running.wrappingAdd(1, ordering: .relaxed)

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "internal.h"
 #include <pthread.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -50,4 +51,10 @@ void tfs_thread_stack_trim(size_t keep) {
 
 __attribute__((noinline)) uintptr_t tfs_frame_address(void) {
     return (uintptr_t)__builtin_frame_address(0);
+}
+
+void tfs_thread_set_name(const char *name) {
+    char shown[16]; // the system keeps 15 bytes and refuses longer names
+    snprintf(shown, sizeof shown, "%s", name);
+    pthread_setname_np(pthread_self(), shown);
 }

@@ -46,3 +46,20 @@ struct ThreadPoolTests {
         }
     }
 }
+
+/// Lua threads carry their name for the system, so `top -H`, `perf` and debuggers tell them
+/// from Dispatch's workers (Foundation's `Thread.name` does not set it on Linux).
+struct LuaThreadNameTests {
+    static func systemName() -> String {
+        ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("pooled and dedicated Lua threads are named for the system")
+    func named() async throws {
+        #expect(try await LuaThread.run { Self.systemName() } == "tfscript.lua")
+        #expect(try await LuaThread.run(name: "tfscript.test-thread-name", stackSize: 1 << 20) { Self.systemName() } == "tfscript.test-t")
+        let executor = LuaExecutor<Int>(name: "tfscript.repl") { 0 }
+        #expect(try await executor.run { _ in Self.systemName() } == "tfscript.repl")
+        executor.shutdown()
+    }
+}

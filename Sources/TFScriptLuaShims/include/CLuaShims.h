@@ -53,6 +53,8 @@ void tfs_thread_stack_trim(size_t keep);
 /// Where the calling thread's stack is now (the caller's frame), for tests that use the stack
 /// as a deep run does: from there down, a page at a time.
 uintptr_t tfs_frame_address(void);
+/// Names the calling thread for the system (`top -H`, `perf`, debuggers; the first 15 bytes).
+void tfs_thread_set_name(const char *name);
 /// Sets the deadline (<= 0: none) and returns its generation, for tfs_deadline_fire.
 uint64_t tfs_set_deadline_after_ns(lua_State *L, int64_t nanoseconds);
 /// Called by a timer at the deadline of `generation` (from any thread, even after the state
