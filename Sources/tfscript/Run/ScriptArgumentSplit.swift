@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 
 /// Splits `tfscript run …` at the script: tfscript's own options before it go to
@@ -16,7 +15,7 @@ enum ScriptArgumentSplit {
     /// `run`'s option names that take a value (`--timeout`, `-e`, `-o`).
     ///
     /// Listed, not read from `RunCommand` at each run: ArgumentParser tells them only through
-    /// `_dumpHelp()`, which encodes the whole help as JSON, ~4 ms of every `tfscript run` with
+    /// `_dumpHelp()`, which encodes the whole help as JSON, ~3.5 ms of CPU of every `tfscript run` with
     /// an option (its first-time generic and protocol lookups). `ScriptArgumentSplitTests`
     /// compares both lists with that dump.
     static let valueOptions: Set<String> = [
